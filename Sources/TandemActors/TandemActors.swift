@@ -1,0 +1,1 @@
+// The ticket, team and session actors arrive with the live-ticket core.
