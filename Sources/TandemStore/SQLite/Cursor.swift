@@ -1,0 +1,109 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import TandemCore
+
+/// The opaque position in a listing handed out as ``Page/nextCursor``:
+/// `c1.` followed by base64url (unpadded) of `{"k":"<listing>","a":"<last id>"}`.
+///
+/// Listings are in id order and ids are time-ordered, so "after this id" is
+/// a stable position even while rows are inserted. The listing name makes a
+/// cursor from one listing unusable in another.
+struct Cursor: Equatable, Sendable {
+    /// The listing the cursor belongs to, for example `users`.
+    var listing: String
+    /// The id of the last item on the previous page.
+    var after: String
+
+    private static let prefix = "c1."
+
+    private struct Payload: Codable {
+        var k: String
+        var a: String
+    }
+
+    /// The cursor text.
+    var encoded: String {
+        // Encoding two strings cannot fail.
+        let json = (try? JSONEncoder().encode(Payload(k: listing, a: after))) ?? Data()
+        return Self.prefix + Self.base64URL(json)
+    }
+
+    /// Decodes `text`, checking that it belongs to `listing`.
+    /// - Throws: ``StoreError/invalidCursor`` for anything this store did not hand out.
+    init(decoding text: String, listing: String) throws {
+        guard
+            text.hasPrefix(Self.prefix),
+            let data = Self.data(base64URL: text.dropFirst(Self.prefix.count)),
+            let payload = try? JSONDecoder().decode(Payload.self, from: data),
+            payload.k == listing,
+            !payload.a.isEmpty
+        else {
+            throw StoreError.invalidCursor
+        }
+        self.listing = listing
+        self.after = payload.a
+    }
+
+    init(listing: String, after: String) {
+        self.listing = listing
+        self.after = after
+    }
+
+    private static func base64URL(_ data: Data) -> String {
+        var text = data.base64EncodedString()
+        text = text.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        while text.hasSuffix("=") { text.removeLast() }
+        return text
+    }
+
+    private static func data(base64URL text: Substring) -> Data? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ isBase64URL($0) }) else { return nil }
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        let remainder = base64.utf8.count % 4
+        guard remainder != 1 else { return nil }
+        if remainder != 0 { base64 += String(repeating: "=", count: 4 - remainder) }
+        return Data(base64Encoded: base64)
+    }
+
+    private static func isBase64URL(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
+            true
+        default:
+            false
+        }
+    }
+}
+
+/// Keyset pagination over id-ordered rows.
+enum Pagination {
+    /// The most items a page may hold.
+    static let maximumLimit = 200
+
+    /// `limit` clamped to `1...maximumLimit`.
+    static func clamp(_ limit: Int) -> Int {
+        min(max(limit, 1), maximumLimit)
+    }
+
+    /// The id to start after, or `nil` for the first page.
+    /// - Throws: ``StoreError/invalidCursor``.
+    static func start(_ request: PageRequest, listing: String) throws -> String? {
+        guard let after = request.after else { return nil }
+        return try Cursor(decoding: after, listing: listing).after
+    }
+
+    /// Builds a page from up to `limit + 1` rows fetched in id order: the
+    /// extra row only tells that there is a next page, so a cursor never
+    /// leads to an empty page.
+    static func page<Item: Sendable>(
+        _ fetched: [Item], limit: Int, listing: String, id: (Item) -> String
+    ) -> Page<Item> {
+        guard fetched.count > limit else { return Page(items: fetched, nextCursor: nil) }
+        let items = Array(fetched.prefix(limit))
+        return Page(items: items, nextCursor: Cursor(listing: listing, after: id(items[limit - 1])).encoded)
+    }
+}
