@@ -1,0 +1,72 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+/// How a client wants its session: tokens in the body (API clients) or a cookie (browsers).
+enum SessionMode: String, Decodable, Sendable {
+    case token
+    case cookie
+}
+
+struct SignUpRequest: RequestBody {
+    static let fields: Set<String> = ["email", "name", "password", "session"]
+    var email: String
+    var name: String
+    var password: String
+    var session: SessionMode?
+}
+
+struct LoginRequest: RequestBody {
+    static let fields: Set<String> = ["email", "password", "session"]
+    var email: String
+    var password: String
+    var session: SessionMode?
+}
+
+struct RefreshRequest: RequestBody {
+    static let fields: Set<String> = ["refreshToken"]
+    var refreshToken: String
+}
+
+struct ChangePasswordRequest: RequestBody {
+    static let fields: Set<String> = ["currentPassword", "newPassword"]
+    var currentPassword: String
+    var newPassword: String
+}
+
+struct CreateUserRequest: RequestBody {
+    static let fields: Set<String> = ["email", "name", "password", "role"]
+    var email: String
+    var name: String
+    var password: String
+    var role: String
+}
+
+struct UpdateUserRequest: RequestBody {
+    static let fields: Set<String> = ["email", "name", "role", "disabled"]
+    var email: String?
+    var name: String?
+    var role: String?
+    var disabled: Bool?
+}
+
+struct TeamMemberBody: Decodable, Sendable {
+    var userId: String
+    var role: String
+}
+
+struct CreateTeamRequest: RequestBody {
+    static let fields: Set<String> = ["name", "members"]
+    var name: String
+    var members: [TeamMemberBody]?
+}
+
+struct UpdateTeamRequest: RequestBody {
+    static let fields: Set<String> = ["name"]
+    var name: String?
+}
+
+struct PutMemberRequest: RequestBody {
+    static let fields: Set<String> = ["role"]
+    var role: String
+}

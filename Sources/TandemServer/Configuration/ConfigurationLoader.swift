@@ -1,0 +1,163 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import Configuration
+import SystemPackage
+
+/// Reads a ``TandemConfiguration`` from flags, environment and a JSON file,
+/// and checks every value, naming the key of the first one that is wrong.
+///
+/// Built on swift-configuration's providers; unlike `ConfigReader`'s lenient
+/// getters, a present value of the wrong type is an error, never a silent default.
+public struct ConfigurationLoader: Sendable {
+    /// The providers, highest priority first.
+    private let providers: [any ConfigProvider]
+
+    /// A loader over explicit providers (tests).
+    public init(providers: [any ConfigProvider]) {
+        self.providers = providers
+    }
+
+    /// The standard sources: `overrides` (from flags, as `key=value`), `TANDEM_*`
+    /// variables from `environment`, then the JSON file at `filePath` if it exists.
+    public static func standard(
+        overrides: [String: String] = [:],
+        environment: [String: String],
+        filePath: String?
+    ) async throws -> ConfigurationLoader {
+        var providers: [any ConfigProvider] = []
+        if !overrides.isEmpty {
+            var flags: [String: String] = [:]
+            for (key, value) in overrides { flags[ConfigurationError.environmentName(of: key)] = value }
+            providers.append(EnvironmentVariablesProvider(environmentVariables: flags))
+        }
+        providers.append(EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: "tandem"))
+        if let filePath {
+            do {
+                providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(filePath), allowMissing: false))
+            } catch {
+                throw ConfigurationError(key: "config", message: "cannot read \(filePath): \(error)")
+            }
+        }
+        return ConfigurationLoader(providers: providers)
+    }
+
+    /// Reads and validates every setting.
+    public func load() throws(ConfigurationError) -> TandemConfiguration {
+        var c = TandemConfiguration()
+        c.mode = try oneOf("mode", default: c.mode)
+        let production = c.mode == .production
+
+        c.http.host = try string("http.host", default: c.http.host)
+        c.http.port = try int("http.port", default: c.http.port, in: 0...65535)
+        c.http.maxBodyBytes = try int("http.maxBodyBytes", default: c.http.maxBodyBytes, in: 1024...(64 << 20))
+        c.http.allowedOrigins = try stringArray("http.allowedOrigins", default: c.http.allowedOrigins)
+        for origin in c.http.allowedOrigins where !(origin.hasPrefix("http://") || origin.hasPrefix("https://")) {
+            throw ConfigurationError(key: "http.allowedOrigins", message: "\"\(origin)\" must start with http:// or https://")
+        }
+
+        c.store.url = try string("store.url", default: c.store.url)
+        _ = try StoreLocation(c.store.url)
+        c.store.busyTimeoutMilliseconds = try int("store.busyTimeoutMilliseconds", default: c.store.busyTimeoutMilliseconds, in: 0...600_000)
+
+        let secret = try string("auth.jwtSecret", default: "", secret: true)
+        if secret.isEmpty {
+            if production {
+                throw ConfigurationError(key: "auth.jwtSecret", message: "is required in production mode (at least 32 bytes).")
+            }
+        } else {
+            c.auth.jwtSecret = secret
+        }
+        if production && c.auth.jwtSecret == TandemConfiguration.developmentSecret {
+            throw ConfigurationError(key: "auth.jwtSecret", message: "is the development default; production mode needs a secret of your own.")
+        }
+        if c.auth.jwtSecret.utf8.count < 32 {
+            throw ConfigurationError(key: "auth.jwtSecret", message: "must be at least 32 bytes.")
+        }
+        c.auth.jwtKeyID = try string("auth.jwtKeyID", default: c.auth.jwtKeyID)
+        c.auth.issuer = try string("auth.issuer", default: c.auth.issuer)
+        c.auth.audience = try string("auth.audience", default: c.auth.audience)
+        c.auth.accessTokenSeconds = try int("auth.accessTokenSeconds", default: c.auth.accessTokenSeconds, in: 10...86_400)
+        c.auth.refreshTokenSeconds = try int("auth.refreshTokenSeconds", default: c.auth.refreshTokenSeconds, in: 60...(365 * 86_400))
+        c.auth.bcryptCost = try int("auth.bcryptCost", default: c.auth.bcryptCost, in: (production ? 10 : 4)...16)
+        c.auth.allowSignUp = try bool("auth.allowSignUp", default: c.auth.allowSignUp)
+        c.auth.secureCookies = try bool("auth.secureCookies", default: c.auth.secureCookies)
+        if production && !c.auth.secureCookies {
+            throw ConfigurationError(key: "auth.secureCookies", message: "cannot be false in production mode.")
+        }
+        c.auth.maxFailedLoginsPerAccount = try int("auth.maxFailedLoginsPerAccount", default: c.auth.maxFailedLoginsPerAccount, in: 1...1000)
+        c.auth.maxFailedLoginsPerAddress = try int("auth.maxFailedLoginsPerAddress", default: c.auth.maxFailedLoginsPerAddress, in: 1...100_000)
+        c.auth.failedLoginWindowSeconds = try int("auth.failedLoginWindowSeconds", default: c.auth.failedLoginWindowSeconds, in: 1...86_400)
+
+        c.log.level = try string("log.level", default: c.log.level)
+        guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(c.log.level) else {
+            throw ConfigurationError(key: "log.level", message: "must be one of trace, debug, info, notice, warning, error, critical.")
+        }
+        c.log.format = try string("log.format", default: production ? "json" : c.log.format)
+        guard ["text", "json"].contains(c.log.format) else {
+            throw ConfigurationError(key: "log.format", message: "must be text or json.")
+        }
+        c.web.root = try string("web.root", default: c.web.root)
+        return c
+    }
+
+    // MARK: Typed lookups
+
+    private func lookup(_ key: String, _ type: ConfigType, secret: Bool = false) throws(ConfigurationError) -> ConfigContent? {
+        let absolute = AbsoluteConfigKey(key.split(separator: ".").map(String.init))
+        for provider in providers {
+            do {
+                if let value = try provider.value(forKey: absolute, type: type).value {
+                    return value.content
+                }
+            } catch {
+                let shown = secret ? "" : " (\(error))"
+                throw ConfigurationError(key: key, message: "must be \(Self.describe(type))\(shown).")
+            }
+        }
+        return nil
+    }
+
+    private static func describe(_ type: ConfigType) -> String {
+        switch type {
+        case .int: "an integer"
+        case .bool: "true or false"
+        case .stringArray: "a list of strings"
+        default: "a string"
+        }
+    }
+
+    private func string(_ key: String, default value: String, secret: Bool = false) throws(ConfigurationError) -> String {
+        guard case .string(let string)? = try lookup(key, .string, secret: secret) else { return value }
+        return string
+    }
+
+    private func int(_ key: String, default value: Int, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+        guard case .int(let int)? = try lookup(key, .int) else { return value }
+        guard range.contains(int) else {
+            throw ConfigurationError(key: key, message: "must be between \(range.lowerBound) and \(range.upperBound), got \(int).")
+        }
+        return int
+    }
+
+    private func bool(_ key: String, default value: Bool) throws(ConfigurationError) -> Bool {
+        guard case .bool(let bool)? = try lookup(key, .bool) else { return value }
+        return bool
+    }
+
+    private func stringArray(_ key: String, default value: [String]) throws(ConfigurationError) -> [String] {
+        guard case .stringArray(let array)? = try lookup(key, .stringArray) else { return value }
+        return array
+    }
+
+    private func oneOf<E: RawRepresentable & CaseIterable>(_ key: String, default value: E) throws(ConfigurationError) -> E
+    where E.RawValue == String {
+        let raw = try string(key, default: value.rawValue)
+        guard let parsed = E(rawValue: raw) else {
+            let allowed = E.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ConfigurationError(key: key, message: "must be one of \(allowed), got \"\(raw)\".")
+        }
+        return parsed
+    }
+}

@@ -1,0 +1,71 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+/// How the server behaves by default: friendly for a laptop, or strict for a deployment.
+public enum RunMode: String, Sendable, CaseIterable {
+    /// Plain-HTTP cookies allowed, human-readable logs, the default secret tolerated.
+    case development
+    /// JSON logs, secure cookies, a real JWT secret required.
+    case production
+}
+
+/// Every setting of a Tandem node. `Config/tandem.json` documents each one with its default.
+///
+/// Values come from, highest priority first: command-line flags, `TANDEM_*`
+/// environment variables, the JSON file, then these defaults.
+public struct TandemConfiguration: Sendable {
+    /// The JWT secret used when none is configured. Refused in production mode.
+    public static let developmentSecret = "tandem-development-secret-change-me-0123456789"
+
+    public var mode: RunMode = .development
+
+    public struct HTTP: Sendable {
+        public var host = "127.0.0.1"
+        public var port = 8080
+        /// Largest request body accepted, in bytes.
+        public var maxBodyBytes = 1 << 20
+        /// Origins allowed to open WebSockets and send cookie-authenticated requests.
+        public var allowedOrigins: [String] = ["http://localhost:8080", "http://127.0.0.1:8080"]
+    }
+    public var http = HTTP()
+
+    public struct Store: Sendable {
+        /// `sqlite:PATH` (relative to the working directory) or, later, `mongodb://...`.
+        public var url = "sqlite:data/tandem.sqlite"
+        public var busyTimeoutMilliseconds = 5000
+    }
+    public var store = Store()
+
+    public struct Auth: Sendable {
+        public var jwtSecret = TandemConfiguration.developmentSecret
+        public var jwtKeyID = "k1"
+        public var issuer = "tandem"
+        public var audience = "tandem"
+        public var accessTokenSeconds = 900
+        public var refreshTokenSeconds = 30 * 24 * 3600
+        public var bcryptCost = 12
+        public var allowSignUp = true
+        /// Mark the session cookie `Secure`. Only plain-HTTP localhost development turns this off.
+        public var secureCookies = true
+        public var maxFailedLoginsPerAccount = 5
+        public var maxFailedLoginsPerAddress = 20
+        public var failedLoginWindowSeconds = 900
+    }
+    public var auth = Auth()
+
+    public struct Log: Sendable {
+        public var level = "info"
+        /// `text` or `json`; production defaults to `json`.
+        public var format = "text"
+    }
+    public var log = Log()
+
+    public struct Web: Sendable {
+        /// Folder with the built web client.
+        public var root = "Web/dist"
+    }
+    public var web = Web()
+
+    public init() {}
+}

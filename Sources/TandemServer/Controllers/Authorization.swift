@@ -1,0 +1,33 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import Hummingbird
+import TandemCore
+
+extension AccessPolicy {
+    /// Throws unless `identity` may do `action` on `resource`.
+    ///
+    /// A refused read of one record answers 404 (`concealing` names it), so that
+    /// probing ids does not reveal which records exist; other refusals answer 403.
+    func authorize(
+        _ identity: AuthenticatedIdentity, _ action: Action, _ resource: Resource, concealing: String? = nil
+    ) throws {
+        guard case .deny(let reason) = decide(identity.principal, action, resource) else { return }
+        if let concealing { throw APIError.notFound(concealing) }
+        throw APIError.forbidden(reason)
+    }
+}
+
+/// Reads `after` and `limit` from the query string; a bad limit is a 422 naming it.
+func pageRequest(from request: Request) throws -> PageRequest {
+    let query = request.uri.queryParameters
+    var page = PageRequest(after: query["after"].map(String.init), limit: 50)
+    if let raw = query["limit"] {
+        guard let limit = Int(raw), (1...200).contains(limit) else {
+            throw APIError(.unprocessableContent, code: "invalid", message: "limit must be an integer from 1 to 200.", field: "limit")
+        }
+        page.limit = limit
+    }
+    return page
+}

@@ -1,0 +1,50 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import Hummingbird
+import NIOCore
+import TandemCore
+
+/// The per-request context: who is asking (once authenticated), from where,
+/// and how they authenticated.
+public struct TandemRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The peer's IP address, used for login throttling.
+    public let remoteAddress: String?
+    /// Set by ``AuthenticationMiddleware`` when the request carries valid credentials.
+    public var identity: AuthenticatedIdentity?
+    /// Largest body the JSON decoder will read; set from `http.maxBodyBytes`.
+    public var maxUploadSize: Int
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress
+        self.identity = nil
+        self.maxUploadSize = 1 << 20
+    }
+
+    /// The authenticated identity, or a 401 error.
+    public func requireIdentity() throws -> AuthenticatedIdentity {
+        guard let identity else {
+            throw APIError(.unauthorized, code: "unauthenticated", message: "Sign in to continue.")
+        }
+        return identity
+    }
+}
+
+/// How a request proved who it is.
+public enum CredentialKind: Sendable, Hashable {
+    /// `Authorization: Bearer` access token: API clients, no CSRF token needed.
+    case bearer
+    /// The browser's session cookie: state-changing requests need the CSRF token.
+    case cookie
+}
+
+/// An authenticated user, their session and how they authenticated.
+public struct AuthenticatedIdentity: Sendable {
+    public var user: User
+    public var session: Session
+    public var principal: Principal
+    public var credential: CredentialKind
+}

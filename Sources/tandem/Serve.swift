@@ -1,0 +1,65 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import ArgumentParser
+import Hummingbird
+import TandemServer
+
+/// `tandem serve`: run a node until SIGTERM or SIGINT, then drain and exit 0.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the Tandem server.")
+
+    @OptionGroup var options: ConfigOptions
+
+    @Flag(help: "Load the demo data when the store is empty, and print the demo logins.")
+    var demo = false
+
+    func run() async throws {
+        let configuration = try await options.load()
+        let logger = LogSetup.bootstrap(configuration)
+        let dependencies = try await TandemDependencies.make(configuration: configuration, logger: logger)
+        if demo {
+            let seeded = try await DemoData.seedIfEmpty(dependencies)
+            if let seeded { print(seeded.loginsBanner) }
+        }
+        let app = try await TandemServerBuilder.build(dependencies) { port in
+            print("Tandem is listening on http://\(configuration.http.host):\(port)")
+        }
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+}
+
+/// `tandem migrate`: bring the store's schema up to date and exit.
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending store migrations.")
+
+    @OptionGroup var options: ConfigOptions
+
+    func run() async throws {
+        let configuration = try await options.load()
+        let logger = LogSetup.bootstrap(configuration)
+        let dependencies = try await TandemDependencies.make(configuration: configuration, logger: logger)
+        try await dependencies.store.close()
+        print("migrations applied to \(configuration.store.url)")
+    }
+}
+
+/// `tandem demo`: load the demo data into an empty store.
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Load demo teams, agents and customers.")
+
+    @OptionGroup var options: ConfigOptions
+
+    func run() async throws {
+        let configuration = try await options.load()
+        let logger = LogSetup.bootstrap(configuration)
+        let dependencies = try await TandemDependencies.make(configuration: configuration, logger: logger)
+        defer { Task { try? await dependencies.store.close() } }
+        guard let seeded = try await DemoData.seedIfEmpty(dependencies) else {
+            print("the store already has users; demo data not loaded")
+            return
+        }
+        print(seeded.loginsBanner)
+    }
+}

@@ -1,0 +1,15 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import ArgumentParser
+
+/// `tandem`: the server and its administration commands.
+@main
+struct TandemCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tandem",
+        abstract: "Tandem: a real-time technical-support desk.",
+        subcommands: [Serve.self, Migrate.self, UserCommand.self, Demo.self],
+        defaultSubcommand: Serve.self)
+}
