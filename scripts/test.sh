@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Command (b): install, build and run the test suite.
+#   scripts/test.sh [SWIFT_TEST_ARGS...]    e.g. scripts/test.sh --filter TandemCoreTests
+# Starts the services in TEST_SERVICES on free loopback ports (their URLs are
+# exported as TANDEM_TEST_*_URL), stops them on exit, and exits with swift
+# test's status.
+set -euo pipefail
+TANDEM_LOG_TAG="test"
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$TANDEM_ROOT"
+
+# Services the tests need: each NAME here is started by start_NAME in lib.sh
+# (available: redis, nx27017). Their packages go in scripts/setup.sh's test lists.
+TEST_SERVICES=()
+
+export TANDEM_TEST_BCRYPT_COST="${TANDEM_TEST_BCRYPT_COST:-4}"
+
+main() {
+  local start status svc
+  start="$(now_ms)"
+  scripts/setup.sh test
+  Web/build.sh
+
+  services_install_trap
+  for svc in "${TEST_SERVICES[@]}"; do "start_$svc"; done
+
+  log "swift build --build-tests"
+  if ! swift build --build-tests; then
+    log "FAILED: build did not compile ($(( ($(now_ms) - start) / 1000 )) s)"
+    return 1
+  fi
+
+  log "swift test $*"
+  status=0
+  swift test "$@" || status=$?
+  services_stop_all
+  if [[ "$status" -eq 0 ]]; then
+    log "PASSED: swift test exited 0 ($(( ($(now_ms) - start) / 1000 )) s)"
+  else
+    log "FAILED: swift test exited $status ($(( ($(now_ms) - start) / 1000 )) s)"
+  fi
+  return "$status"
+}
+
+main "$@"
