@@ -49,6 +49,7 @@ let package = Package(
                 "TandemCore",
                 "TandemStore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

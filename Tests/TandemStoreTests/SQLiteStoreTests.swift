@@ -61,7 +61,7 @@ struct SQLiteStoreTests {
         try await store.migrate()
         try await store.migrate()
         #expect(try await store.user(id: ada.id) == ada)
-        #expect(try await store.diagnostics().appliedMigrations == ["v1-identity"])
+        #expect(try await store.diagnostics().appliedMigrations == ["v1-identity", "v2-tickets"])
         try await store.close()
     }
 
@@ -192,12 +192,12 @@ struct SQLiteStoreTests {
 
     // MARK: - Helpers
 
-    private func isUnavailable(_ error: StoreError) -> Bool {
+    func isUnavailable(_ error: StoreError) -> Bool {
         if case .unavailable = error { return true }
         return false
     }
 
-    private func withScratchDirectory(_ body: (String) async throws -> Void) async throws {
+    func withScratchDirectory(_ body: (String) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("tandem-tests-\(UUID().uuidString)", isDirectory: true).path
         defer { try? FileManager.default.removeItem(atPath: directory) }

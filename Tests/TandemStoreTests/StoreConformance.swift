@@ -38,6 +38,21 @@ enum StoreConformanceCheck: String, CaseIterable, Sendable, CustomTestStringConv
     case memberships
     case sessionLifecycle
     case revokeAllExcept
+    case ticketRoundTrip
+    case ticketCommits
+    case versionConflicts
+    case concurrentCommits
+    case nonContiguousOps
+    case opsRange
+    case ticketFilters
+    case ticketPagination
+    case openTickets
+    case ticketSearch
+    case searchInputIsLiteral
+    case notificationRoundTrip
+    case notificationPagination
+    case markRead
+    case notificationRecipients
 
     var testDescription: String { rawValue }
 
@@ -60,6 +75,21 @@ enum StoreConformanceCheck: String, CaseIterable, Sendable, CustomTestStringConv
             case .memberships: try await StoreConformance.memberships(store)
             case .sessionLifecycle: try await StoreConformance.sessionLifecycle(store)
             case .revokeAllExcept: try await StoreConformance.revokeAllExcept(store)
+            case .ticketRoundTrip: try await StoreConformance.ticketRoundTrip(store)
+            case .ticketCommits: try await StoreConformance.ticketCommits(store)
+            case .versionConflicts: try await StoreConformance.versionConflicts(store)
+            case .concurrentCommits: try await StoreConformance.concurrentCommits(store)
+            case .nonContiguousOps: try await StoreConformance.nonContiguousOps(store)
+            case .opsRange: try await StoreConformance.opsRange(store)
+            case .ticketFilters: try await StoreConformance.ticketFilters(store)
+            case .ticketPagination: try await StoreConformance.ticketPagination(store)
+            case .openTickets: try await StoreConformance.openTickets(store)
+            case .ticketSearch: try await StoreConformance.ticketSearch(store)
+            case .searchInputIsLiteral: try await StoreConformance.searchInputIsLiteral(store)
+            case .notificationRoundTrip: try await StoreConformance.notificationRoundTrip(store)
+            case .notificationPagination: try await StoreConformance.notificationPagination(store)
+            case .markRead: try await StoreConformance.markRead(store)
+            case .notificationRecipients: try await StoreConformance.notificationRecipients(store)
             }
         }
     }

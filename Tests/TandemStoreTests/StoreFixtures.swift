@@ -27,7 +27,7 @@ struct Fixtures {
     /// The time of the latest record made.
     var now: Timestamp { Timestamp(millisecondsSince1970: millis) }
 
-    private mutating func tick<Tag>(_ prefix: String) -> Identifier<Tag> {
+    mutating func tick<Tag>(_ prefix: String) -> Identifier<Tag> {
         millis += 1
         return generator.make(prefix, at: UInt64(millis), using: &rng)
     }

@@ -8,6 +8,9 @@ import GRDB
 public struct SQLiteDiagnostics: Sendable, Hashable {
     /// `PRAGMA journal_mode` of the writer connection; `wal` in normal operation.
     public var journalMode: String
+    /// `PRAGMA synchronous` of the writer connection: `full` in normal operation
+    /// (one of `off`, `normal`, `full`, `extra`).
+    public var synchronous: String
     /// Whether the writer connection enforces foreign keys.
     public var foreignKeysEnabled: Bool
     /// The migrations applied to the file, in order.
@@ -17,13 +20,14 @@ public struct SQLiteDiagnostics: Sendable, Hashable {
 }
 
 extension SQLiteStore {
-    /// Reads the journal mode, foreign-key enforcement and schema version
-    /// from the writer connection.
+    /// Reads the journal mode, sync level, foreign-key enforcement and schema
+    /// version from the writer connection.
     public func diagnostics() async throws -> SQLiteDiagnostics {
         do {
             return try await pool.writeWithoutTransaction { db in
                 SQLiteDiagnostics(
                     journalMode: try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
+                    synchronous: Self.synchronousName(try Int.fetchOne(db, sql: "PRAGMA synchronous")),
                     foreignKeysEnabled: try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") ?? false,
                     appliedMigrations: try SQLiteMigrations.migrator.appliedMigrations(db),
                     sqliteVersion: try String.fetchOne(db, sql: "SELECT sqlite_version()") ?? ""
@@ -31,6 +35,16 @@ extension SQLiteStore {
             }
         } catch {
             throw translate(error, operation: "diagnostics")
+        }
+    }
+
+    private static func synchronousName(_ level: Int?) -> String {
+        switch level {
+        case 0: "off"
+        case 1: "normal"
+        case 2: "full"
+        case 3: "extra"
+        default: "unknown (\(level.map(String.init) ?? "nil"))"
         }
     }
 }

@@ -13,6 +13,10 @@ import TandemCore
 /// Every error it throws is a ``StoreError`` (or a `CancellationError` when the
 /// calling task is cancelled); GRDB and SQLite errors never leave it.
 ///
+/// Commits are durable when they return: `PRAGMA synchronous = FULL` syncs the
+/// WAL on every commit (GRDB's WAL default, NORMAL, could lose the last commits
+/// on a power loss, which would lose acknowledged ticket operations).
+///
 /// A reference to a user that does not exist (a team member, a session owner)
 /// is refused by SQLite's foreign keys and reported as
 /// ``StoreError/notFound(kind:id:)`` with kind `user`.
@@ -71,6 +75,10 @@ public final class SQLiteStore: TandemStore {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
             self.pool = try DatabasePool(path: path, configuration: Self.grdbConfiguration(configuration))
+            // GRDB sets `synchronous = NORMAL` on the writer when it enables WAL, after
+            // `prepareDatabase` ran: restore FULL on the writer (the only connection that
+            // commits), so that an acknowledged commit survives a power loss.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         } catch {
             logger.error("cannot open the database", metadata: ["path": "\(path)", "error": "\(error)"])
             throw StoreError.unavailable("cannot open the database at \(path): \(Self.describe(error))")
@@ -104,6 +112,9 @@ public final class SQLiteStore: TandemStore {
         config.maximumReaderCount = max(1, configuration.maximumReaderCount)
         config.prepareDatabase { db in
             SQLiteFunctions.register(in: db)
+            // Every commit syncs the WAL: durability of acknowledged ops over speed.
+            // The pool's WAL setup lowers this to NORMAL on the writer; init restores it.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         // DatabasePool opens the file in WAL mode.
         return config

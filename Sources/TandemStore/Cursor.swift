@@ -5,7 +5,8 @@
 import Foundation
 import TandemCore
 
-/// The opaque position in a listing handed out as ``Page/nextCursor``:
+/// The opaque position in a listing handed out as ``Page/nextCursor`` (by any
+/// store: it names no database):
 /// `c1.` followed by base64url (unpadded) of `{"k":"<listing>","a":"<last id>"}`.
 ///
 /// Listings are in id order and ids are time-ordered, so "after this id" is
@@ -79,7 +80,8 @@ struct Cursor: Equatable, Sendable {
     }
 }
 
-/// Keyset pagination over id-ordered rows.
+/// Keyset pagination over id-ordered rows (for newest-first listings, "after"
+/// the cursor means "older than" it).
 enum Pagination {
     /// The most items a page may hold.
     static let maximumLimit = 200
@@ -96,9 +98,9 @@ enum Pagination {
         return try Cursor(decoding: after, listing: listing).after
     }
 
-    /// Builds a page from up to `limit + 1` rows fetched in id order: the
-    /// extra row only tells that there is a next page, so a cursor never
-    /// leads to an empty page.
+    /// Builds a page from up to `limit + 1` rows fetched in listing order (id
+    /// order, ascending or descending): the extra row only tells that there is
+    /// a next page, so a cursor never leads to an empty page.
     static func page<Item: Sendable>(
         _ fetched: [Item], limit: Int, listing: String, id: (Item) -> String
     ) -> Page<Item> {

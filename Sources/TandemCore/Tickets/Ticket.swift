@@ -1,0 +1,132 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+/// The complete state of one ticket at one version: what a snapshot stores and
+/// what replaying snapshot + operations must reproduce exactly.
+public struct Ticket: Codable, Sendable, Hashable, Identifiable {
+    public var id: TicketID
+    /// The number of operations applied since creation (0 when created).
+    public var version: Int64
+    public var subject: String
+    public var description: ScalarText
+    public var status: TicketStatus
+    public var priority: TicketPriority
+    public var requester: UserID
+    public var team: TeamID?
+    public var assignee: UserID?
+    public var tags: Set<String>
+    public var internalNotes: ScalarText
+    public var replyDraft: ScalarText
+    public var comments: [Comment]
+    public var history: [HistoryEntry]
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+    /// When staff first posted a public reply.
+    public var firstResponseAt: Timestamp?
+    /// When the ticket last became solved; cleared on reopen.
+    public var solvedAt: Timestamp?
+    /// The last sequence number committed per client, for deduplicating resent operations.
+    /// Part of the state so that it survives snapshots, restarts and failover.
+    public var clientSequences: [String: ClientSequence]
+
+    public init(
+        id: TicketID, subject: String, description: String, status: TicketStatus = .new,
+        priority: TicketPriority = .normal, requester: UserID, team: TeamID? = nil, assignee: UserID? = nil,
+        tags: Set<String> = [], createdAt: Timestamp
+    ) {
+        self.id = id
+        self.version = 0
+        self.subject = subject
+        self.description = ScalarText(description)
+        self.status = status
+        self.priority = priority
+        self.requester = requester
+        self.team = team
+        self.assignee = assignee
+        self.tags = tags
+        self.internalNotes = ""
+        self.replyDraft = ""
+        self.comments = []
+        self.history = []
+        self.createdAt = createdAt
+        self.updatedAt = createdAt
+        self.firstResponseAt = nil
+        self.solvedAt = nil
+        self.clientSequences = [:]
+    }
+
+    /// The text of a collaborative field.
+    public func text(_ field: TextField) -> ScalarText {
+        switch field {
+        case .description: description
+        case .internalNotes: internalNotes
+        case .replyDraft: replyDraft
+        }
+    }
+
+    /// Replaces the text of a collaborative field.
+    mutating func setText(_ field: TextField, _ text: ScalarText) {
+        switch field {
+        case .description: description = text
+        case .internalNotes: internalNotes = text
+        case .replyDraft: replyDraft = text
+        }
+    }
+
+    /// The queue-level facts about this ticket.
+    public var summary: TicketSummary {
+        TicketSummary(
+            id: id, version: version, subject: subject, status: status, priority: priority, requester: requester,
+            team: team, assignee: assignee, tags: tags, createdAt: createdAt, updatedAt: updatedAt,
+            firstResponseAt: firstResponseAt, solvedAt: solvedAt)
+    }
+}
+
+/// What queues, lists and dashboards need about a ticket, without its texts.
+public struct TicketSummary: Codable, Sendable, Hashable, Identifiable {
+    public var id: TicketID
+    public var version: Int64
+    public var subject: String
+    public var status: TicketStatus
+    public var priority: TicketPriority
+    public var requester: UserID
+    public var team: TeamID?
+    public var assignee: UserID?
+    public var tags: Set<String>
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+    public var firstResponseAt: Timestamp?
+    public var solvedAt: Timestamp?
+
+    public init(
+        id: TicketID, version: Int64, subject: String, status: TicketStatus, priority: TicketPriority,
+        requester: UserID, team: TeamID?, assignee: UserID?, tags: Set<String>, createdAt: Timestamp,
+        updatedAt: Timestamp, firstResponseAt: Timestamp?, solvedAt: Timestamp?
+    ) {
+        self.id = id
+        self.version = version
+        self.subject = subject
+        self.status = status
+        self.priority = priority
+        self.requester = requester
+        self.team = team
+        self.assignee = assignee
+        self.tags = tags
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.firstResponseAt = firstResponseAt
+        self.solvedAt = solvedAt
+    }
+}
+
+/// The last operation a client had committed on a ticket.
+public struct ClientSequence: Codable, Sendable, Hashable {
+    public var seq: Int64
+    public var version: Int64
+
+    public init(seq: Int64, version: Int64) {
+        self.seq = seq
+        self.version = version
+    }
+}
