@@ -1,0 +1,64 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import TandemCore
+
+/// What an actor sends to subscribers. The protocol layer encodes each event
+/// once and hands the same bytes to every addressed connection.
+public enum LiveEvent: Sendable, Hashable {
+    /// A committed ticket operation (already filtered for the audience).
+    case op(topic: String, op: TicketOp)
+    /// The acknowledgement of the addressee's own operation.
+    case ack(topic: String, client: String?, seq: Int64?, version: Int64)
+    /// Someone's presence on a ticket changed (staff audience).
+    case presence(topic: String, presence: Presence)
+    /// Someone left a ticket.
+    case presenceLeft(topic: String, user: UserID, connection: SubscriberAddress)
+    /// Whether any agent is typing a reply (the customer's coarse view of presence).
+    case agentActivity(topic: String, replying: Bool)
+    /// A team queue changed.
+    case queue(topic: String, update: QueueUpdate)
+    /// A notification for the addressee.
+    case notification(UserNotification, unread: Int)
+    /// The subscriber missed events (slow consumer, store failure, new owner): resubscribe from its version.
+    case resync(topic: String, reason: String)
+    /// The subscription ended because permissions changed.
+    case unsubscribed(topic: String, reason: String)
+}
+
+/// The seam between actors and connections: the actor decides who gets an event,
+/// the delivery writes it. Never blocks: each connection has its own bounded queue.
+public protocol EventDelivery: Sendable {
+    /// Delivers `event` to each of `subscribers` (in call order per subscriber).
+    func deliver(_ event: LiveEvent, to subscribers: [SubscriberAddress])
+}
+
+/// One person's presence on a ticket.
+public struct Presence: Codable, Sendable, Hashable {
+    public enum State: String, Codable, Sendable, CaseIterable {
+        case viewing, typing, idle
+    }
+    public var user: UserID
+    public var name: String
+    public var connection: SubscriberAddress
+    public var state: State
+    /// The text field the caret is in, if any.
+    public var field: TextField?
+    /// The caret or selection in that field, in Unicode scalars; moved by remote edits.
+    public var selection: TextSelection?
+    public var updatedAt: Timestamp
+
+    public init(
+        user: UserID, name: String, connection: SubscriberAddress, state: State, field: TextField?,
+        selection: TextSelection?, updatedAt: Timestamp
+    ) {
+        self.user = user
+        self.name = name
+        self.connection = connection
+        self.state = state
+        self.field = field
+        self.selection = selection
+        self.updatedAt = updatedAt
+    }
+}

@@ -1,0 +1,77 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import TandemCore
+import TandemStore
+
+extension ActorRegistry: TicketCommitObserver {
+    /// Feeds the queues the ticket left and joined, and notifies the people concerned:
+    /// mentioned staff, a new assignee, and the requester on public replies and status changes.
+    public func ticketCommitted(before: TicketSummary, after: Ticket, ops: [TicketOp]) async {
+        let summary = after.summary
+        for queue in queues(for: [before.team, summary.team]) {
+            await queue.ticketChanged(summary)
+        }
+        let notes = await notifications(for: after, ops: ops)
+        guard !notes.isEmpty else { return }
+        do {
+            try await notifications.createNotifications(notes)
+        } catch {
+            logger.error("notifications not stored", metadata: ["ticket": "\(after.id)", "error": "\(error)"])
+            return
+        }
+        for note in notes {
+            guard let session = activeSession(note.user) else { continue }
+            let unread = (try? await notifications.unreadCount(of: note.user)) ?? 0
+            await session.notify(note, unread: unread)
+        }
+    }
+
+    private func notifications(for ticket: Ticket, ops: [TicketOp]) async -> [UserNotification] {
+        var result: [UserNotification] = []
+        let ids = IdentifierGenerator()
+        func add(_ user: UserID, _ kind: NotificationKind, _ op: TicketOp) {
+            guard user != op.author, !result.contains(where: { $0.user == user && $0.kind == kind }) else { return }
+            result.append(
+                UserNotification(
+                    id: ids.make("ntf", at: UInt64(op.at.millisecondsSince1970)), user: user, kind: kind,
+                    ticket: ticket.id, actor: op.author, text: ticket.subject, createdAt: op.at))
+        }
+        for op in ops {
+            switch op.change {
+            case .comment(let comment):
+                for mentioned in comment.mentions where await mayRead(mentioned, ticket) {
+                    add(mentioned, .mention, op)
+                }
+                if comment.visibility == .public { add(ticket.requester, .ticketUpdated, op) }
+            case .assignee(let assignee?):
+                add(assignee, .assigned, op)
+            case .status:
+                add(ticket.requester, .ticketUpdated, op)
+            default:
+                break
+            }
+        }
+        return result
+    }
+
+    /// Whether a mentioned user may read the ticket (a mention never leaks a ticket).
+    private func mayRead(_ user: UserID, _ ticket: Ticket) async -> Bool {
+        guard let account = try? await users.user(id: user), !account.disabled,
+            let teams = try? await teamsStore.memberships(of: user)
+        else { return false }
+        let principal = Principal(userID: user, role: account.role, teams: teams)
+        return AccessPolicy().decide(principal, .readTicket, .ticket(requester: ticket.requester, team: ticket.team))
+            .isAllowed
+    }
+}
+
+extension ActorRegistry {
+    /// Tells the queue of a newly created ticket about it.
+    public func ticketCreated(_ ticket: Ticket) async {
+        for queue in queues(for: [ticket.team]) {
+            await queue.ticketChanged(ticket.summary)
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import Logging
+import ServiceLifecycle
+import Synchronization
+import TandemCore
+import TandemStore
+
+/// Settings of the registry.
+public struct RegistrySettings: Sendable {
+    /// An actor with no subscribers and no activity for this long is passivated.
+    public var idleMilliseconds: Int64 = 60_000
+    /// How often idle actors, presence TTLs and overdue snapshots are checked.
+    public var maintenanceInterval: Duration = .seconds(1)
+    public var ticket = TicketActorSettings()
+    public var rate = RateSettings()
+
+    public init() {}
+}
+
+/// Activates ticket, team and session actors on demand by id and passivates idle ones.
+///
+/// There is at most one activation per id in this process: concurrent lookups of an id
+/// that is loading share the same load. `run()` is a service: it does the periodic
+/// upkeep and, on graceful shutdown, passivates every ticket (final snapshots).
+public final class ActorRegistry: Service, Sendable {
+    /// The node's name, used in subscriber addresses.
+    public let node: String
+    let tickets: any TicketStore
+    let teamsStore: any TeamStore
+    let users: any UserStore
+    let notifications: any NotificationStore
+    let delivery: any EventDelivery
+    let control: any ConnectionControl
+    let clock: any TandemClock
+    let settings: RegistrySettings
+    let logger: Logger
+
+    private let ticketActors = Mutex<[TicketID: Activation<TicketActor>]>([:])
+    private let teamActors = Mutex<[String: Activation<TeamActor>]>([:])
+    private let sessionActors = Mutex<[UserID: SessionActor]>([:])
+
+    public init(
+        node: String, tickets: any TicketStore, teams: any TeamStore, users: any UserStore,
+        notifications: any NotificationStore, delivery: any EventDelivery, control: any ConnectionControl,
+        clock: any TandemClock, settings: RegistrySettings, logger: Logger
+    ) {
+        self.node = node
+        self.tickets = tickets
+        self.teamsStore = teams
+        self.users = users
+        self.notifications = notifications
+        self.delivery = delivery
+        self.control = control
+        self.clock = clock
+        self.settings = settings
+        self.logger = logger
+    }
+
+    // MARK: Tickets
+
+    /// Runs `body` on the ticket's actor, activating it if needed and retrying once
+    /// more if the activation went inactive (passivated or fenced) in between.
+    public func withTicket<T: Sendable>(
+        _ id: TicketID, _ body: (TicketActor) async throws(TicketActorError) -> T
+    ) async throws(TicketActorError) -> T {
+        for attempt in 0..<3 {
+            let actor = try await ticket(id)
+            do {
+                return try await body(actor)
+            } catch .inactive where attempt < 2 {
+                forget(id, actor)
+                continue
+            }
+        }
+        throw .inactive
+    }
+
+    /// The active ticket actor, loaded from snapshot + operations on first use.
+    public func ticket(_ id: TicketID) async throws(TicketActorError) -> TicketActor {
+        let context = TicketActorContext(
+            store: tickets, delivery: delivery, observer: self, clock: clock, settings: settings.ticket,
+            logger: logger)
+        let store = tickets
+        do {
+            return try await ticketActors.activate(id) {
+                guard let stored = try await store.loadTicket(id: id) else { throw TicketActorError.notFound }
+                return try TicketActor(stored: stored, context: context)
+            }
+        } catch let error as TicketActorError {
+            throw error
+        } catch {
+            throw .unavailable("\(error)")
+        }
+    }
+
+    private func forget(_ id: TicketID, _ actor: TicketActor) {
+        ticketActors.withLock { map in
+            if case .active(let current) = map[id], current === actor { map[id] = nil }
+        }
+    }
+
+    // MARK: Teams
+
+    /// The active queue actor of a team (`nil`: the triage queue).
+    public func team(_ id: TeamID?) async throws(TicketActorError) -> TeamActor {
+        let key = id?.rawValue ?? "triage"
+        let store = tickets
+        let delivery = delivery
+        let now = clock.now()
+        do {
+            return try await teamActors.activate(key) {
+                TeamActor(team: id, tickets: try await store.openTickets(team: id), delivery: delivery, now: now)
+            }
+        } catch {
+            throw .unavailable("\(error)")
+        }
+    }
+
+    private func activeTeam(_ id: TeamID?) -> TeamActor? {
+        teamActors.withLock { map in
+            if case .active(let actor) = map[id?.rawValue ?? "triage"] { actor } else { nil }
+        }
+    }
+
+    // MARK: Sessions
+
+    /// The user's session actor on this node (created on first use).
+    public func session(_ user: UserID) -> SessionActor {
+        let now = clock.now()
+        return sessionActors.withLock { map in
+            if let actor = map[user] { return actor }
+            let actor = SessionActor(user: user, delivery: delivery, control: control, settings: settings.rate, now: now)
+            map[user] = actor
+            return actor
+        }
+    }
+
+    /// The user's session actor if one is active here.
+    public func activeSession(_ user: UserID) -> SessionActor? {
+        sessionActors.withLock { $0[user] }
+    }
+
+    // MARK: Service
+
+    public func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [self] in
+                while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                    try? await Task.sleep(for: settings.maintenanceInterval)
+                    await maintain()
+                }
+            }
+            try? await gracefulShutdown()
+            group.cancelAll()
+        }
+        await passivateAll()
+    }
+
+    /// Expires presence, writes overdue snapshots and passivates idle actors.
+    func maintain() async {
+        let now = clock.now()
+        let active = ticketActors.withLock { map in
+            map.compactMap { entry -> (TicketID, TicketActor)? in
+                if case .active(let actor) = entry.value { (entry.key, actor) } else { nil }
+            }
+        }
+        for (id, actor) in active where await actor.maintain(now: now, idleMilliseconds: settings.idleMilliseconds) {
+            await actor.passivate()
+            forget(id, actor)
+        }
+        let teams = teamActors.withLock { map in
+            map.compactMap { entry -> (String, TeamActor)? in
+                if case .active(let actor) = entry.value { (entry.key, actor) } else { nil }
+            }
+        }
+        for (key, actor) in teams where await actor.isIdle(now: now, idleMilliseconds: settings.idleMilliseconds) {
+            teamActors.withLock { map in
+                if case .active(let current) = map[key], current === actor { map[key] = nil }
+            }
+        }
+        let sessions = sessionActors.withLock { Array($0) }
+        for (user, actor) in sessions where await actor.isIdle {
+            sessionActors.withLock { map in
+                if map[user] === actor { map[user] = nil }
+            }
+        }
+    }
+
+    /// Passivates every ticket: each writes a final snapshot if it has unsnapshotted operations.
+    public func passivateAll() async {
+        let all = ticketActors.withLock { map in
+            let actors = map.values.compactMap { entry -> TicketActor? in
+                if case .active(let actor) = entry { actor } else { nil }
+            }
+            map.removeAll()
+            return actors
+        }
+        for actor in all { await actor.passivate() }
+        logger.info("ticket actors passivated", metadata: ["count": "\(all.count)"])
+    }
+
+    /// How many actors are active (metrics, tests).
+    public var activeCounts: (tickets: Int, teams: Int, sessions: Int) {
+        (ticketActors.withLock { $0.count }, teamActors.withLock { $0.count }, sessionActors.withLock { $0.count })
+    }
+
+    func queues(for ids: Set<TeamID?>) -> [TeamActor] {
+        ids.compactMap { activeTeam($0) }
+    }
+}

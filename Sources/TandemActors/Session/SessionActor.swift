@@ -1,0 +1,123 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import TandemCore
+
+/// Closes or re-checks connections on behalf of actors (implemented by the protocol layer).
+public protocol ConnectionControl: Sendable {
+    /// Closes a connection with a WebSocket close code and reason.
+    func close(_ address: SubscriberAddress, code: UInt16, reason: String)
+    /// Re-reads the connection's permissions and drops subscriptions it no longer may hold.
+    func recheck(_ address: SubscriberAddress)
+}
+
+/// The verdict on one more operation from a user.
+public enum RateVerdict: Sendable, Equatable {
+    case allowed
+    /// Over budget: refuse this operation.
+    case limited
+    /// Far over budget for a while: close the connection.
+    case abusive
+}
+
+/// Rate limits for one user's operations.
+public struct RateSettings: Sendable, Hashable {
+    public var opsPerSecond: Double = 50
+    public var burst: Double = 200
+    /// Refusals in a row after which the client counts as abusive.
+    public var abusiveAfter: Int = 500
+
+    public init() {}
+}
+
+/// One user's live presence on this node: their connections, what they are subscribed
+/// to for notifications, and their operation budget shared across connections.
+public actor SessionActor {
+    public nonisolated let user: UserID
+    private let delivery: any EventDelivery
+    private let control: any ConnectionControl
+    private let settings: RateSettings
+    private var connections: [SubscriberAddress: SessionID] = [:]
+    private var notificationSubscribers: Set<SubscriberAddress> = []
+    private var bucket: TokenBucket
+    private var refusals = 0
+    var lastActivity: Timestamp
+
+    init(user: UserID, delivery: any EventDelivery, control: any ConnectionControl, settings: RateSettings, now: Timestamp) {
+        self.user = user
+        self.delivery = delivery
+        self.control = control
+        self.settings = settings
+        self.bucket = TokenBucket(rate: settings.opsPerSecond, burst: settings.burst, now: now)
+        self.lastActivity = now
+    }
+
+    /// Registers a connection opened under `session`.
+    public func connected(_ address: SubscriberAddress, session: SessionID, now: Timestamp) {
+        connections[address] = session
+        lastActivity = now
+    }
+
+    /// Forgets a closed connection.
+    public func disconnected(_ address: SubscriberAddress, now: Timestamp) {
+        connections[address] = nil
+        notificationSubscribers.remove(address)
+        lastActivity = now
+    }
+
+    /// Sends this user's notifications to `address` from now on.
+    public func subscribeNotifications(_ address: SubscriberAddress) {
+        notificationSubscribers.insert(address)
+    }
+
+    public func unsubscribeNotifications(_ address: SubscriberAddress) {
+        notificationSubscribers.remove(address)
+    }
+
+    /// Pushes a notification to every connection subscribed to the user's stream.
+    public func notify(_ notification: UserNotification, unread: Int) {
+        guard !notificationSubscribers.isEmpty else { return }
+        delivery.deliver(.notification(notification, unread: unread), to: Array(notificationSubscribers))
+    }
+
+    /// Spends one operation from the user's budget.
+    public func spend(now: Timestamp) -> RateVerdict {
+        if bucket.take(now: now) {
+            refusals = 0
+            return .allowed
+        }
+        refusals += 1
+        return refusals >= settings.abusiveAfter ? .abusive : .limited
+    }
+
+    /// Closes the connections of the given sessions (revoked), or of all sessions when `nil`.
+    public func revoke(sessions: Set<SessionID>?, reason: String) {
+        for (address, session) in connections where sessions?.contains(session) ?? true {
+            control.close(address, code: CloseCode.sessionRevoked, reason: reason)
+            connections[address] = nil
+            notificationSubscribers.remove(address)
+        }
+    }
+
+    /// Asks every connection to re-check its subscriptions (team membership or role changed).
+    public func permissionsChanged() {
+        for address in connections.keys { control.recheck(address) }
+    }
+
+    var isIdle: Bool { connections.isEmpty }
+}
+
+/// WebSocket close codes Tandem uses beyond the standard ones.
+public enum CloseCode {
+    /// Authentication failed or the session was revoked.
+    public static let sessionRevoked: UInt16 = 4001
+    /// Authentication did not arrive in time.
+    public static let authenticationTimeout: UInt16 = 4002
+    /// The client kept breaking the rate limit.
+    public static let rateLimited: UInt16 = 4029
+    /// The client kept sending invalid frames.
+    public static let policyViolation: UInt16 = 4008
+    /// The server is shutting down; reconnect elsewhere or later.
+    public static let goingAway: UInt16 = 1001
+}

@@ -1,1 +1,0 @@
-// The ticket, team and session actors arrive with the live-ticket core.

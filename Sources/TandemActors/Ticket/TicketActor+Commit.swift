@@ -1,0 +1,185 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import TandemCore
+import TandemStore
+
+/// An operation applied in memory and waiting for the store.
+struct PendingCommit {
+    var op: TicketOp
+    /// Where its acknowledgement goes.
+    var replyTo: [SubscriberAddress]
+    /// The submitter waiting for this operation (set on the last operation of a submission).
+    var waiter: CheckedContinuation<FlushTurn, Never>?
+    /// Resends of the same operation waiting for it.
+    var extraWaiters: [CheckedContinuation<FlushTurn, Never>] = []
+}
+
+/// What a waiting submitter is told.
+enum FlushTurn: Sendable {
+    /// Its operations are durable and acknowledged.
+    case committed
+    /// They were not committed; nothing of them was acknowledged.
+    case failed(TicketActorError)
+    /// It now leads the next group commit.
+    case lead
+}
+
+extension TicketActor {
+    /// Queues applied operations and returns once they are durable.
+    ///
+    /// Group commit: while one submitter (the leader) writes a batch, later submissions
+    /// queue up; when the batch is durable the leader acknowledges it and hands the lead
+    /// to the first waiting submitter, who writes everything queued meanwhile in one go.
+    func commit(_ ops: [TicketOp], replyTo: SubscriberAddress?) async throws(TicketActorError) {
+        for (index, op) in ops.enumerated() {
+            let last = index == ops.count - 1
+            queue.append(PendingCommit(op: op, replyTo: last ? replyTo.map { [$0] } ?? [] : []))
+        }
+        if flushing {
+            let lastVersion = ops[ops.count - 1].version
+            let turn = await withCheckedContinuation { continuation in
+                if let index = queue.firstIndex(where: { $0.op.version == lastVersion }) {
+                    queue[index].waiter = continuation
+                } else {
+                    continuation.resume(returning: .failed(.unavailable("lost from the commit queue")))
+                }
+            }
+            switch turn {
+            case .committed: return
+            case .failed(let error): throw error
+            case .lead: break
+            }
+        }
+        try await leadCommit()
+    }
+
+    /// Waits until an already queued version is durable (a resend of a pending operation).
+    func awaitCommit(of version: Int64, replyTo: SubscriberAddress?) async throws(TicketActorError) {
+        let turn = await withCheckedContinuation { continuation in
+            if let index = queue.firstIndex(where: { $0.op.version == version }) {
+                queue[index].extraWaiters.append(continuation)
+                if let replyTo { queue[index].replyTo.append(replyTo) }
+            } else {
+                continuation.resume(returning: .failed(.unavailable("not pending")))
+            }
+        }
+        if case .failed(let error) = turn { throw error }
+    }
+
+    /// Writes everything queued as one batch, then acknowledges and broadcasts it in order.
+    private func leadCommit() async throws(TicketActorError) {
+        flushing = true
+        let batch = queue
+        queue.removeAll(keepingCapacity: true)
+        guard let target = speculative, let last = batch.last else {
+            flushing = false
+            return
+        }
+        let ops = batch.map(\.op)
+        let snapshot = shouldSnapshot(adding: ops) ? target : nil
+        do {
+            try await context.store.commit(ticket: id, ops: ops, snapshot: snapshot)
+        } catch {
+            failAll(batch, error)
+            throw Self.translate(error)
+        }
+        let before = durable.summary
+        if queue.isEmpty {
+            durable = target
+            speculative = nil
+        } else {
+            for op in ops { try? durable.apply(op, limits: context.settings.limits) }
+        }
+        precondition(durable.version == last.op.version, "durable state must end at the committed batch")
+        remember(ops, snapshotted: snapshot != nil)
+        moveSelections(through: ops)
+        for pending in batch {
+            let change = pending.op.change
+            let excluded = pending.replyTo.first
+            context.delivery.deliver(.op(topic: topic, op: pending.op), to: audience(for: change, excluding: excluded))
+            if !pending.replyTo.isEmpty {
+                context.delivery.deliver(
+                    .ack(topic: topic, client: pending.op.client, seq: pending.op.seq, version: pending.op.version),
+                    to: pending.replyTo)
+            }
+            pending.waiter?.resume(returning: .committed)
+            for waiter in pending.extraWaiters { waiter.resume(returning: .committed) }
+        }
+        handOffLead()
+        if ops.contains(where: { if case .text = $0.change { false } else { true } }) {
+            await context.observer.ticketCommitted(before: before, after: durable, ops: ops)
+        }
+    }
+
+    /// Passes the lead to the first waiting submitter, or ends the flush.
+    private func handOffLead() {
+        if let index = queue.firstIndex(where: { $0.waiter != nil }), let next = queue[index].waiter {
+            queue[index].waiter = nil
+            next.resume(returning: .lead)
+        } else {
+            flushing = false
+        }
+    }
+
+    /// Fails a batch that the store refused, and everything queued behind it (it was
+    /// transformed against the refused operations). The durable state is untouched.
+    private func failAll(_ batch: [PendingCommit], _ error: any Error) {
+        let failure = Self.translate(error)
+        let everything = batch + queue
+        queue.removeAll()
+        speculative = nil
+        flushing = false
+        for pending in everything {
+            pending.waiter?.resume(returning: .failed(failure))
+            for waiter in pending.extraWaiters { waiter.resume(returning: .failed(failure)) }
+        }
+        if case .versionConflict = error as? StoreError {
+            // Another owner committed these versions: this activation is stale. Subscribers
+            // resubscribe from their versions and reach the current owner.
+            context.logger.warning("ticket fenced by another writer", metadata: ["ticket": "\(id)"])
+            inactive = true
+            context.delivery.deliver(.resync(topic: topic, reason: "owner_changed"), to: Array(subscribers.keys))
+            subscribers.removeAll()
+            presence.removeAll()
+        } else {
+            context.logger.error("ticket commit failed", metadata: ["ticket": "\(id)", "error": "\(error)"])
+        }
+    }
+
+    static func translate(_ error: any Error) -> TicketActorError {
+        switch error as? StoreError {
+        case .versionConflict?: .inactive
+        default: .unavailable("\(error)")
+        }
+    }
+
+    /// Snapshot on every non-text change (lists and search stay current), every N
+    /// operations, and when the oldest unsnapshotted operation is old enough.
+    private func shouldSnapshot(adding ops: [TicketOp]) -> Bool {
+        if ops.contains(where: { if case .text = $0.change { false } else { true } }) { return true }
+        let since = (ops.last?.version ?? durable.version) - snapshotVersion
+        if since >= Int64(context.settings.snapshotEveryOps) { return true }
+        if let first = firstUnsnapshottedAt,
+            context.clock.now().millisecondsSince1970 - first.millisecondsSince1970
+                >= context.settings.snapshotIntervalMilliseconds
+        {
+            return true
+        }
+        return false
+    }
+
+    /// Keeps committed operations for catch-up, within the configured window.
+    private func remember(_ ops: [TicketOp], snapshotted: Bool) {
+        recent.append(contentsOf: ops)
+        let overflow = recent.count - context.settings.recentOpsLimit
+        if overflow > 0 { recent.removeFirst(overflow) }
+        if snapshotted {
+            snapshotVersion = durable.version
+            firstUnsnapshottedAt = nil
+        } else if firstUnsnapshottedAt == nil {
+            firstUnsnapshottedAt = ops.first?.at
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import TandemCore
+
+extension TicketActor {
+    /// Records and broadcasts a subscriber's presence. A selection made on an older
+    /// version is first moved through the edits committed since.
+    public func updatePresence(_ update: PresenceUpdate) throws(TicketActorError) {
+        try checkActive()
+        let address = update.subscriber.address
+        guard subscribers[address] != nil else { throw .forbidden("Subscribe to the ticket first.") }
+        if update.subscriber.audience == .public && (update.field != nil || update.selection != nil) {
+            throw .forbidden("Customers share no cursor.")
+        }
+        var selection = update.selection
+        if let field = update.field, var moved = selection {
+            if let from = update.version, from < durable.version {
+                guard let first = recent.first, first.version <= from + 1 else {
+                    throw .versionTooOld
+                }
+                for op in recent where op.version > from {
+                    if case .text(field, let operation) = op.change {
+                        moved.transform(by: operation, isOwn: op.author == update.subscriber.user)
+                    }
+                }
+            }
+            do {
+                try moved.validate(length: durable.text(field).count)
+            } catch {
+                throw .invalid(.invalidOperation(error))
+            }
+            selection = moved
+        }
+        let wasReplying = agentsReplying
+        let entry = Presence(
+            user: update.subscriber.user, name: update.subscriber.name, connection: address, state: update.state,
+            field: update.field, selection: selection, updatedAt: context.clock.now())
+        presence[address] = entry
+        lastActivity = entry.updatedAt
+        let staff = subscribers.values.filter { $0.audience == .staff && $0.address != address }.map(\.address)
+        context.delivery.deliver(.presence(topic: topic, presence: entry), to: staff)
+        announceReplyingIfChanged(from: wasReplying)
+    }
+
+    /// Keeps a connection's presence alive (heartbeats).
+    public func touch(_ address: SubscriberAddress) {
+        presence[address]?.updatedAt = context.clock.now()
+    }
+
+    /// Moves stored carets through committed edits so that new subscribers see them in place.
+    func moveSelections(through ops: [TicketOp]) {
+        guard !presence.isEmpty else { return }
+        for op in ops {
+            guard case .text(let field, let operation) = op.change else { continue }
+            for (address, entry) in presence where entry.field == field {
+                presence[address]?.selection = entry.selection?.transformed(
+                    by: operation, isOwn: entry.user == op.author)
+            }
+        }
+    }
+
+    /// Drops presence that has not been refreshed within the TTL.
+    func expirePresence(now: Timestamp) {
+        let cutoff = now.adding(milliseconds: -context.settings.presenceTTLMilliseconds)
+        for (_, entry) in presence where entry.updatedAt < cutoff {
+            presence[entry.connection] = nil
+            broadcastPresenceLeft(entry)
+        }
+    }
+
+    func broadcastPresenceLeft(_ entry: Presence) {
+        let wasReplying = agentsReplying || entry.state == .typing
+        let staff = subscribers.values.filter { $0.audience == .staff }.map(\.address)
+        context.delivery.deliver(
+            .presenceLeft(topic: topic, user: entry.user, connection: entry.connection), to: staff)
+        announceReplyingIfChanged(from: wasReplying)
+    }
+
+    /// Whether any staff member is typing (what a customer may learn of presence).
+    var agentsReplying: Bool {
+        presence.values.contains { entry in
+            entry.state == .typing && subscribers[entry.connection]?.audience == .staff
+        }
+    }
+
+    private func announceReplyingIfChanged(from before: Bool) {
+        let now = agentsReplying
+        guard now != before else { return }
+        let customers = subscribers.values.filter { $0.audience == .public }.map(\.address)
+        guard !customers.isEmpty else { return }
+        context.delivery.deliver(.agentActivity(topic: topic, replying: now), to: customers)
+    }
+}

@@ -1,0 +1,109 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import TandemCore
+import TandemStore
+
+extension TicketActor {
+    /// Submits one change made on `request.baseVersion` and returns once it is durable.
+    ///
+    /// A resend of an already committed (client, seq) is acknowledged again without
+    /// being applied twice. The acknowledgement is also delivered to `replyTo`, in
+    /// order with the broadcasts that precede it.
+    public func submit(_ request: SubmitRequest) async throws(TicketActorError) -> SubmitReply {
+        try checkActive()
+        lastActivity = context.clock.now()
+        if let duplicate = try await deduplicate(request) { return duplicate }
+        guard request.baseVersion <= durable.version else { throw .futureVersion(current: durable.version) }
+        guard request.baseVersion >= 0 else { throw .versionTooOld }
+
+        let changes = try await prepare(request)
+        let state = speculative ?? durable
+        var next = state
+        var ops: [TicketOp] = []
+        let now = context.clock.now()
+        for (index, change) in changes.enumerated() {
+            let last = index == changes.count - 1
+            let op = TicketOp(
+                version: next.version + 1, change: change, author: request.actor.principal.userID, at: now,
+                client: last ? request.client : nil, seq: last ? request.seq : nil)
+            do {
+                try next.apply(op, limits: context.settings.limits)
+            } catch {
+                throw .invalid(error)
+            }
+            ops.append(op)
+        }
+        speculative = next
+        try await commit(ops, replyTo: request.replyTo)
+        return SubmitReply(version: ops[ops.count - 1].version, duplicate: false)
+    }
+
+    /// Checks the request against the ticket and rewrites it to apply on the current state:
+    /// authorization, the comment made from a request, and transformation of text and
+    /// tag changes against every operation committed since the base version.
+    private func prepare(_ request: SubmitRequest) async throws(TicketActorError) -> [TicketChange] {
+        let principal = request.actor.principal
+        switch request.request {
+        case .change(let change):
+            try authorize(principal, Self.action(for: change))
+            if case .comment = change {
+                throw .invalid(.invalid(ValidationError(field: "op", code: "invalid", message: "Send comments as comment requests.")))
+            }
+            var rewritten = change
+            for committed in try await operations(after: request.baseVersion) {
+                rewritten = rewritten.transformed(against: committed.change)
+            }
+            return [rewritten]
+        case .comment(let comment):
+            try authorize(principal, comment.visibility == .public ? .commentPublic : .workInternal)
+            if comment.fromDraft { try authorize(principal, .workInternal) }
+            let state = speculative ?? durable
+            let body = comment.fromDraft ? state.replyDraft.string : comment.body
+            let now = context.clock.now()
+            let made = Comment(
+                id: IdentifierGenerator().make("cmt", at: UInt64(now.millisecondsSince1970)),
+                author: principal.userID, body: body, visibility: comment.visibility,
+                mentions: principal.role.isStaff ? Array(Set(comment.mentions)).sorted() : [], createdAt: now)
+            var changes: [TicketChange] = [.comment(made)]
+            if comment.fromDraft && state.replyDraft.count > 0 {
+                var clear = TextOperation()
+                clear.delete(state.replyDraft.count)
+                changes.append(.text(.replyDraft, clear))
+            }
+            return changes
+        }
+    }
+
+    /// Every operation after `version` up to the current speculative state, in order.
+    private func operations(after version: Int64) async throws(TicketActorError) -> [TicketOp] {
+        guard let durableOps = try await durableOps(after: version) else { throw .versionTooOld }
+        return durableOps + queue.map(\.op)
+    }
+
+    /// Acknowledges a resend without applying it again.
+    private func deduplicate(_ request: SubmitRequest) async throws(TicketActorError) -> SubmitReply? {
+        guard let client = request.client, let seq = request.seq,
+            let mark = (speculative ?? durable).clientSequences[client]
+        else { return nil }
+        if seq < mark.seq { throw .staleSequence }
+        guard seq == mark.seq else { return nil }
+        if mark.version > durable.version {
+            try await awaitCommit(of: mark.version, replyTo: request.replyTo)
+        } else if let replyTo = request.replyTo {
+            context.delivery.deliver(.ack(topic: topic, client: client, seq: seq, version: mark.version), to: [replyTo])
+        }
+        return SubmitReply(version: mark.version, duplicate: true)
+    }
+
+    /// The policy action a change needs.
+    static func action(for change: TicketChange) -> Action {
+        switch change {
+        case .text(.description, _): .editDescription
+        case .text: .workInternal
+        case .subject, .status, .priority, .assignee, .team, .tags: .updateTicket
+        case .comment(let comment): comment.visibility == .public ? .commentPublic : .workInternal
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import TandemCore
+import TandemStore
+
+/// The single writer and ordering point of one ticket.
+///
+/// It owns the ticket's durable state, the operations kept for catch-up, the
+/// subscribers and their presence. The write path, in order:
+/// check the version → authorize → transform against the operations since the
+/// base → apply (speculatively) → commit to the store (grouped with whatever else
+/// arrived meanwhile) → acknowledge and broadcast, in version order.
+/// Nothing is acknowledged or broadcast before it is durable.
+public actor TicketActor {
+    public nonisolated let id: TicketID
+    public nonisolated var topic: String { "ticket:\(id.rawValue)" }
+    let context: TicketActorContext
+
+    /// The state as of the last durable operation: what subscribers may see.
+    var durable: Ticket
+    /// The durable state plus operations not yet committed; `nil` when nothing is pending.
+    var speculative: Ticket?
+    /// The latest snapshot's version and when the first op after it was committed.
+    var snapshotVersion: Int64
+    var firstUnsnapshottedAt: Timestamp?
+    /// Recently committed operations (durable), oldest first, for catch-up and transformation.
+    var recent: [TicketOp]
+    /// Applied but not yet durable, in version order.
+    var queue: [PendingCommit] = []
+    /// Whether a group commit is in progress (its leader owns the store write).
+    var flushing = false
+    var subscribers: [SubscriberAddress: SubscriberInfo] = [:]
+    var presence: [SubscriberAddress: Presence] = [:]
+    /// Set once the actor stops serving (passivated, or fenced by another owner).
+    var inactive = false
+    var lastActivity: Timestamp
+
+    init(stored: StoredTicket, context: TicketActorContext) throws {
+        var ticket = stored.snapshot
+        for op in stored.ops {
+            do {
+                try ticket.apply(op, limits: context.settings.limits)
+            } catch {
+                throw StoreError.corrupt("ticket \(stored.snapshot.id) op \(op.version) does not replay: \(error)")
+            }
+        }
+        self.id = ticket.id
+        self.context = context
+        self.durable = ticket
+        self.snapshotVersion = stored.snapshot.version
+        self.recent = stored.ops
+        self.lastActivity = context.clock.now()
+        self.firstUnsnapshottedAt = stored.ops.first?.at
+    }
+
+    /// The current durable version.
+    public var version: Int64 { durable.version }
+
+    /// The durable ticket, for REST reads, if `principal` may see it.
+    public func view(for principal: Principal) throws(TicketActorError) -> TicketView {
+        try checkActive()
+        try authorize(principal, .readTicket)
+        return TicketView(durable, audience: principal.role.isStaff ? .staff : .public)
+    }
+
+    // MARK: Subscriptions
+
+    /// Adds a subscriber and returns where it starts: a snapshot, or exactly the
+    /// operations after `fromVersion`. Later broadcasts follow in version order.
+    public func subscribe(_ request: SubscribeRequest) async throws(TicketActorError) -> SubscribeReply {
+        try checkActive()
+        try authorize(request.principal, .readTicket)
+        lastActivity = context.clock.now()
+        let audience = request.subscriber.audience
+        var reply: SubscribeReply
+        if let from = request.fromVersion {
+            guard from <= durable.version else { throw .futureVersion(current: durable.version) }
+            if let ops = try await durableOps(after: from) {
+                try checkActive()
+                reply = .ops(ops.filter { audience == .staff || $0.change.isPublic }, version: durable.version, presence: [])
+            } else {
+                reply = .snapshot(TicketView(durable, audience: audience), presence: [])
+            }
+        } else {
+            reply = .snapshot(TicketView(durable, audience: audience), presence: [])
+        }
+        subscribers[request.subscriber.address] = request.subscriber
+        let present = audience == .staff ? Array(presence.values) : []
+        switch reply {
+        case .snapshot(let view, _): reply = .snapshot(view, presence: present)
+        case .ops(let ops, let version, _): reply = .ops(ops, version: version, presence: present)
+        }
+        return reply
+    }
+
+    /// Removes a subscriber and its presence.
+    public func unsubscribe(_ address: SubscriberAddress) {
+        subscribers[address] = nil
+        if let gone = presence.removeValue(forKey: address) {
+            broadcastPresenceLeft(gone)
+        }
+        lastActivity = context.clock.now()
+    }
+
+    /// Durable operations after `version`, or `nil` when some are no longer kept.
+    /// Awaits the store only when the in-memory window does not reach back far enough;
+    /// operations committed meanwhile are appended from memory, so the result is contiguous.
+    func durableOps(after version: Int64) async throws(TicketActorError) -> [TicketOp]? {
+        if version == durable.version { return [] }
+        if let first = recent.first, first.version <= version + 1 {
+            return recent.filter { $0.version > version }
+        }
+        let target = durable.version
+        let stored: [TicketOp]
+        do {
+            stored = try await context.store.ops(ticket: id, after: version, through: target)
+        } catch {
+            throw .unavailable("\(error)")
+        }
+        guard stored.first?.version == version + 1, stored.last?.version == target else { return nil }
+        return stored + recent.filter { $0.version > target }
+    }
+
+    // MARK: Helpers
+
+    func checkActive() throws(TicketActorError) {
+        if inactive { throw .inactive }
+    }
+
+    func authorize(_ principal: Principal, _ action: Action) throws(TicketActorError) {
+        let decision = context.policy.decide(principal, action, .ticket(requester: durable.requester, team: durable.team))
+        if case .deny(let reason) = decision { throw .forbidden(reason) }
+    }
+
+    /// Addresses of subscribers who may see `change`, except `excluding`.
+    func audience(for change: TicketChange, excluding: SubscriberAddress?) -> [SubscriberAddress] {
+        let isPublic = change.isPublic
+        return subscribers.values.compactMap { info in
+            guard info.address != excluding, isPublic || info.audience == .staff else { return nil }
+            return info.address
+        }
+    }
+}
+
+extension TicketActor {
+    /// Whether `principal` may still read this ticket (permission re-checks).
+    public func mayRead(_ principal: Principal) -> Bool {
+        context.policy.decide(principal, .readTicket, .ticket(requester: durable.requester, team: durable.team)).isAllowed
+    }
+}

@@ -1,0 +1,51 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import Logging
+import TandemCore
+import TandemStore
+
+/// Told about every committed batch, after it is durable: feeds team queues and notifications.
+public protocol TicketCommitObserver: Sendable {
+    /// `before` is the durable summary before the batch, `after` the one after it.
+    func ticketCommitted(before: TicketSummary, after: Ticket, ops: [TicketOp]) async
+}
+
+/// Tuning of ticket actors.
+public struct TicketActorSettings: Sendable {
+    /// Write a snapshot after this many operations since the last one.
+    public var snapshotEveryOps: Int = 200
+    /// …or when the oldest operation since the last snapshot is this old.
+    public var snapshotIntervalMilliseconds: Int64 = 5_000
+    /// Committed operations kept in memory for catch-up and transformation.
+    public var recentOpsLimit: Int = 2_000
+    /// Presence not refreshed for this long is dropped.
+    public var presenceTTLMilliseconds: Int64 = 30_000
+    public var limits = TicketLimits()
+
+    public init() {}
+}
+
+/// What a ticket actor needs from the rest of the node.
+public struct TicketActorContext: Sendable {
+    public var store: any TicketStore
+    public var delivery: any EventDelivery
+    public var observer: any TicketCommitObserver
+    public var clock: any TandemClock
+    public var settings: TicketActorSettings
+    public var policy = AccessPolicy()
+    public var logger: Logger
+
+    public init(
+        store: any TicketStore, delivery: any EventDelivery, observer: any TicketCommitObserver,
+        clock: any TandemClock, settings: TicketActorSettings, logger: Logger
+    ) {
+        self.store = store
+        self.delivery = delivery
+        self.observer = observer
+        self.clock = clock
+        self.settings = settings
+        self.logger = logger
+    }
+}

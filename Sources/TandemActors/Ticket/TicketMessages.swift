@@ -1,0 +1,136 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import TandemCore
+
+/// A comment as a client asks for it; the ticket actor makes the ``Comment``.
+public struct CommentRequest: Codable, Sendable, Hashable {
+    public var body: String
+    public var visibility: Visibility
+    public var mentions: [UserID]
+    /// Post the shared reply draft (and clear it) instead of `body`.
+    public var fromDraft: Bool
+
+    public init(body: String, visibility: Visibility, mentions: [UserID] = [], fromDraft: Bool = false) {
+        self.body = body
+        self.visibility = visibility
+        self.mentions = mentions
+        self.fromDraft = fromDraft
+    }
+}
+
+/// What a client submits: a change, or a comment.
+public enum ChangeRequest: Codable, Sendable, Hashable {
+    case change(TicketChange)
+    case comment(CommentRequest)
+}
+
+/// Who is acting, with what they may see.
+public struct Actor: Codable, Sendable, Hashable {
+    public var principal: Principal
+    public var name: String
+
+    public init(principal: Principal, name: String) {
+        self.principal = principal
+        self.name = name
+    }
+
+    public var audience: Audience { principal.role.isStaff ? .staff : .public }
+}
+
+/// Submit one change made on `baseVersion`.
+public struct SubmitRequest: Codable, Sendable, Hashable {
+    public var actor: Actor
+    /// The submitting client and its sequence number; a resend with the same pair is applied once.
+    public var client: String?
+    public var seq: Int64?
+    public var baseVersion: Int64
+    public var request: ChangeRequest
+    /// Where to deliver the acknowledgement in order with the broadcasts (WebSocket clients).
+    public var replyTo: SubscriberAddress?
+
+    public init(
+        actor: Actor, client: String?, seq: Int64?, baseVersion: Int64, request: ChangeRequest,
+        replyTo: SubscriberAddress?
+    ) {
+        self.actor = actor
+        self.client = client
+        self.seq = seq
+        self.baseVersion = baseVersion
+        self.request = request
+        self.replyTo = replyTo
+    }
+}
+
+/// The outcome of a submission: the version its last change produced.
+public struct SubmitReply: Codable, Sendable, Hashable {
+    public var version: Int64
+    /// True when the same (client, seq) had already been committed.
+    public var duplicate: Bool
+
+    public init(version: Int64, duplicate: Bool) {
+        self.version = version
+        self.duplicate = duplicate
+    }
+}
+
+/// Subscribe a connection to a ticket, optionally resuming from a known version.
+public struct SubscribeRequest: Codable, Sendable, Hashable {
+    public var subscriber: SubscriberInfo
+    public var principal: Principal
+    /// Resume from here: the reply carries exactly the operations after it, or a snapshot when they are gone.
+    public var fromVersion: Int64?
+
+    public init(subscriber: SubscriberInfo, principal: Principal, fromVersion: Int64?) {
+        self.subscriber = subscriber
+        self.principal = principal
+        self.fromVersion = fromVersion
+    }
+}
+
+/// The state a new subscriber starts from.
+public enum SubscribeReply: Codable, Sendable, Hashable {
+    /// The full (audience-filtered) ticket at its version, with the people present.
+    case snapshot(TicketView, presence: [Presence])
+    /// The operations after the requested version (possibly none), with the people present.
+    case ops([TicketOp], version: Int64, presence: [Presence])
+}
+
+/// A presence update from one connection.
+public struct PresenceUpdate: Codable, Sendable, Hashable {
+    public var subscriber: SubscriberInfo
+    public var state: Presence.State
+    public var field: TextField?
+    public var selection: TextSelection?
+    /// The version the selection refers to; it is moved through later edits.
+    public var version: Int64?
+
+    public init(
+        subscriber: SubscriberInfo, state: Presence.State, field: TextField?, selection: TextSelection?,
+        version: Int64?
+    ) {
+        self.subscriber = subscriber
+        self.state = state
+        self.field = field
+        self.selection = selection
+        self.version = version
+    }
+}
+
+/// Why a ticket actor refused a message.
+public enum TicketActorError: Error, Sendable, Hashable {
+    case notFound
+    case forbidden(String)
+    /// The base version is newer than the ticket.
+    case futureVersion(current: Int64)
+    /// The base version is older than the operations still kept; resubscribe for a snapshot.
+    case versionTooOld
+    /// A resend older than the client's last committed operation.
+    case staleSequence
+    case invalid(TicketError)
+    /// The store did not take the change; nothing was acknowledged. Retry.
+    case unavailable(String)
+    /// The actor was passivated or lost ownership between lookup and call; look it up again.
+    case inactive
+}

@@ -1,0 +1,51 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import TandemCore
+
+/// A ticket as one audience sees it. Staff see everything; customers see the
+/// subject, description, status, priority, dates and public replies only:
+/// no internal notes, no draft, no internal comments, no team, assignee or tags.
+public struct TicketView: Codable, Sendable, Hashable {
+    public var id: TicketID
+    public var version: Int64
+    public var subject: String
+    public var description: String
+    public var status: TicketStatus
+    public var priority: TicketPriority
+    public var requester: UserID
+    public var team: TeamID?
+    public var assignee: UserID?
+    public var tags: [String]?
+    public var internalNotes: String?
+    public var replyDraft: String?
+    public var comments: [Comment]
+    public var history: [HistoryEntry]
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+    public var firstResponseAt: Timestamp?
+    public var solvedAt: Timestamp?
+
+    public init(_ ticket: Ticket, audience: Audience) {
+        let staff = audience == .staff
+        id = ticket.id
+        version = ticket.version
+        subject = ticket.subject
+        description = ticket.description.string
+        status = ticket.status
+        priority = ticket.priority
+        requester = ticket.requester
+        team = staff ? ticket.team : nil
+        assignee = staff ? ticket.assignee : nil
+        tags = staff ? ticket.tags.sorted() : nil
+        internalNotes = staff ? ticket.internalNotes.string : nil
+        replyDraft = staff ? ticket.replyDraft.string : nil
+        comments = staff ? ticket.comments : ticket.comments.filter { $0.visibility == .public }
+        history = staff ? ticket.history : ticket.history.filter(\.isPublic)
+        createdAt = ticket.createdAt
+        updatedAt = ticket.updatedAt
+        firstResponseAt = ticket.firstResponseAt
+        solvedAt = ticket.solvedAt
+    }
+}
