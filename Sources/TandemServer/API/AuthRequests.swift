@@ -2,10 +2,19 @@
 // Tandem — an open-source, real-time technical-support desk.
 //===----------------------------------------------------------------------===//
 
+import TandemCore
+
 /// How a client wants its session: tokens in the body (API clients) or a cookie (browsers).
-enum SessionMode: String, Decodable, Sendable {
+enum SessionMode: String, Decodable, Sendable, CaseIterable {
     case token
     case cookie
+
+    /// An unknown value is a 422 `invalid_enum` on `session`, like every other enum field
+    /// (the synthesized decoder would report a generic `invalid`).
+    init(from decoder: any Decoder) throws {
+        let raw = try decoder.singleValueContainer().decode(String.self)
+        self = try Validators.oneOf(raw, as: SessionMode.self, field: "session")
+    }
 }
 
 struct SignUpRequest: RequestBody {

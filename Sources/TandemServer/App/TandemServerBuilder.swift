@@ -4,10 +4,12 @@
 
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 import Prometheus
 import ServiceLifecycle
+import TandemActors
 import TandemCore
 import TandemStore
 
@@ -19,6 +21,10 @@ public struct TandemDependencies: Sendable {
     public var throttle: any LoginThrottle
     public var registry: PrometheusCollectorRegistry
     public var logger: Logger
+    /// This node's WebSocket connections; the actors' event delivery.
+    public var hub: ConnectionHub
+    /// This node's ticket, team and session actors.
+    public var actors: ActorRegistry
 
     /// Opens the configured store (and migrates it) and builds the in-process seams.
     public static func make(configuration: TandemConfiguration, logger: Logger) async throws -> TandemDependencies {
@@ -32,6 +38,7 @@ public struct TandemDependencies: Sendable {
             registry: PrometheusCollectorRegistry(), logger: logger)
     }
 
+    /// Builds the dependencies around an open store: the connection hub and the actor registry.
     public init(
         configuration: TandemConfiguration, store: any TandemStore, clock: any TandemClock,
         throttle: any LoginThrottle, registry: PrometheusCollectorRegistry, logger: Logger
@@ -42,6 +49,29 @@ public struct TandemDependencies: Sendable {
         self.throttle = throttle
         self.registry = registry
         self.logger = logger
+        let node = configuration.actors.node
+        let hub = ConnectionHub(node: node, metrics: PrometheusMetricsFactory(registry: registry))
+        self.hub = hub
+        var settings = RegistrySettings()
+        settings.idleMilliseconds = Int64(configuration.actors.idleSeconds) * 1000
+        settings.ticket.snapshotEveryOps = configuration.actors.snapshotEveryOps
+        settings.ticket.snapshotIntervalMilliseconds = Int64(configuration.actors.snapshotIntervalMilliseconds)
+        settings.ticket.limits.maxTextScalars = configuration.actors.maxTextScalars
+        settings.rate.opsPerSecond = Double(configuration.live.opsPerSecond)
+        settings.rate.burst = Double(configuration.live.opsBurst)
+        self.actors = ActorRegistry(
+            node: node, tickets: store, teams: store, users: store, notifications: store, delivery: hub, control: hub,
+            clock: clock, settings: settings, logger: logger)
+    }
+
+    /// Live-connection settings from the configuration.
+    var liveSettings: LiveSettings {
+        var live = LiveSettings()
+        live.maxMessageBytes = configuration.live.maxMessageBytes
+        live.maxSubscriptions = configuration.live.maxSubscriptions
+        live.heartbeatSeconds = configuration.live.heartbeatSeconds
+        live.allowedOrigins = Set(configuration.http.allowedOrigins)
+        return live
     }
 
     /// The authentication flows over these dependencies.
@@ -80,19 +110,59 @@ public enum TandemServerBuilder {
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         let configuration = dependencies.configuration
-        let router = try await buildRouter(dependencies)
+        let live = await liveService(dependencies)
+        let router = try await buildRouter(dependencies, live: live)
         var app = Application(
             router: router,
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: webSocketRouter(dependencies, live: live),
+                configuration: .init(
+                    http1: .init(idleTimeout: .seconds(Int64(configuration.http.idleTimeoutSeconds))),
+                    ws: .init(
+                        maxFrameSize: configuration.live.maxMessageBytes,
+                        autoPing: .enabled(timePeriod: .seconds(configuration.live.heartbeatSeconds))))),
             configuration: .init(
                 address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "Tandem"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: dependencies.logger)
-        app.addServices(StoreService(store: dependencies.store, logger: dependencies.logger))
+        // Shutdown runs in reverse: the server drains first, then the actors write their
+        // final snapshots, then the store closes.
+        app.addServices(StoreService(store: dependencies.store, logger: dependencies.logger), dependencies.actors)
         return app
+    }
+
+    static func liveService(_ dependencies: TandemDependencies) async -> LiveService {
+        LiveService(
+            registry: dependencies.actors, hub: dependencies.hub, auth: await dependencies.authService(),
+            store: dependencies.store, clock: dependencies.clock, settings: dependencies.liveSettings)
+    }
+
+    /// The router that accepts WebSocket upgrades at `/ws`.
+    static func webSocketRouter(_ dependencies: TandemDependencies, live: LiveService) -> Router<TandemRequestContext> {
+        let router = Router(context: TandemRequestContext.self)
+        router.add(middleware: AuthenticationMiddleware(auth: live.auth, store: dependencies.store))
+        router.ws("ws") { request, _ in
+            guard live.originAllowed(request.headers[.origin]) else { return .dontUpgrade }
+            var headers: HTTPFields = [:]
+            if let offered = request.headers[.secWebSocketProtocol],
+                offered.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == LiveService.subprotocol })
+            {
+                headers[.secWebSocketProtocol] = LiveService.subprotocol
+            }
+            return .upgrade(headers)
+        } onUpgrade: { inbound, outbound, context in
+            await live.run(
+                inbound: inbound, outbound: outbound, identity: context.requestContext.identity, logger: context.logger)
+        }
+        return router
     }
 
     /// The router alone, for in-process tests.
     public static func buildRouter(_ dependencies: TandemDependencies) async throws -> Router<TandemRequestContext> {
+        try await buildRouter(dependencies, live: liveService(dependencies))
+    }
+
+    static func buildRouter(_ dependencies: TandemDependencies, live: LiveService) async throws -> Router<TandemRequestContext> {
         let configuration = dependencies.configuration
         let store = dependencies.store
         let policy = AccessPolicy()
@@ -111,6 +181,14 @@ public enum TandemServerBuilder {
         let api = router.group("api/v1")
         api.get("openapi.json") { _, _ in try OpenAPIDocument.response() }
         let authenticated = api.add(middleware: AuthenticationMiddleware(auth: auth, store: store))
+        let identityEvents = LocalIdentityEvents(registry: dependencies.actors)
+        // A plain GET /ws (no upgrade, or an upgrade that was refused) says why.
+        router.get("ws") { request, context -> Response in
+            guard live.originAllowed(request.headers[.origin]) else {
+                throw APIError(.forbidden, code: "origin_not_allowed", message: "This origin may not open WebSockets.")
+            }
+            throw APIError(.upgradeRequired, code: "upgrade_required", message: "Connect with a WebSocket (subprotocol tandem.v1).")
+        }
         AuthController(
             auth: auth, allowSignUp: configuration.auth.allowSignUp, secureCookies: configuration.auth.secureCookies,
             sessionSeconds: configuration.auth.refreshTokenSeconds
@@ -119,6 +197,9 @@ public enum TandemServerBuilder {
             .addRoutes(to: authenticated.group("users"))
         TeamsController(store: store, policy: policy, clock: dependencies.clock)
             .addRoutes(to: authenticated.group("teams"))
+        TicketsController(store: store, registry: dependencies.actors, policy: policy, clock: dependencies.clock)
+            .addRoutes(to: authenticated.group("tickets"))
+        _ = identityEvents
         return router
     }
 }

@@ -57,6 +57,24 @@ public struct ConfigurationLoader: Sendable {
             throw ConfigurationError(key: "http.allowedOrigins", message: "\"\(origin)\" must start with http:// or https://")
         }
 
+        c.http.idleTimeoutSeconds = try int("http.idleTimeoutSeconds", default: c.http.idleTimeoutSeconds, in: 1...3600)
+
+        c.live.maxMessageBytes = try int("live.maxMessageBytes", default: c.live.maxMessageBytes, in: 1024...(16 << 20))
+        c.live.maxSubscriptions = try int("live.maxSubscriptions", default: c.live.maxSubscriptions, in: 1...10_000)
+        c.live.heartbeatSeconds = try int("live.heartbeatSeconds", default: c.live.heartbeatSeconds, in: 1...300)
+        c.live.opsPerSecond = try int("live.opsPerSecond", default: c.live.opsPerSecond, in: 1...100_000)
+        c.live.opsBurst = try int("live.opsBurst", default: c.live.opsBurst, in: 1...1_000_000)
+
+        c.actors.node = try string("actors.node", default: c.actors.node)
+        guard !c.actors.node.isEmpty, c.actors.node.utf8.count <= 64, !c.actors.node.contains("/") else {
+            throw ConfigurationError(key: "actors.node", message: "must be 1 to 64 characters without '/'.")
+        }
+        c.actors.idleSeconds = try int("actors.idleSeconds", default: c.actors.idleSeconds, in: 1...86_400)
+        c.actors.snapshotEveryOps = try int("actors.snapshotEveryOps", default: c.actors.snapshotEveryOps, in: 1...1_000_000)
+        c.actors.snapshotIntervalMilliseconds = try int(
+            "actors.snapshotIntervalMilliseconds", default: c.actors.snapshotIntervalMilliseconds, in: 10...3_600_000)
+        c.actors.maxTextScalars = try int("actors.maxTextScalars", default: c.actors.maxTextScalars, in: 1024...(16 << 20))
+
         c.store.url = try string("store.url", default: c.store.url)
         _ = try StoreLocation(c.store.url)
         c.store.busyTimeoutMilliseconds = try int("store.busyTimeoutMilliseconds", default: c.store.busyTimeoutMilliseconds, in: 0...600_000)

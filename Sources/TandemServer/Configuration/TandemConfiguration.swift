@@ -25,8 +25,10 @@ public struct TandemConfiguration: Sendable {
         public var port = 8080
         /// Largest request body accepted, in bytes.
         public var maxBodyBytes = 1 << 20
-        /// Origins allowed to open WebSockets and send cookie-authenticated requests.
+        /// Origins allowed to open WebSockets from a browser.
         public var allowedOrigins: [String] = ["http://localhost:8080", "http://127.0.0.1:8080"]
+        /// Close HTTP connections idle this long (slow clients cannot hold sockets).
+        public var idleTimeoutSeconds = 30
     }
     public var http = HTTP()
 
@@ -53,6 +55,32 @@ public struct TandemConfiguration: Sendable {
         public var failedLoginWindowSeconds = 900
     }
     public var auth = Auth()
+
+    public struct Live: Sendable {
+        /// Largest WebSocket message, in bytes (larger: the connection closes with 1009).
+        public var maxMessageBytes = 256 * 1024
+        public var maxSubscriptions = 100
+        /// Heartbeat period announced to clients and used for WebSocket pings.
+        public var heartbeatSeconds = 15
+        /// Sustained operations per second per user, and the burst allowed above it.
+        public var opsPerSecond = 50
+        public var opsBurst = 200
+    }
+    public var live = Live()
+
+    public struct Actors: Sendable {
+        /// This node's name in subscriber addresses (unique per cluster node).
+        public var node = "local"
+        /// Passivate a ticket or queue with no subscribers after this many idle seconds.
+        public var idleSeconds = 60
+        /// Snapshot a ticket every N operations…
+        public var snapshotEveryOps = 200
+        /// …or when its oldest unsnapshotted operation is this old.
+        public var snapshotIntervalMilliseconds = 5000
+        /// Longest collaborative text, in Unicode scalars.
+        public var maxTextScalars = 1 << 20
+    }
+    public var actors = Actors()
 
     public struct Log: Sendable {
         public var level = "info"

@@ -15,11 +15,12 @@ public enum DemoData {
     public struct Summary: Sendable {
         public var users: Int
         public var teams: Int
+        public var tickets: Int
         public var logins: [(role: Role, email: String)]
 
         /// A few lines naming one login per role.
         public var loginsBanner: String {
-            var lines = ["Demo data loaded: \(users) users in \(teams) teams. Demo logins (password \"\(DemoData.password)\"):"]
+            var lines = ["Demo data loaded: \(users) users in \(teams) teams, \(tickets) tickets. Demo logins (password \"\(DemoData.password)\"):"]
             for login in logins { lines.append("  \(login.role.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(login.email)") }
             return lines.joined(separator: "\n")
         }
@@ -61,6 +62,8 @@ public enum DemoData {
         let admin = try await makeUser("Avery Admin", "admin@tandem.example", .admin)
         logins.append((.admin, admin.email))
         var users = 1
+        var teams: [Team] = []
+        var customers: [User] = []
         for (teamIndex, teamName) in teamNames.enumerated() {
             var members: [TeamMember] = []
             for offset in 0..<4 {
@@ -73,16 +76,19 @@ public enum DemoData {
                 users += 1
             }
             let now = next()
-            try await store.createTeam(
-                Team(
-                    id: ids.make("team", at: UInt64(now.millisecondsSince1970)), name: teamName, members: members,
-                    createdAt: now, updatedAt: now))
+            let team = Team(
+                id: ids.make("team", at: UInt64(now.millisecondsSince1970)), name: teamName, members: members,
+                createdAt: now, updatedAt: now)
+            try await store.createTeam(team)
+            teams.append(team)
         }
         for (index, name) in customerNames.enumerated() {
             let user = try await makeUser(name, "customer\(index + 1)@example.com", .customer)
             if index == 0 { logins.append((.customer, user.email)) }
+            customers.append(user)
             users += 1
         }
-        return Summary(users: users, teams: teamNames.count, logins: logins)
+        let tickets = try await DemoTickets.seed(store: store, customers: customers, teams: teams, startMs: next().millisecondsSince1970)
+        return Summary(users: users, teams: teamNames.count, tickets: tickets, logins: logins)
     }
 }

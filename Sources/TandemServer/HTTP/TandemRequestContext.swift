@@ -3,13 +3,16 @@
 //===----------------------------------------------------------------------===//
 
 import Hummingbird
+import HummingbirdWebSocket
 import NIOCore
 import TandemCore
 
 /// The per-request context: who is asking (once authenticated), from where,
 /// and how they authenticated.
-public struct TandemRequestContext: RequestContext {
+public struct TandemRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// Set when the request upgrades to a WebSocket.
+    public let webSocket = WebSocketHandlerReference<TandemRequestContext>()
     /// The peer's IP address, used for login throttling.
     public let remoteAddress: String?
     /// Set by ``AuthenticationMiddleware`` when the request carries valid credentials.

@@ -1,0 +1,224 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import HummingbirdWebSocket
+import Logging
+import TandemActors
+import TandemCore
+import TandemStore
+
+extension LiveService {
+    /// Handles one client frame. Every failure becomes an error frame; nothing changes on failure.
+    func handle(
+        _ text: String, state: ConnectionState, connection: Connection, outbound: WebSocketOutboundWriter,
+        logger: Logger
+    ) async {
+        let frame: ClientFrame
+        let ref: String?
+        do {
+            (frame, ref) = try ClientFrame.decode(text)
+        } catch {
+            reject(error, state, connection)
+            return
+        }
+        if case .auth(let token) = frame {
+            await authenticate(token, ref: ref, state: state, connection: connection)
+            return
+        }
+        guard let identity = state.identity else {
+            reject(ProtocolError(.unauthenticated, "Authenticate first.", ref: ref), state, connection)
+            return
+        }
+        switch frame {
+        case .auth:
+            return
+        case .ping:
+            for case .ticket(let id) in state.topics {
+                if let actor = try? await registry.ticket(id) { await actor.touch(connection.address) }
+            }
+            connection.enqueue(ServerFrame.pong(ref: ref), topic: nil)
+        case .subscribe(let topic, let version):
+            await subscribe(topic, from: version, ref: ref, identity: identity, state: state, connection: connection)
+        case .unsubscribe(let topic):
+            guard state.contains(topic) else {
+                reject(ProtocolError(.notSubscribed, "Not subscribed to \(topic).", ref: ref, topic: "\(topic)"), state, connection)
+                return
+            }
+            await leave(topic, state: state, connection: connection)
+            connection.enqueue(ServerFrame.unsubscribedReply(topic: "\(topic)", ref: ref), topic: nil)
+        case .op(let topic, let client, let seq, let version, let request):
+            await submit(
+                topic, client: client, seq: seq, version: version, request: request, ref: ref, identity: identity,
+                state: state, connection: connection)
+        case .presence(let topic, let presenceState, let field, let selection, let version):
+            guard case .ticket(let id) = topic, state.contains(topic) else {
+                reject(ProtocolError(.notSubscribed, "Subscribe to the ticket first.", ref: ref, topic: "\(topic)"), state, connection)
+                return
+            }
+            let update = PresenceUpdate(
+                subscriber: subscriber(identity, connection), state: presenceState, field: field, selection: selection,
+                version: version)
+            do {
+                try await registry.withTicket(id) { actor async throws(TicketActorError) in
+                    try await actor.updatePresence(update)
+                }
+            } catch {
+                reject(ProtocolError(error, ref: ref, topic: "\(topic)"), state, connection)
+            }
+        }
+    }
+
+    private func authenticate(_ token: String, ref: String?, state: ConnectionState, connection: Connection) async {
+        guard state.identity == nil else {
+            reject(ProtocolError(.invalidMessage, "Already authenticated.", ref: ref), state, connection)
+            return
+        }
+        guard let (user, session) = try? await auth.authenticate(accessToken: token),
+            let teams = try? await store.memberships(of: user.id)
+        else {
+            connection.enqueue(ServerFrame.error(ProtocolError(.unauthenticated, "The token is invalid, expired or revoked.", ref: ref)), topic: nil)
+            connection.signal(.close(code: CloseCode.sessionRevoked, reason: "authentication failed"))
+            return
+        }
+        let identity = AuthenticatedIdentity(
+            user: user, session: session, principal: Principal(userID: user.id, role: user.role, teams: teams),
+            credential: .bearer)
+        await authenticated(identity, state: state, connection: connection)
+    }
+
+    func subscriber(_ identity: AuthenticatedIdentity, _ connection: Connection) -> SubscriberInfo {
+        SubscriberInfo(
+            address: connection.address, user: identity.user.id, name: identity.user.name,
+            audience: identity.user.role.isStaff ? .staff : .public)
+    }
+
+    private func subscribe(
+        _ topic: Topic, from version: Int64?, ref: String?, identity: AuthenticatedIdentity, state: ConnectionState,
+        connection: Connection
+    ) async {
+        if let refused = state.add(topic, limit: settings.maxSubscriptions) {
+            let message = refused == .alreadySubscribed
+                ? "Already subscribed to \(topic)." : "At most \(settings.maxSubscriptions) subscriptions per connection."
+            reject(ProtocolError(refused, message, ref: ref, topic: "\(topic)"), state, connection)
+            return
+        }
+        connection.resume(topic: "\(topic)")
+        do {
+            switch topic {
+            case .ticket(let id):
+                let request = SubscribeRequest(
+                    subscriber: subscriber(identity, connection), principal: identity.principal, fromVersion: version)
+                let reply = try await registry.withTicket(id) { actor async throws(TicketActorError) in
+                    try await actor.subscribe(request)
+                }
+                connection.enqueue(ServerFrame.subscribed(topic: "\(topic)", reply: reply, ref: ref), topic: nil)
+            case .team(let id):
+                let actor = try await registry.team(id)
+                let snapshot = try await actor.subscribe(
+                    subscriber(identity, connection), principal: identity.principal, now: clock.now())
+                connection.enqueue(ServerFrame.queue(topic: "\(topic)", snapshot: snapshot, ref: ref), topic: nil)
+            case .notifications:
+                await registry.session(identity.user.id).subscribeNotifications(connection.address)
+                let page = try? await store.notifications(of: identity.user.id, unreadOnly: false, page: PageRequest(limit: 20))
+                let unread = (try? await store.unreadCount(of: identity.user.id)) ?? 0
+                connection.enqueue(ServerFrame.notifications(page?.items ?? [], unread: unread, ref: ref), topic: nil)
+            }
+        } catch let error as TicketActorError {
+            state.remove(topic)
+            reject(ProtocolError(error, ref: ref, topic: "\(topic)"), state, connection)
+        } catch {
+            state.remove(topic)
+            reject(ProtocolError(.internal, "Subscription failed.", ref: ref, topic: "\(topic)"), state, connection)
+        }
+    }
+
+    /// Ends a subscription on the actor's side.
+    func leave(_ topic: Topic, state: ConnectionState, connection: Connection) async {
+        state.remove(topic)
+        switch topic {
+        case .ticket(let id):
+            if let actor = try? await registry.ticket(id) { await actor.unsubscribe(connection.address) }
+        case .team(let id):
+            if let actor = try? await registry.team(id) { await actor.unsubscribe(connection.address, now: clock.now()) }
+        case .notifications:
+            if let identity = state.identity {
+                await registry.session(identity.user.id).unsubscribeNotifications(connection.address)
+            }
+        }
+    }
+
+    private func submit(
+        _ topic: Topic, client: String, seq: Int64, version: Int64, request: ChangeRequest, ref: String?,
+        identity: AuthenticatedIdentity, state: ConnectionState, connection: Connection
+    ) async {
+        let topicName = "\(topic)"
+        guard case .ticket(let id) = topic else {
+            reject(ProtocolError(.invalidMessage, "Operations go to ticket topics.", ref: ref, topic: topicName, seq: seq), state, connection)
+            return
+        }
+        guard state.contains(topic) else {
+            reject(ProtocolError(.notSubscribed, "Subscribe to the ticket first.", ref: ref, topic: topicName, seq: seq), state, connection)
+            return
+        }
+        switch await registry.session(identity.user.id).spend(now: clock.now()) {
+        case .allowed:
+            break
+        case .limited:
+            connection.enqueue(
+                ServerFrame.error(ProtocolError(.rateLimited, "Too many operations; slow down and resend.", ref: ref, topic: topicName, seq: seq)),
+                topic: nil)
+            return
+        case .abusive:
+            connection.signal(.close(code: CloseCode.rateLimited, reason: "rate limit"))
+            return
+        }
+        let submission = SubmitRequest(
+            actor: Actor(principal: identity.principal, name: identity.user.name), client: client, seq: seq,
+            baseVersion: version, request: request, replyTo: connection.address)
+        do {
+            _ = try await registry.withTicket(id) { actor async throws(TicketActorError) in
+                try await actor.submit(submission)
+            }
+        } catch {
+            connection.enqueue(ServerFrame.error(ProtocolError(error, ref: ref, topic: topicName, seq: seq)), topic: nil)
+        }
+    }
+
+    /// Re-reads the user's account and teams and drops what they may no longer see.
+    func recheck(state: ConnectionState, connection: Connection, logger: Logger) async {
+        guard let identity = state.identity else { return }
+        guard let user = try? await store.user(id: identity.user.id), !user.disabled,
+            let session = try? await store.session(id: identity.session.id), session.isActive(at: clock.now()),
+            let teams = try? await store.memberships(of: user.id)
+        else {
+            connection.signal(.close(code: CloseCode.sessionRevoked, reason: "session ended"))
+            return
+        }
+        let principal = Principal(userID: user.id, role: user.role, teams: teams)
+        var updated = identity
+        updated.user = user
+        updated.principal = principal
+        state.identity = updated
+        for topic in state.topics {
+            let allowed: Bool
+            switch topic {
+            case .ticket(let id):
+                allowed = (try? await registry.withTicket(id) { actor async throws(TicketActorError) in
+                    await actor.mayRead(principal)
+                }) ?? false
+            case .team(let id?):
+                allowed = policy.decide(principal, .readTeam, .team(id)).isAllowed
+            case .team(nil):
+                allowed = principal.role.isStaff
+            case .notifications:
+                allowed = true
+            }
+            if !allowed {
+                await leave(topic, state: state, connection: connection)
+                connection.enqueue(ServerFrame.event(.unsubscribed(topic: "\(topic)", reason: "forbidden")), topic: nil)
+                logger.info("subscription revoked", metadata: ["topic": "\(topic)"])
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import NIOCore
+import TandemActors
+import TandemCore
+
+/// Encodes server frames as JSON text, once per frame: the same buffer is then
+/// handed to every connection that receives it.
+enum ServerFrame {
+    private static func encode(_ value: some Encodable) -> ByteBuffer {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        // Every frame type is a plain value type of strings, numbers and arrays: encoding cannot fail.
+        let data = (try? encoder.encode(value)) ?? Data(#"{"type":"error","code":"internal","message":"encoding failed"}"#.utf8)
+        return ByteBuffer(bytes: data)
+    }
+
+    static func event(_ event: LiveEvent) -> ByteBuffer {
+        switch event {
+        case .op(let topic, let op):
+            encode(OpFrame(topic: topic, op: op))
+        case .ack(let topic, let client, let seq, let version):
+            encode(AckFrame(topic: topic, client: client, seq: seq, v: version))
+        case .presence(let topic, let presence):
+            encode(PresenceFrame(topic: topic, presence: presence))
+        case .presenceLeft(let topic, let user, let connection):
+            encode(PresenceLeftFrame(topic: topic, user: user, connection: connection.description))
+        case .agentActivity(let topic, let replying):
+            encode(AgentActivityFrame(topic: topic, replying: replying))
+        case .queue(let topic, let update):
+            encode(QueueUpdateFrame(topic: topic, update: update))
+        case .notification(let notification, let unread):
+            encode(NotificationFrame(notification: notification, unread: unread))
+        case .resync(let topic, let reason):
+            encode(TopicReasonFrame(type: "resync", topic: topic, reason: reason))
+        case .unsubscribed(let topic, let reason):
+            encode(TopicReasonFrame(type: "unsubscribed", topic: topic, reason: reason))
+        }
+    }
+
+    static func hello(user: User, connection: SubscriberAddress, heartbeatSeconds: Int) -> ByteBuffer {
+        encode(HelloFrame(user: .init(id: user.id, name: user.name, role: user.role), connection: connection.description, heartbeat: heartbeatSeconds))
+    }
+
+    static func subscribed(topic: String, reply: SubscribeReply, ref: String?) -> ByteBuffer {
+        switch reply {
+        case .snapshot(let view, let presence):
+            encode(SnapshotFrame(topic: topic, ref: ref, v: view.version, ticket: view, presence: presence))
+        case .ops(let ops, let version, let presence):
+            encode(CatchUpFrame(topic: topic, ref: ref, v: version, ops: ops, presence: presence))
+        }
+    }
+
+    static func queue(topic: String, snapshot: QueueSnapshot, ref: String?) -> ByteBuffer {
+        encode(QueueSnapshotFrame(topic: topic, ref: ref, snapshot: snapshot))
+    }
+
+    static func notifications(_ items: [UserNotification], unread: Int, ref: String?) -> ByteBuffer {
+        encode(NotificationsFrame(topic: "notifications", ref: ref, unread: unread, items: items))
+    }
+
+    static func unsubscribedReply(topic: String, ref: String?) -> ByteBuffer {
+        encode(TopicReasonFrame(type: "unsubscribed", topic: topic, reason: "requested", ref: ref))
+    }
+
+    static func error(_ error: ProtocolError) -> ByteBuffer {
+        encode(ErrorFrame(code: error.code, message: error.message, ref: error.ref, topic: error.topic, seq: error.seq))
+    }
+
+    static func pong(ref: String?) -> ByteBuffer { encode(PongFrame(ref: ref)) }
+
+    // MARK: Frame shapes
+
+    private struct OpFrame: Encodable {
+        var type = "op"
+        var topic: String
+        var op: TicketOp
+    }
+    private struct AckFrame: Encodable {
+        var type = "ack"
+        var topic: String
+        var client: String?
+        var seq: Int64?
+        var v: Int64
+    }
+    private struct PresenceFrame: Encodable {
+        var type = "presence"
+        var topic: String
+        var presence: Presence
+    }
+    private struct PresenceLeftFrame: Encodable {
+        var type = "presence_left"
+        var topic: String
+        var user: UserID
+        var connection: String
+    }
+    private struct AgentActivityFrame: Encodable {
+        var type = "agent_activity"
+        var topic: String
+        var replying: Bool
+    }
+    private struct QueueUpdateFrame: Encodable {
+        var type = "queue_update"
+        var topic: String
+        var update: QueueUpdate
+    }
+    private struct QueueSnapshotFrame: Encodable {
+        var type = "queue"
+        var topic: String
+        var ref: String?
+        var snapshot: QueueSnapshot
+    }
+    private struct NotificationFrame: Encodable {
+        var type = "notification"
+        var notification: UserNotification
+        var unread: Int
+    }
+    private struct NotificationsFrame: Encodable {
+        var type = "notifications"
+        var topic: String
+        var ref: String?
+        var unread: Int
+        var items: [UserNotification]
+    }
+    private struct TopicReasonFrame: Encodable {
+        var type: String
+        var topic: String
+        var reason: String
+        var ref: String?
+    }
+    private struct HelloFrame: Encodable {
+        struct Me: Encodable {
+            var id: UserID
+            var name: String
+            var role: Role
+        }
+        var type = "hello"
+        var protocolVersion = 1
+        var user: Me
+        var connection: String
+        var heartbeat: Int
+    }
+    private struct SnapshotFrame: Encodable {
+        var type = "snapshot"
+        var topic: String
+        var ref: String?
+        var v: Int64
+        var ticket: TicketView
+        var presence: [Presence]
+    }
+    private struct CatchUpFrame: Encodable {
+        var type = "ops"
+        var topic: String
+        var ref: String?
+        var v: Int64
+        var ops: [TicketOp]
+        var presence: [Presence]
+    }
+    private struct ErrorFrame: Encodable {
+        var type = "error"
+        var code: String
+        var message: String
+        var ref: String?
+        var topic: String?
+        var seq: Int64?
+    }
+    private struct PongFrame: Encodable {
+        var type = "pong"
+        var ref: String?
+    }
+}
