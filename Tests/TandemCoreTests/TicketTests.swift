@@ -180,3 +180,20 @@ struct TicketTests {
         }
     }
 }
+
+@Suite("ScalarText")
+struct ScalarTextTests {
+    @Test(arguments: ["", "plain", "é and e\u{301}", "👍🏽🇫🇷👨‍👩‍👧", "中文字符", "\u{7F}\u{80}\u{7FF}\u{800}\u{FFFF}\u{10000}\u{10FFFF}"])
+    func stringRoundTripsExactly(_ text: String) {
+        let scalarText = ScalarText(text)
+        #expect(Array(scalarText.string.unicodeScalars) == Array(text.unicodeScalars))
+        #expect(scalarText.count == text.unicodeScalars.count)
+    }
+
+    @Test func oneMegabyteRoundTrips() {
+        let source = String(repeating: "ab👍🏽中 ", count: 1 << 17)
+        let text = ScalarText(source)
+        #expect(text.string == source)
+        #expect(text.string.unicodeScalars.count == text.count)
+    }
+}

@@ -190,16 +190,15 @@ public enum TandemServerBuilder {
             throw APIError(.upgradeRequired, code: "upgrade_required", message: "Connect with a WebSocket (subprotocol tandem.v1).")
         }
         AuthController(
-            auth: auth, allowSignUp: configuration.auth.allowSignUp, secureCookies: configuration.auth.secureCookies,
+            auth: auth, events: identityEvents, allowSignUp: configuration.auth.allowSignUp, secureCookies: configuration.auth.secureCookies,
             sessionSeconds: configuration.auth.refreshTokenSeconds
         ).addRoutes(to: authenticated.group("auth"))
-        UsersController(store: store, auth: auth, policy: policy, clock: dependencies.clock)
+        UsersController(store: store, auth: auth, policy: policy, clock: dependencies.clock, events: identityEvents)
             .addRoutes(to: authenticated.group("users"))
-        TeamsController(store: store, policy: policy, clock: dependencies.clock)
+        TeamsController(store: store, policy: policy, clock: dependencies.clock, events: identityEvents)
             .addRoutes(to: authenticated.group("teams"))
         TicketsController(store: store, registry: dependencies.actors, policy: policy, clock: dependencies.clock)
             .addRoutes(to: authenticated.group("tickets"))
-        _ = identityEvents
         return router
     }
 }

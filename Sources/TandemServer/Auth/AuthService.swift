@@ -136,8 +136,10 @@ public struct AuthService: Sendable {
         try await store.revokeSession(id: session, at: clock.now())
     }
 
-    /// Changes a password after checking the current one; ends every other session of the user.
-    public func changePassword(_ identity: AuthenticatedIdentity, current: String, new: String) async throws {
+    /// Changes a password after checking the current one; ends every other session of the user
+    /// and returns their ids.
+    @discardableResult
+    public func changePassword(_ identity: AuthenticatedIdentity, current: String, new: String) async throws -> [SessionID] {
         guard try await hasher.verify(current, against: identity.user.passwordHash) else {
             throw APIError(
                 .unprocessableContent, code: "invalid_credentials", message: "The current password is wrong.",
@@ -150,6 +152,7 @@ public struct AuthService: Sendable {
         try await store.updateUser(user)
         let revoked = try await store.revokeSessions(of: user.id, except: identity.session.id, at: clock.now())
         logger.notice("password changed", metadata: ["user": "\(user.id)", "revoked": "\(revoked.count)"])
+        return revoked
     }
 
     /// Authenticates a bearer access token: valid signature and claims, a live session, an enabled user.

@@ -10,6 +10,7 @@ import TandemStore
 struct AuthController {
     typealias Context = TandemRequestContext
     let auth: AuthService
+    let events: any IdentityEvents
     let allowSignUp: Bool
     let secureCookies: Bool
     let sessionSeconds: Int
@@ -51,6 +52,7 @@ struct AuthController {
     @Sendable func logout(_ request: Request, context: Context) async throws -> Response {
         let identity = try context.requireIdentity()
         try await auth.logout(identity.session.id)
+        await events.sessionsRevoked(user: identity.user.id, sessions: [identity.session.id])
         var response = Response(status: .noContent)
         response.setCookie(cookie(CookieName.session, "", maxAge: 0, httpOnly: true))
         response.setCookie(cookie(CookieName.csrf, "", maxAge: 0, httpOnly: false))
@@ -64,7 +66,8 @@ struct AuthController {
     @Sendable func changePassword(_ request: Request, context: Context) async throws -> Response {
         let identity = try context.requireIdentity()
         let body = try await request.decodeBody(ChangePasswordRequest.self, context: context)
-        try await auth.changePassword(identity, current: body.currentPassword, new: body.newPassword)
+        let revoked = try await auth.changePassword(identity, current: body.currentPassword, new: body.newPassword)
+        await events.sessionsRevoked(user: identity.user.id, sessions: Set(revoked))
         return Response(status: .noContent)
     }
 

@@ -12,6 +12,7 @@ struct TeamsController {
     let store: any TandemStore
     let policy: AccessPolicy
     let clock: any TandemClock
+    let events: any IdentityEvents
     let ids = IdentifierGenerator()
 
     func addRoutes(to group: RouterGroup<Context>) {
@@ -93,6 +94,7 @@ struct TeamsController {
         team.members.append(member)
         team.updatedAt = clock.now()
         try await store.updateTeam(team)
+        await events.permissionsChanged(user: member.userID)
         return TeamResource(team)
     }
 
@@ -110,6 +112,7 @@ struct TeamsController {
         team.members.removeAll { $0.userID == userID }
         team.updatedAt = clock.now()
         try await store.updateTeam(team)
+        await events.permissionsChanged(user: userID)
         return TeamResource(team)
     }
 

@@ -13,6 +13,7 @@ struct UsersController {
     let auth: AuthService
     let policy: AccessPolicy
     let clock: any TandemClock
+    let events: any IdentityEvents
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get(use: list)
@@ -92,6 +93,9 @@ struct UsersController {
         if revoke {
             let revoked = try await store.revokeSessions(of: user.id, except: nil, at: clock.now())
             context.logger.notice("user disabled", metadata: ["user": "\(user.id)", "revoked": "\(revoked.count)"])
+            await events.sessionsRevoked(user: user.id, sessions: nil)
+        } else if body.role != nil {
+            await events.permissionsChanged(user: user.id)
         }
         return UserResource(user)
     }
