@@ -10,7 +10,7 @@ extension ActorRegistry: TicketCommitObserver {
     /// mentioned staff, a new assignee, and the requester on public replies and status changes.
     public func ticketCommitted(before: TicketSummary, after: Ticket, ops: [TicketOp]) async {
         let summary = after.summary
-        for queue in queues(for: [before.team, summary.team]) {
+        for queue in await queues(for: [before.team, summary.team]) {
             await queue.ticketChanged(summary)
         }
         let notes = await notifications(for: after, ops: ops)
@@ -70,8 +70,21 @@ extension ActorRegistry: TicketCommitObserver {
 extension ActorRegistry {
     /// Tells the queue of a newly created ticket about it.
     public func ticketCreated(_ ticket: Ticket) async {
-        for queue in queues(for: [ticket.team]) {
+        for queue in await queues(for: [ticket.team]) {
             await queue.ticketChanged(ticket.summary)
         }
+    }
+}
+
+extension ActorRegistry: TicketDirectory {
+    public func isAssignable(_ user: UserID, team: TeamID?) async -> Bool {
+        guard let account = try? await users.user(id: user), account.role.isStaff, !account.disabled else { return false }
+        guard let team else { return true }
+        if account.role == .admin { return true }
+        return (try? await teamsStore.memberships(of: user))?[team] != nil
+    }
+
+    public func teamExists(_ team: TeamID) async -> Bool {
+        (try? await teamsStore.team(id: team)) != nil
     }
 }

@@ -81,8 +81,8 @@ public final class ActorRegistry: Service, Sendable {
     /// The active ticket actor, loaded from snapshot + operations on first use.
     public func ticket(_ id: TicketID) async throws(TicketActorError) -> TicketActor {
         let context = TicketActorContext(
-            store: tickets, delivery: delivery, observer: self, clock: clock, settings: settings.ticket,
-            logger: logger)
+            store: tickets, delivery: delivery, observer: self, directory: self, clock: clock,
+            settings: settings.ticket, logger: logger)
         let store = tickets
         do {
             return try await ticketActors.activate(id) {
@@ -116,12 +116,6 @@ public final class ActorRegistry: Service, Sendable {
             }
         } catch {
             throw .unavailable("\(error)")
-        }
-    }
-
-    private func activeTeam(_ id: TeamID?) -> TeamActor? {
-        teamActors.withLock { map in
-            if case .active(let actor) = map[id?.rawValue ?? "triage"] { actor } else { nil }
         }
     }
 
@@ -207,7 +201,18 @@ public final class ActorRegistry: Service, Sendable {
         (ticketActors.withLock { $0.count }, teamActors.withLock { $0.count }, sessionActors.withLock { $0.count })
     }
 
-    func queues(for ids: Set<TeamID?>) -> [TeamActor] {
-        ids.compactMap { activeTeam($0) }
+    /// The queue actors of these teams that are active or loading (a loading one is awaited,
+    /// so that a commit made while its queue was being read from the store is not missed).
+    func queues(for ids: Set<TeamID?>) async -> [TeamActor] {
+        var result: [TeamActor] = []
+        for id in ids {
+            let entry = teamActors.withLock { $0[id?.rawValue ?? "triage"] }
+            switch entry {
+            case .active(let actor)?: result.append(actor)
+            case .loading(let task)?: if let actor = try? await task.value { result.append(actor) }
+            case nil: break
+            }
+        }
+        return result
     }
 }

@@ -51,6 +51,7 @@ extension TicketActor {
             if case .comment = change {
                 throw .invalid(.invalid(ValidationError(field: "op", code: "invalid", message: "Send comments as comment requests.")))
             }
+            try await checkReferences(change)
             var rewritten = change
             for committed in try await operations(after: request.baseVersion) {
                 rewritten = rewritten.transformed(against: committed.change)
@@ -73,6 +74,24 @@ extension TicketActor {
                 changes.append(.text(.replyDraft, clear))
             }
             return changes
+        }
+    }
+
+    /// Refuses an assignee who is not staff of the ticket's team, and a team that does not exist.
+    private func checkReferences(_ change: TicketChange) async throws(TicketActorError) {
+        switch change {
+        case .assignee(let user?):
+            guard await context.directory.isAssignable(user, team: (speculative ?? durable).team) else {
+                throw .invalid(.invalid(ValidationError(
+                    field: "assignee", code: "not_assignable",
+                    message: "The assignee must be an active agent of the ticket's team.")))
+            }
+        case .team(let team?):
+            guard await context.directory.teamExists(team) else {
+                throw .invalid(.invalid(ValidationError(field: "team", code: "unknown_team", message: "No such team.")))
+            }
+        default:
+            break
         }
     }
 

@@ -12,6 +12,15 @@ public protocol TicketCommitObserver: Sendable {
     func ticketCommitted(before: TicketSummary, after: Ticket, ops: [TicketOp]) async
 }
 
+/// Answers questions about people and teams that a change depends on.
+public protocol TicketDirectory: Sendable {
+    /// Whether `user` is an enabled staff member who may be assigned a ticket of `team`
+    /// (a member of that team, or any staff member for the triage queue).
+    func isAssignable(_ user: UserID, team: TeamID?) async -> Bool
+    /// Whether `team` exists.
+    func teamExists(_ team: TeamID) async -> Bool
+}
+
 /// Tuning of ticket actors.
 public struct TicketActorSettings: Sendable {
     /// Write a snapshot after this many operations since the last one.
@@ -32,6 +41,7 @@ public struct TicketActorContext: Sendable {
     public var store: any TicketStore
     public var delivery: any EventDelivery
     public var observer: any TicketCommitObserver
+    public var directory: any TicketDirectory
     public var clock: any TandemClock
     public var settings: TicketActorSettings
     public var policy = AccessPolicy()
@@ -39,11 +49,12 @@ public struct TicketActorContext: Sendable {
 
     public init(
         store: any TicketStore, delivery: any EventDelivery, observer: any TicketCommitObserver,
-        clock: any TandemClock, settings: TicketActorSettings, logger: Logger
+        directory: any TicketDirectory, clock: any TandemClock, settings: TicketActorSettings, logger: Logger
     ) {
         self.store = store
         self.delivery = delivery
         self.observer = observer
+        self.directory = directory
         self.clock = clock
         self.settings = settings
         self.logger = logger
