@@ -111,7 +111,7 @@ struct TicketTests {
     @Test func clientSequencesAreRecordedForDeduplication() throws {
         var t = ticket()
         try t.apply(op(1, .priority(.high)), limits: limits)
-        #expect(t.clientSequences["c"] == ClientSequence(seq: 1, version: 1))
+        #expect(t.clientSequences[ClientSequence.key(author: agent, client: "c")] == ClientSequence(seq: 1, version: 1))
     }
 
     @Test func changesRoundTripThroughJSON() throws {

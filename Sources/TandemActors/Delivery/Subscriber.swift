@@ -6,6 +6,7 @@ import TandemCore
 
 /// Where a subscriber lives: a node and a connection on it. A value, so that a
 /// ticket actor on another node can address it through the relay.
+/// Encodes as the string `"node/connection"`, as the protocol shows it.
 public struct SubscriberAddress: Codable, Sendable, Hashable, CustomStringConvertible {
     /// The node that holds the connection.
     public var node: String
@@ -18,6 +19,20 @@ public struct SubscriberAddress: Codable, Sendable, Hashable, CustomStringConver
     }
 
     public var description: String { "\(node)/\(connection)" }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let raw = try container.decode(String.self)
+        guard let slash = raw.lastIndex(of: "/"), let id = UInt64(raw[raw.index(after: slash)...]) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected node/connection")
+        }
+        self.init(node: String(raw[..<slash]), connection: id)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
 }
 
 /// What a subscriber may see.

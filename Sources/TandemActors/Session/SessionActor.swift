@@ -117,7 +117,9 @@ public enum CloseCode {
     /// The client kept breaking the rate limit.
     public static let rateLimited: UInt16 = 4029
     /// The client kept sending invalid frames.
-    public static let policyViolation: UInt16 = 4008
+    public static let abusive: UInt16 = 4008
+    /// The client read too slowly even for control frames (the standard policy-violation code).
+    public static let slowConsumer: UInt16 = 1008
     /// The server is shutting down; reconnect elsewhere or later.
     public static let goingAway: UInt16 = 1001
 }

@@ -26,8 +26,12 @@ public actor TeamActor {
         self.lastActivity = now
     }
 
-    /// Subscribes a member of the team (any staff for the triage queue) and returns the queue.
-    public func subscribe(_ subscriber: SubscriberInfo, principal: Principal, now: Timestamp) throws(TicketActorError) -> QueueSnapshot {
+    /// Subscribes a member of the team (any staff for the triage queue); the queue is
+    /// delivered to the subscriber ahead of any later update, and returned.
+    @discardableResult
+    public func subscribe(
+        _ subscriber: SubscriberInfo, principal: Principal, now: Timestamp, ref: String? = nil
+    ) throws(TicketActorError) -> QueueSnapshot {
         let decision: Decision
         if let team {
             decision = policy.decide(principal, .readTeam, .team(team))
@@ -35,9 +39,11 @@ public actor TeamActor {
             decision = principal.role.isStaff ? .allow : .deny("Only support staff see the triage queue.")
         }
         if case .deny(let reason) = decision { throw .forbidden(reason) }
+        let current = snapshot
+        delivery.deliver(.queueSnapshot(topic: topic, snapshot: current, ref: ref), to: [subscriber.address])
         subscribers[subscriber.address] = subscriber
         lastActivity = now
-        return snapshot
+        return current
     }
 
     public func unsubscribe(_ address: SubscriberAddress, now: Timestamp) {

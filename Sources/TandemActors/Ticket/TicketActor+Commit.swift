@@ -14,6 +14,10 @@ struct PendingCommit {
     var waiter: CheckedContinuation<FlushTurn, Never>?
     /// Resends of the same operation waiting for it.
     var extraWaiters: [CheckedContinuation<FlushTurn, Never>] = []
+    /// Whether the submitter also receives the operation itself: true for operations the
+    /// server built (comments, the draft cleared by posting it), which the client cannot
+    /// have applied locally.
+    var echo = false
 }
 
 /// What a waiting submitter is told.
@@ -32,10 +36,10 @@ extension TicketActor {
     /// Group commit: while one submitter (the leader) writes a batch, later submissions
     /// queue up; when the batch is durable the leader acknowledges it and hands the lead
     /// to the first waiting submitter, who writes everything queued meanwhile in one go.
-    func commit(_ ops: [TicketOp], replyTo: SubscriberAddress?) async throws(TicketActorError) {
+    func commit(_ ops: [TicketOp], replyTo: SubscriberAddress?, echo: Bool) async throws(TicketActorError) {
         for (index, op) in ops.enumerated() {
             let last = index == ops.count - 1
-            queue.append(PendingCommit(op: op, replyTo: last ? replyTo.map { [$0] } ?? [] : []))
+            queue.append(PendingCommit(op: op, replyTo: last ? replyTo.map { [$0] } ?? [] : [], echo: echo))
         }
         if flushing {
             let lastVersion = ops[ops.count - 1].version
@@ -61,6 +65,9 @@ extension TicketActor {
             if let index = queue.firstIndex(where: { $0.op.version == version }) {
                 queue[index].extraWaiters.append(continuation)
                 if let replyTo { queue[index].replyTo.append(replyTo) }
+            } else if let index = committing.firstIndex(where: { $0.op.version == version }) {
+                committing[index].extraWaiters.append(continuation)
+                if let replyTo { committing[index].replyTo.append(replyTo) }
             } else {
                 continuation.resume(returning: .failed(.unavailable("not pending")))
             }
@@ -71,20 +78,26 @@ extension TicketActor {
     /// Writes everything queued as one batch, then acknowledges and broadcasts it in order.
     private func leadCommit() async throws(TicketActorError) {
         flushing = true
-        let batch = queue
+        // The batch stays visible in `committing` while it is written, so that submissions
+        // arriving meanwhile transform against it and resends of it can wait for it.
+        committing = queue
         queue.removeAll(keepingCapacity: true)
-        guard let target = speculative, let last = batch.last else {
+        guard let target = speculative, let last = committing.last else {
             flushing = false
             return
         }
-        let ops = batch.map(\.op)
+        let ops = committing.map(\.op)
         let snapshot = shouldSnapshot(adding: ops) ? target : nil
         do {
             try await context.store.commit(ticket: id, ops: ops, snapshot: snapshot)
         } catch {
+            let batch = committing
+            committing = []
             failAll(batch, error)
             throw Self.translate(error)
         }
+        let batch = committing
+        committing = []
         let before = durable.summary
         if queue.isEmpty {
             durable = target
@@ -97,7 +110,7 @@ extension TicketActor {
         moveSelections(through: ops)
         for pending in batch {
             let change = pending.op.change
-            let excluded = pending.replyTo.first
+            let excluded = pending.echo ? nil : pending.replyTo.first
             context.delivery.deliver(.op(topic: topic, op: pending.op), to: audience(for: change, excluding: excluded))
             if !pending.replyTo.isEmpty {
                 context.delivery.deliver(
@@ -108,6 +121,9 @@ extension TicketActor {
             for waiter in pending.extraWaiters { waiter.resume(returning: .committed) }
         }
         handOffLead()
+        if ops.contains(where: { if case .team = $0.change { true } else { false } }) {
+            reauthorizeSubscribers()
+        }
         if ops.contains(where: { if case .text = $0.change { false } else { true } }) {
             await context.observer.ticketCommitted(before: before, after: durable, ops: ops)
         }

@@ -7,20 +7,22 @@ import TandemCore
 extension TicketActor {
     /// Records and broadcasts a subscriber's presence. A selection made on an older
     /// version is first moved through the edits committed since.
-    public func updatePresence(_ update: PresenceUpdate) throws(TicketActorError) {
+    public func updatePresence(_ update: PresenceUpdate) async throws(TicketActorError) {
         try checkActive()
         let address = update.subscriber.address
-        guard subscribers[address] != nil else { throw .forbidden("Subscribe to the ticket first.") }
-        if update.subscriber.audience == .public && (update.field != nil || update.selection != nil) {
+        guard let registered = subscribers[address] else { throw .notSubscribed }
+        if registered.audience == .public && (update.field != nil || update.selection != nil) {
             throw .forbidden("Customers share no cursor.")
+        }
+        if update.selection != nil && update.field == nil {
+            throw .invalid(.invalid(ValidationError(field: "selection", code: "invalid", message: "A selection needs its field.")))
         }
         var selection = update.selection
         if let field = update.field, var moved = selection {
             if let from = update.version, from < durable.version {
-                guard let first = recent.first, first.version <= from + 1 else {
-                    throw .versionTooOld
-                }
-                for op in recent where op.version > from {
+                guard from >= 0, let ops = try await durableOps(after: from) else { throw .versionTooOld }
+                try checkActive()
+                for op in ops {
                     if case .text(field, let operation) = op.change {
                         moved.transform(by: operation, isOwn: op.author == update.subscriber.user)
                     }
@@ -33,6 +35,7 @@ extension TicketActor {
             }
             selection = moved
         }
+        guard subscribers[address] != nil else { throw .notSubscribed }
         let wasReplying = agentsReplying
         let entry = Presence(
             user: update.subscriber.user, name: update.subscriber.name, connection: address, state: update.state,
@@ -71,18 +74,23 @@ extension TicketActor {
     }
 
     func broadcastPresenceLeft(_ entry: Presence) {
-        let wasReplying = agentsReplying || entry.state == .typing
+        let wasReplying = agentsReplying || Self.isReplying(entry, audience: subscribers[entry.connection]?.audience ?? .staff)
         let staff = subscribers.values.filter { $0.audience == .staff }.map(\.address)
         context.delivery.deliver(
             .presenceLeft(topic: topic, user: entry.user, connection: entry.connection), to: staff)
         announceReplyingIfChanged(from: wasReplying)
     }
 
-    /// Whether any staff member is typing (what a customer may learn of presence).
+    /// Whether any staff member is typing the reply draft (what a customer may learn of presence:
+    /// typing in internal notes is not "replying").
     var agentsReplying: Bool {
         presence.values.contains { entry in
-            entry.state == .typing && subscribers[entry.connection]?.audience == .staff
+            Self.isReplying(entry, audience: subscribers[entry.connection]?.audience ?? .public)
         }
+    }
+
+    static func isReplying(_ entry: Presence, audience: Audience) -> Bool {
+        entry.state == .typing && entry.field == .replyDraft && audience == .staff
     }
 
     private func announceReplyingIfChanged(from before: Bool) {

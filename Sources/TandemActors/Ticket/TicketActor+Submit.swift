@@ -36,7 +36,8 @@ extension TicketActor {
             ops.append(op)
         }
         speculative = next
-        try await commit(ops, replyTo: request.replyTo)
+        let serverBuilt = if case .comment = request.request { true } else { false }
+        try await commit(ops, replyTo: request.replyTo, echo: serverBuilt)
         return SubmitReply(version: ops[ops.count - 1].version, duplicate: false)
     }
 
@@ -98,13 +99,14 @@ extension TicketActor {
     /// Every operation after `version` up to the current speculative state, in order.
     private func operations(after version: Int64) async throws(TicketActorError) -> [TicketOp] {
         guard let durableOps = try await durableOps(after: version) else { throw .versionTooOld }
-        return durableOps + queue.map(\.op)
+        return durableOps + committing.map(\.op) + queue.map(\.op)
     }
 
     /// Acknowledges a resend without applying it again.
     private func deduplicate(_ request: SubmitRequest) async throws(TicketActorError) -> SubmitReply? {
         guard let client = request.client, let seq = request.seq,
-            let mark = (speculative ?? durable).clientSequences[client]
+            let mark = (speculative ?? durable).clientSequences[
+                ClientSequence.key(author: request.actor.principal.userID, client: client)]
         else { return nil }
         if seq < mark.seq { throw .staleSequence }
         guard seq == mark.seq else { return nil }

@@ -27,11 +27,15 @@ public actor TicketActor {
     var firstUnsnapshottedAt: Timestamp?
     /// Recently committed operations (durable), oldest first, for catch-up and transformation.
     var recent: [TicketOp]
-    /// Applied but not yet durable, in version order.
+    /// Applied but not yet durable, in version order, waiting for the next group commit.
     var queue: [PendingCommit] = []
+    /// The batch being written right now (applied, not yet durable).
+    var committing: [PendingCommit] = []
     /// Whether a group commit is in progress (its leader owns the store write).
     var flushing = false
     var subscribers: [SubscriberAddress: SubscriberInfo] = [:]
+    /// Who each subscriber is, to re-check access when the ticket moves between teams.
+    var principals: [SubscriberAddress: Principal] = [:]
     var presence: [SubscriberAddress: Presence] = [:]
     /// Set once the actor stops serving (passivated, or fenced by another owner).
     var inactive = false
@@ -62,42 +66,89 @@ public actor TicketActor {
     public func view(for principal: Principal) throws(TicketActorError) -> TicketView {
         try checkActive()
         try authorize(principal, .readTicket)
-        return TicketView(durable, audience: principal.role.isStaff ? .staff : .public)
+        return TicketView(durable, audience: audience(of: principal))
+    }
+
+    /// Staff audience only for those who may work the ticket internally: an agent who
+    /// reads another team's ticket as its requester sees it as a customer would.
+    func audience(of principal: Principal) -> Audience {
+        context.policy.decide(principal, .workInternal, .ticket(requester: durable.requester, team: durable.team))
+            .isAllowed ? .staff : .public
     }
 
     // MARK: Subscriptions
 
-    /// Adds a subscriber and returns where it starts: a snapshot, or exactly the
-    /// operations after `fromVersion`. Later broadcasts follow in version order.
+    /// Adds a subscriber (or refreshes an existing one: subscribing again is how a client
+    /// resyncs) and returns where it starts: a snapshot, or exactly the operations after
+    /// `fromVersion`. The reply is also delivered to the subscriber, ahead of every later
+    /// broadcast, so it cannot be overtaken.
     public func subscribe(_ request: SubscribeRequest) async throws(TicketActorError) -> SubscribeReply {
         try checkActive()
         try authorize(request.principal, .readTicket)
         lastActivity = context.clock.now()
-        let audience = request.subscriber.audience
         var reply: SubscribeReply
         if let from = request.fromVersion {
             guard from <= durable.version else { throw .futureVersion(current: durable.version) }
             if let ops = try await durableOps(after: from) {
                 try checkActive()
-                reply = .ops(ops.filter { audience == .staff || $0.change.isPublic }, version: durable.version, presence: [])
+                reply = .ops(ops, version: durable.version, presence: [])
             } else {
-                reply = .snapshot(TicketView(durable, audience: audience), presence: [])
+                reply = .snapshot(TicketView(durable, audience: audience(of: request.principal)), presence: [])
             }
         } else {
-            reply = .snapshot(TicketView(durable, audience: audience), presence: [])
+            reply = .snapshot(TicketView(durable, audience: audience(of: request.principal)), presence: [])
         }
-        subscribers[request.subscriber.address] = request.subscriber
+        // Everything below runs in one actor turn: no broadcast can slip in between.
+        let audience = audience(of: request.principal)
+        if case .ops(let ops, let version, _) = reply, audience == .public {
+            reply = .ops(ops.filter(\.change.isPublic), version: version, presence: [])
+        }
+        var subscriber = request.subscriber
+        subscriber.audience = audience
         let present = audience == .staff ? Array(presence.values) : []
         switch reply {
         case .snapshot(let view, _): reply = .snapshot(view, presence: present)
         case .ops(let ops, let version, _): reply = .ops(ops, version: version, presence: present)
         }
+        context.delivery.deliver(.subscribed(topic: topic, reply: reply, ref: request.ref), to: [subscriber.address])
+        subscribers[subscriber.address] = subscriber
+        principals[subscriber.address] = request.principal
+        if audience == .public && agentsReplying {
+            context.delivery.deliver(.agentActivity(topic: topic, replying: true), to: [subscriber.address])
+        }
         return reply
+    }
+
+    /// Re-checks a subscriber whose permissions changed: refreshes what it may see, or
+    /// removes it. Returns whether it may still read the ticket.
+    public func recheck(_ address: SubscriberAddress, principal: Principal) -> Bool {
+        guard subscribers[address] != nil else { return mayRead(principal) }
+        guard mayRead(principal) else {
+            unsubscribe(address)
+            return false
+        }
+        principals[address] = principal
+        subscribers[address]?.audience = audience(of: principal)
+        return true
+    }
+
+    /// After the ticket moved between teams: drops subscribers who may no longer read it
+    /// (they get `unsubscribed`) and refreshes everyone's audience.
+    func reauthorizeSubscribers() {
+        for (address, principal) in principals {
+            if mayRead(principal) {
+                subscribers[address]?.audience = audience(of: principal)
+            } else {
+                unsubscribe(address)
+                context.delivery.deliver(.unsubscribed(topic: topic, reason: "forbidden"), to: [address])
+            }
+        }
     }
 
     /// Removes a subscriber and its presence.
     public func unsubscribe(_ address: SubscriberAddress) {
         subscribers[address] = nil
+        principals[address] = nil
         if let gone = presence.removeValue(forKey: address) {
             broadcastPresenceLeft(gone)
         }

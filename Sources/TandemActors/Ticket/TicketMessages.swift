@@ -18,6 +18,17 @@ public struct CommentRequest: Codable, Sendable, Hashable {
         self.mentions = mentions
         self.fromDraft = fromDraft
     }
+
+    private enum CodingKeys: String, CodingKey { case body, visibility, mentions, fromDraft }
+
+    /// `body` may be omitted with `fromDraft`; `mentions` defaults to none, `fromDraft` to false.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        body = try container.decodeIfPresent(String.self, forKey: .body) ?? ""
+        visibility = try container.decode(Visibility.self, forKey: .visibility)
+        mentions = try container.decodeIfPresent([UserID].self, forKey: .mentions) ?? []
+        fromDraft = try container.decodeIfPresent(Bool.self, forKey: .fromDraft) ?? false
+    }
 }
 
 /// What a client submits: a change, or a comment.
@@ -81,11 +92,14 @@ public struct SubscribeRequest: Codable, Sendable, Hashable {
     public var principal: Principal
     /// Resume from here: the reply carries exactly the operations after it, or a snapshot when they are gone.
     public var fromVersion: Int64?
+    /// The client's correlation id, echoed in the reply frame.
+    public var ref: String?
 
-    public init(subscriber: SubscriberInfo, principal: Principal, fromVersion: Int64?) {
+    public init(subscriber: SubscriberInfo, principal: Principal, fromVersion: Int64?, ref: String? = nil) {
         self.subscriber = subscriber
         self.principal = principal
         self.fromVersion = fromVersion
+        self.ref = ref
     }
 }
 
@@ -133,4 +147,6 @@ public enum TicketActorError: Error, Sendable, Hashable {
     case unavailable(String)
     /// The actor was passivated or lost ownership between lookup and call; look it up again.
     case inactive
+    /// The connection is not subscribed to the ticket (any more); subscribe again.
+    case notSubscribed
 }

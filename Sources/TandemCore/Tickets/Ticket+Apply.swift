@@ -16,7 +16,8 @@ extension Ticket {
         next.version = op.version
         next.updatedAt = max(next.updatedAt, op.at)
         if let client = op.client, let seq = op.seq {
-            next.clientSequences[client] = ClientSequence(seq: seq, version: op.version)
+            next.clientSequences[ClientSequence.key(author: op.author, client: client)] =
+                ClientSequence(seq: seq, version: op.version)
             next.pruneClientSequences()
         }
         self = next

@@ -129,4 +129,7 @@ public struct ClientSequence: Codable, Sendable, Hashable {
         self.seq = seq
         self.version = version
     }
+
+    /// The key of a client's entry: scoped by author, so one user cannot collide with another's client id.
+    public static func key(author: UserID, client: String) -> String { "\(author.rawValue)/\(client)" }
 }

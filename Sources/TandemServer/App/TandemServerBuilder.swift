@@ -57,6 +57,8 @@ public struct TandemDependencies: Sendable {
         settings.ticket.snapshotEveryOps = configuration.actors.snapshotEveryOps
         settings.ticket.snapshotIntervalMilliseconds = Int64(configuration.actors.snapshotIntervalMilliseconds)
         settings.ticket.limits.maxTextScalars = configuration.actors.maxTextScalars
+        // Presence outlives two missed heartbeats, never less than 30 s.
+        settings.ticket.presenceTTLMilliseconds = max(30_000, Int64(configuration.live.heartbeatSeconds) * 3_000)
         settings.rate.opsPerSecond = Double(configuration.live.opsPerSecond)
         settings.rate.burst = Double(configuration.live.opsBurst)
         self.actors = ActorRegistry(
@@ -199,6 +201,8 @@ public enum TandemServerBuilder {
             .addRoutes(to: authenticated.group("teams"))
         TicketsController(store: store, registry: dependencies.actors, policy: policy, clock: dependencies.clock)
             .addRoutes(to: authenticated.group("tickets"))
+        NotificationsController(store: store, clock: dependencies.clock)
+            .addRoutes(to: authenticated.group("notifications"))
         return router
     }
 }

@@ -211,7 +211,7 @@ extension APIError {
         case .notFound: self = .notFound("Ticket")
         case .forbidden(let reason):
             self = reason.contains("see") ? .notFound("Ticket") : .forbidden(reason)
-        case .futureVersion, .versionTooOld, .staleSequence, .inactive:
+        case .futureVersion, .versionTooOld, .staleSequence, .inactive, .notSubscribed:
             self.init(.conflict, code: "version_conflict", message: "The ticket changed meanwhile; retry.")
         case .invalid(let ticketError):
             self.init(.unprocessableContent, code: ticketError.code, message: ticketError.message)

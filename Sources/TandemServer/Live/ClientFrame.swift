@@ -18,18 +18,27 @@ enum ClientFrame: Sendable {
     /// Decodes one text frame; every failure is a ``ProtocolError`` naming what is wrong.
     static func decode(_ text: String) throws(ProtocolError) -> (ClientFrame, ref: String?) {
         let data = Data(text.utf8)
-        let envelope: Envelope
+        let object: [String: Any]
         do {
-            guard (try JSONSerialization.jsonObject(with: data)) is [String: Any] else {
+            guard let dictionary = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
                 throw ProtocolError(.invalidMessage, "A frame must be a JSON object.")
             }
-            envelope = try JSONDecoder().decode(Envelope.self, from: data)
+            object = dictionary
         } catch let error as ProtocolError {
             throw error
-        } catch let error as DecodingError {
-            throw ProtocolError(.invalidMessage, Self.describe(error))
         } catch {
             throw ProtocolError(.invalidJSON, "The frame is not valid JSON.")
+        }
+        let envelope: Envelope
+        do {
+            envelope = try JSONDecoder().decode(Envelope.self, from: data)
+        } catch let error as DecodingError {
+            // Echo what could be read, so the client can tell which message failed.
+            throw ProtocolError(
+                .invalidMessage, Self.describe(error), ref: object["ref"] as? String, topic: object["topic"] as? String,
+                seq: (object["seq"] as? NSNumber)?.int64Value)
+        } catch {
+            throw ProtocolError(.invalidMessage, "The frame does not match the protocol.")
         }
         let ref = envelope.ref
         func require<T>(_ value: T?, _ field: String) throws(ProtocolError) -> T {

@@ -44,6 +44,10 @@ final class Connection: Sendable {
         var bytes = 0
         var waiter: CheckedContinuation<Void, Never>?
         var closed = false
+        /// The writer has taken the last frame after the close.
+        var drained = false
+        /// Frames taken by the writer and not yet reported written.
+        var writing = 0
         /// Topics whose frames are dropped until the client resubscribes.
         var resyncing: Set<String> = []
     }
@@ -85,7 +89,7 @@ final class Connection: Sendable {
         waiter?.resume()
         if overflowed {
             onResync()
-            if isClosed { signalSink.yield(.close(code: 1008, reason: "slow consumer")) }
+            if isClosed { signalSink.yield(.close(code: CloseCode.slowConsumer, reason: "slow consumer")) }
         }
     }
 
@@ -121,11 +125,16 @@ final class Connection: Sendable {
     func next() async -> [ByteBuffer]? {
         while true {
             let taken: [ByteBuffer]? = state.withLock { state in
-                guard !state.frames.isEmpty else { return state.closed ? [] : nil }
+                state.writing = 0
+                guard !state.frames.isEmpty else {
+                    if state.closed { state.drained = true }
+                    return state.closed ? [] : nil
+                }
                 var out: [ByteBuffer] = []
                 out.reserveCapacity(state.frames.count)
                 while let frame = state.frames.popFirst() { out.append(frame.buffer) }
                 state.bytes = 0
+                state.writing = out.count
                 return out
             }
             if let taken { return taken.isEmpty ? nil : taken }
@@ -158,6 +167,9 @@ final class Connection: Sendable {
     }
 
     var isClosed: Bool { state.withLock { $0.closed } }
+
+    /// Whether everything queued before the close has been written.
+    var isDrained: Bool { state.withLock { $0.drained || ($0.closed && $0.frames.isEmpty && $0.writing == 0) } }
 
     /// Frames waiting to be written (tests and metrics).
     var queuedFrames: Int { state.withLock { $0.frames.count } }

@@ -95,7 +95,7 @@ extension LiveEvent {
         case .op(let topic, _), .ack(let topic, _, _, _), .presence(let topic, _), .presenceLeft(let topic, _, _),
             .agentActivity(let topic, _), .queue(let topic, _):
             topic
-        case .notification, .resync, .unsubscribed:
+        case .notification, .resync, .unsubscribed, .subscribed, .queueSnapshot:
             nil
         }
     }

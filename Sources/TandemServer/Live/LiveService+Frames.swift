@@ -56,6 +56,12 @@ extension LiveService {
                 reject(ProtocolError(.notSubscribed, "Subscribe to the ticket first.", ref: ref, topic: "\(topic)"), state, connection)
                 return
             }
+            if await registry.session(identity.user.id).spend(now: clock.now()) != .allowed {
+                connection.enqueue(
+                    ServerFrame.error(ProtocolError(.rateLimited, "Too many messages; slow down.", ref: ref, topic: "\(topic)")),
+                    topic: nil)
+                return
+            }
             let update = PresenceUpdate(
                 subscriber: subscriber(identity, connection), state: presenceState, field: field, selection: selection,
                 version: version)
@@ -97,9 +103,9 @@ extension LiveService {
         _ topic: Topic, from version: Int64?, ref: String?, identity: AuthenticatedIdentity, state: ConnectionState,
         connection: Connection
     ) async {
-        if let refused = state.add(topic, limit: settings.maxSubscriptions) {
-            let message = refused == .alreadySubscribed
-                ? "Already subscribed to \(topic)." : "At most \(settings.maxSubscriptions) subscriptions per connection."
+        // Subscribing again to a held topic is how a client resyncs: it is allowed and refreshes the start point.
+        if let refused = state.add(topic, limit: settings.maxSubscriptions), refused != .alreadySubscribed {
+            let message = "At most \(settings.maxSubscriptions) subscriptions per connection."
             reject(ProtocolError(refused, message, ref: ref, topic: "\(topic)"), state, connection)
             return
         }
@@ -108,16 +114,16 @@ extension LiveService {
             switch topic {
             case .ticket(let id):
                 let request = SubscribeRequest(
-                    subscriber: subscriber(identity, connection), principal: identity.principal, fromVersion: version)
-                let reply = try await registry.withTicket(id) { actor async throws(TicketActorError) in
+                    subscriber: subscriber(identity, connection), principal: identity.principal, fromVersion: version,
+                    ref: ref)
+                // The actor delivers the reply itself, ahead of any broadcast.
+                _ = try await registry.withTicket(id) { actor async throws(TicketActorError) in
                     try await actor.subscribe(request)
                 }
-                connection.enqueue(ServerFrame.subscribed(topic: "\(topic)", reply: reply, ref: ref), topic: nil)
             case .team(let id):
                 let actor = try await registry.team(id)
-                let snapshot = try await actor.subscribe(
-                    subscriber(identity, connection), principal: identity.principal, now: clock.now())
-                connection.enqueue(ServerFrame.queue(topic: "\(topic)", snapshot: snapshot, ref: ref), topic: nil)
+                try await actor.subscribe(
+                    subscriber(identity, connection), principal: identity.principal, now: clock.now(), ref: ref)
             case .notifications:
                 await registry.session(identity.user.id).subscribeNotifications(connection.address)
                 let page = try? await store.notifications(of: identity.user.id, unreadOnly: false, page: PageRequest(limit: 20))
@@ -126,7 +132,12 @@ extension LiveService {
             }
         } catch let error as TicketActorError {
             state.remove(topic)
-            reject(ProtocolError(error, ref: ref, topic: "\(topic)"), state, connection)
+            if case .forbidden = error, case .ticket = topic {
+                // Like REST, a ticket you may not read does not exist for you.
+                reject(ProtocolError(.notFound, "No such ticket.", ref: ref, topic: "\(topic)"), state, connection)
+            } else {
+                reject(ProtocolError(error, ref: ref, topic: "\(topic)"), state, connection)
+            }
         } catch {
             state.remove(topic)
             reject(ProtocolError(.internal, "Subscription failed.", ref: ref, topic: "\(topic)"), state, connection)
@@ -204,8 +215,9 @@ extension LiveService {
             let allowed: Bool
             switch topic {
             case .ticket(let id):
+                let address = connection.address
                 allowed = (try? await registry.withTicket(id) { actor async throws(TicketActorError) in
-                    await actor.mayRead(principal)
+                    await actor.recheck(address, principal: principal)
                 }) ?? false
             case .team(let id?):
                 allowed = policy.decide(principal, .readTeam, .team(id)).isAllowed

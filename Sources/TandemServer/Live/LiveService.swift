@@ -104,14 +104,14 @@ struct LiveService: Sendable {
     func reject(_ error: ProtocolError, _ state: ConnectionState, _ connection: Connection) {
         connection.enqueue(ServerFrame.error(error), topic: nil)
         if state.recordInvalid(limit: settings.maxInvalidFrames, window: settings.invalidWindow) {
-            connection.signal(.close(code: CloseCode.policyViolation, reason: "too many invalid messages"))
+            connection.signal(.close(code: CloseCode.abusive, reason: "too many invalid messages"))
         }
     }
 
     func close(_ outbound: WebSocketOutboundWriter, connection: Connection, code: UInt16, reason: String) async {
         connection.close()
-        // Let the writer drain what is queued before the close frame goes out.
-        for _ in 0..<50 where connection.queuedFrames > 0 { try? await Task.sleep(for: .milliseconds(10)) }
+        // Let the writer write everything queued (up to half a second) before the close frame goes out.
+        for _ in 0..<50 where !connection.isDrained { try? await Task.sleep(for: .milliseconds(10)) }
         try? await outbound.close(.unknown(code), reason: reason)
     }
 

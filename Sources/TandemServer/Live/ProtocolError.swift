@@ -71,6 +71,8 @@ struct ProtocolError: Error, Sendable {
             self.init(.unavailable, "The change was not saved; resend it.", ref: ref, topic: topic, seq: seq)
         case .inactive:
             self.init(.unavailable, "The ticket moved; resubscribe and resend.", ref: ref, topic: topic, seq: seq)
+        case .notSubscribed:
+            self.init(.notSubscribed, "Subscribe to the ticket first.", ref: ref, topic: topic, seq: seq)
         }
     }
 }

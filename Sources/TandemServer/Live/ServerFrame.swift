@@ -20,6 +20,10 @@ enum ServerFrame {
 
     static func event(_ event: LiveEvent) -> ByteBuffer {
         switch event {
+        case .subscribed(let topic, let reply, let ref):
+            subscribed(topic: topic, reply: reply, ref: ref)
+        case .queueSnapshot(let topic, let snapshot, let ref):
+            queue(topic: topic, snapshot: snapshot, ref: ref)
         case .op(let topic, let op):
             encode(OpFrame(topic: topic, op: op))
         case .ack(let topic, let client, let seq, let version):
@@ -115,6 +119,7 @@ enum ServerFrame {
     }
     private struct NotificationFrame: Encodable {
         var type = "notification"
+        var topic = "notifications"
         var notification: UserNotification
         var unread: Int
     }
