@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
+import Foundation
 import Hummingbird
 import TandemServer
 
@@ -21,10 +22,14 @@ struct Serve: AsyncParsableCommand {
         let dependencies = try await TandemDependencies.make(configuration: configuration, logger: logger)
         if demo {
             let seeded = try await DemoData.seedIfEmpty(dependencies)
-            if let seeded { print(seeded.loginsBanner) }
+            if let seeded {
+                print(seeded.loginsBanner)
+                fflush(stdout)
+            }
         }
         let app = try await TandemServerBuilder.build(dependencies) { port in
             print("Tandem is listening on http://\(configuration.http.host):\(port)")
+            fflush(stdout)
         }
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
     }

@@ -3,11 +3,14 @@
 //===----------------------------------------------------------------------===//
 
 import Configuration
+import Foundation
 import Testing
 
 @testable import TandemServer
 
 @Suite struct ConfigurationLoaderTests {
+    static let productionSecret = "a-production-secret-of-more-than-32-bytes"
+
     private func load(_ env: [String: String]) async throws -> TandemConfiguration {
         try await ConfigurationLoader.standard(environment: env, filePath: nil).load()
     }
@@ -35,6 +38,15 @@ import Testing
         (["TANDEM_AUTH_JWT_SECRET": "short"], "auth.jwtSecret"),
         (["TANDEM_MODE": "production", "TANDEM_AUTH_JWT_SECRET": TandemConfiguration.developmentSecret], "auth.jwtSecret"),
         (["TANDEM_LOG_LEVEL": "loud"], "log.level"),
+        (["TANDEM_LOG_FORMAT": "xml"], "log.format"),
+        (["TANDEM_HTTP_MAX_BODY_BYTES": "10"], "http.maxBodyBytes"),
+        (["TANDEM_STORE_URL": "sqlite:"], "store.url"),
+        (["TANDEM_STORE_URL": "mongodb://localhost/tandem"], "store.url"),
+        (["TANDEM_AUTH_SECURE_COOKIES": "maybe"], "auth.secureCookies"),
+        (["TANDEM_AUTH_ACCESS_TOKEN_SECONDS": "0"], "auth.accessTokenSeconds"),
+        (["TANDEM_AUTH_MAX_FAILED_LOGINS_PER_ACCOUNT": "0"], "auth.maxFailedLoginsPerAccount"),
+        (["TANDEM_MODE": "production", "TANDEM_AUTH_JWT_SECRET": Self.productionSecret, "TANDEM_AUTH_BCRYPT_COST": "4"], "auth.bcryptCost"),
+        (["TANDEM_MODE": "production", "TANDEM_AUTH_JWT_SECRET": Self.productionSecret, "TANDEM_AUTH_SECURE_COOKIES": "false"], "auth.secureCookies"),
     ])
     func badValuesNameTheKey(env: [String: String], key: String) async throws {
         await #expect {
@@ -42,5 +54,69 @@ import Testing
         } throws: { error in
             (error as? ConfigurationError)?.key == key
         }
+    }
+
+    @Test func productionModeWithASecretStartsStrict() async throws {
+        let config = try await load(["TANDEM_MODE": "production", "TANDEM_AUTH_JWT_SECRET": Self.productionSecret])
+        #expect(config.mode == .production)
+        #expect(config.auth.jwtSecret == Self.productionSecret)
+        #expect(config.log.format == "json")
+        #expect(config.auth.secureCookies)
+    }
+
+    @Test func flagsBeatEnvironmentBeatsFile() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-config-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(#"{"http": {"port": 9200, "host": "0.0.0.0"}, "auth": {"allowSignUp": false}}"#.utf8).write(to: file)
+
+        let fromFile = try await ConfigurationLoader.standard(environment: [:], filePath: file.path).load()
+        #expect(fromFile.http.port == 9200)
+        #expect(fromFile.http.host == "0.0.0.0")
+        #expect(fromFile.auth.allowSignUp == false)
+
+        let fromEnvironment = try await ConfigurationLoader.standard(
+            environment: ["TANDEM_HTTP_PORT": "9300"], filePath: file.path
+        ).load()
+        #expect(fromEnvironment.http.port == 9300)
+        #expect(fromEnvironment.http.host == "0.0.0.0")
+
+        let fromFlags = try await ConfigurationLoader.standard(
+            overrides: ["http.port": "9400"], environment: ["TANDEM_HTTP_PORT": "9300"], filePath: file.path
+        ).load()
+        #expect(fromFlags.http.port == 9400)
+    }
+
+    @Test func aWrongTypeInTheFileNamesTheKey() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-config-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(#"{"http": {"port": "eighty"}}"#.utf8).write(to: file)
+        await #expect {
+            _ = try await ConfigurationLoader.standard(environment: [:], filePath: file.path).load()
+        } throws: { error in
+            (error as? ConfigurationError)?.key == "http.port"
+        }
+    }
+
+    @Test func aMissingOrBrokenFileIsNamed() async throws {
+        await #expect {
+            _ = try await ConfigurationLoader.standard(environment: [:], filePath: "/nonexistent/tandem.json").load()
+        } throws: { error in
+            (error as? ConfigurationError)?.key == "config"
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-config-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data("{ not json".utf8).write(to: file)
+        await #expect {
+            _ = try await ConfigurationLoader.standard(environment: [:], filePath: file.path).load()
+        } throws: { error in
+            (error as? ConfigurationError)?.key == "config"
+        }
+    }
+
+    @Test func errorsNameTheEnvironmentVariableToo() {
+        let error = ConfigurationError(key: "http.maxBodyBytes", message: "too big")
+        #expect(error.description.contains("http.maxBodyBytes"))
+        #expect(error.description.contains("TANDEM_HTTP_MAX_BODY_BYTES"))
+        #expect(ConfigurationError.environmentName(of: "auth.jwtKeyID") == "AUTH_JWT_KEY_ID")
     }
 }

@@ -47,7 +47,9 @@ public struct AccessPolicy: Sendable {
             return principal.role.isStaff ? .allow : .deny("Only support staff may list teams.")
         case .readTeam:
             guard case .team(let team) = resource else { return .deny("Not a team.") }
-            return principal.isMember(of: team) ? .allow : .deny("You are not a member of this team.")
+            // Staff only: a membership left over from a role change gives a customer nothing.
+            return principal.role.isStaff && principal.isMember(of: team)
+                ? .allow : .deny("You are not a member of this team.")
         case .manageTeamMembers, .viewTeamDashboard:
             guard case .team(let team) = resource else { return .deny("Not a team.") }
             return principal.role == .supervisor && principal.supervises(team)

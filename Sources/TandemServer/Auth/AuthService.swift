@@ -62,7 +62,8 @@ public struct AuthService: Sendable {
     {
         let account = rawEmail.trimmingWhitespace().lowercased()
         let now = clock.now()
-        if let wait = await throttle.retryAfter(account: account, address: address, now: now) {
+        // Checks and counts in one step; a success takes the count back below.
+        if let wait = await throttle.beginAttempt(account: account, address: address, now: now) {
             logger.warning("login throttled", metadata: ["address": "\(address ?? "-")"])
             throw APIError(
                 .tooManyRequests, code: "too_many_attempts",
@@ -78,14 +79,13 @@ public struct AuthService: Sendable {
             valid = false
         }
         guard let user, valid else {
-            await throttle.recordFailure(account: account, address: address, now: now)
             logger.warning("login failed", metadata: ["address": "\(address ?? "-")"])
             throw APIError(.unauthorized, code: "invalid_credentials", message: "The e-mail or password is wrong.")
         }
         guard !user.disabled else {
             throw APIError(.forbidden, code: "account_disabled", message: "This account is disabled.")
         }
-        await throttle.recordSuccess(account: account)
+        await throttle.recordSuccess(account: account, address: address, attemptedAt: now)
         return try await openSession(for: user, address: address, userAgent: userAgent)
     }
 

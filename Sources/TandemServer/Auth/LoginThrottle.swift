@@ -6,13 +6,21 @@ import TandemCore
 
 /// Counts failed logins per account and per client address over a sliding window.
 /// A seam: a single node keeps the counts in memory; a cluster keeps them in Redis.
+///
+/// A login calls ``beginAttempt(account:address:now:)`` first: it checks the limits and
+/// counts the attempt as failed in one step, so that guesses sent concurrently cannot all
+/// pass the check while the first ones are still being verified. A login that succeeds
+/// then calls ``recordSuccess(account:address:attemptedAt:)``.
 public protocol LoginThrottle: Sendable {
-    /// Seconds until another attempt is allowed, or `nil` if allowed now.
+    /// Seconds until another attempt is allowed, or `nil` if allowed now. Counts nothing.
     func retryAfter(account: String, address: String?, now: Timestamp) async -> Int?
+    /// Atomically: the wait if refused; else `nil`, and the attempt is counted as a failure.
+    func beginAttempt(account: String, address: String?, now: Timestamp) async -> Int?
     /// Records a failed attempt.
     func recordFailure(account: String, address: String?, now: Timestamp) async
-    /// Clears the account's failures after a successful login.
-    func recordSuccess(account: String) async
+    /// After a successful login begun at `attemptedAt`: clears the account's failures and
+    /// takes that attempt back from the address's count.
+    func recordSuccess(account: String, address: String?, attemptedAt: Timestamp) async
 }
 
 /// The in-process ``LoginThrottle``.
@@ -42,6 +50,12 @@ public actor InMemoryLoginThrottle: LoginThrottle {
         return waits.max()
     }
 
+    public func beginAttempt(account: String, address: String?, now: Timestamp) -> Int? {
+        if let wait = retryAfter(account: account, address: address, now: now) { return wait }
+        recordFailure(account: account, address: address, now: now)
+        return nil
+    }
+
     public func recordFailure(account: String, address: String?, now: Timestamp) {
         failuresByAccount[account, default: []].append(now)
         if let address { failuresByAddress[address, default: []].append(now) }
@@ -60,8 +74,13 @@ public actor InMemoryLoginThrottle: LoginThrottle {
         return kept.isEmpty ? nil : kept
     }
 
-    public func recordSuccess(account: String) {
+    public func recordSuccess(account: String, address: String?, attemptedAt: Timestamp) {
         failuresByAccount[account] = nil
+        guard let address, var entries = failuresByAddress[address],
+            let index = entries.lastIndex(of: attemptedAt)
+        else { return }
+        entries.remove(at: index)
+        failuresByAddress[address] = entries.isEmpty ? nil : entries
     }
 
     /// Drops entries older than the window; returns the wait in seconds when at the limit.

@@ -90,6 +90,11 @@ struct TeamsController {
         if identity.user.role != .admin && member.role == .supervisor {
             throw APIError.forbidden("Only an admin may appoint supervisors.")
         }
+        if identity.user.role != .admin
+            && team.members.contains(where: { $0.userID == member.userID && $0.role == .supervisor })
+        {
+            throw APIError.forbidden("Only an admin may demote supervisors.")
+        }
         team.members.removeAll { $0.userID == member.userID }
         team.members.append(member)
         team.updatedAt = clock.now()
@@ -133,6 +138,9 @@ struct TeamsController {
         }
         guard user.role.isStaff else {
             throw APIError(.unprocessableContent, code: "invalid", message: "Customers cannot join teams.", field: userField)
+        }
+        guard !user.disabled else {
+            throw APIError(.unprocessableContent, code: "invalid", message: "Disabled users cannot join teams.", field: userField)
         }
         if role == .supervisor && user.role < .supervisor {
             throw APIError(

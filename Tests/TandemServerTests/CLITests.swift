@@ -1,0 +1,284 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import HummingbirdTesting
+import NIOCore
+import Synchronization
+import Testing
+
+/// The `tandem` binary itself: bad configuration stops it with the key named,
+/// `user create` bootstraps an account, and SIGTERM drains and exits 0.
+@Suite(.timeLimit(.minutes(1))) struct CLITests {
+    // MARK: Bad configuration
+
+    @Test(arguments: [
+        (["serve", "--port", "abc"], [:], "http.port"),
+        (["serve", "--port", "70000"], [:], "http.port"),
+        (["serve"], ["TANDEM_HTTP_PORT": "eighty"], "http.port"),
+        (["serve"], ["TANDEM_STORE_URL": "redis://x"], "store.url"),
+        (["serve", "--store", "postgres://db/tandem"], [:], "store.url"),
+        (["serve", "--mode", "production"], [:], "auth.jwtSecret"),
+        (["serve"], ["TANDEM_MODE": "production", "TANDEM_AUTH_JWT_SECRET": "tandem-development-secret-change-me-0123456789"], "auth.jwtSecret"),
+        (["serve", "--mode", "staging"], [:], "mode"),
+        (["serve"], ["TANDEM_LOG_LEVEL": "loud"], "log.level"),
+        (["serve", "--set", "auth.bcryptCost=99"], [:], "auth.bcryptCost"),
+        (["migrate", "--store", "redis://x"], [:], "store.url"),
+    ] as [([String], [String: String], String)])
+    func badConfigurationExitsNonZeroNamingTheKey(arguments: [String], environment: [String: String], key: String)
+        async throws
+    {
+        let directory = try TemporaryDirectory()
+        let result = try await TandemProcess.run(arguments, environment: environment, in: directory.path)
+        #expect(result.status != 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
+        #expect(result.stderr.contains(key), "stderr should name \(key): \(result.stderr)")
+        #expect(!result.stdout.contains("listening on"))
+    }
+
+    @Test func aMissingConfigFileIsNamed() async throws {
+        let directory = try TemporaryDirectory()
+        let result = try await TandemProcess.run(["serve", "--config", "nope.json"], in: directory.path)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("config"), "\(result.stderr)")
+    }
+
+    // MARK: Running
+
+    @Test func userCreateThenServeThenSIGTERMExitsZero() async throws {
+        let directory = try TemporaryDirectory()
+        let store = "sqlite:\(directory.path)/tandem.sqlite"
+        let created = try await TandemProcess.run(
+            [
+                "user", "create", "--store", store, "--email", "Root@Example.com", "--name", "Root",
+                "--role", "admin", "--password", goodPassword,
+            ], in: directory.path)
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(created.stdout.contains("created admin root@example.com"), "\(created.stdout)")
+
+        let weak = try await TandemProcess.run(
+            ["user", "create", "--store", store, "--email", "x@example.com", "--name", "X", "--password", "short"],
+            in: directory.path)
+        #expect(weak.status != 0)
+        #expect(weak.stderr.contains("password"), "\(weak.stderr)")
+
+        let server = try TandemProcess.start(["serve", "--port", "0", "--store", store], in: directory.path)
+        defer { server.forceStop() }
+        let port = try await server.waitForPort()
+
+        try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+            let health = try await client.get("/healthz")
+            #expect(health.status == .ok)
+            let login = try await client.post(
+                "/api/v1/auth/login", headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"email":"root@example.com","password":"\#(goodPassword)"}"#))
+            #expect(login.status == .ok, "\(login.body.map { String(buffer: $0) } ?? "")")
+        }
+
+        let status = try await server.terminate(timeout: .seconds(10))
+        #expect(status == 0, "serve should exit 0 on SIGTERM; output:\n\(server.output)")
+        #expect(server.output.contains("closing the store"), "\(server.output)")
+    }
+
+    @Test func productionModeLogsJSONLinesWithRequestIDs() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try TandemProcess.start(
+            ["serve", "--port", "0", "--store", "sqlite:\(directory.path)/tandem.sqlite"],
+            environment: [
+                "TANDEM_MODE": "production", "TANDEM_AUTH_JWT_SECRET": "a-production-secret-of-more-than-32-bytes",
+                "TANDEM_AUTH_BCRYPT_COST": "10",
+            ],
+            in: directory.path)
+        defer { server.forceStop() }
+        let port = try await server.waitForPort()
+        let requestID = try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+            let health = try await client.get("/healthz")
+            #expect(health.status == .ok)
+            return health.headers[.init("X-Request-ID")!]
+        }
+        let status = try await server.terminate(timeout: .seconds(10))
+        #expect(status == 0, "\(server.output)")
+
+        var records: [[String: Any]] = []
+        for line in server.standardOutput.split(separator: "\n") where !line.hasPrefix("Tandem is listening on ") {
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object != nil, "not a JSON line: \(line)")
+            if let object { records.append(object) }
+        }
+        #expect(records.count >= 3)
+        for record in records {
+            #expect(record["ts"] is String && record["level"] is String && record["msg"] is String, "\(record)")
+        }
+        let id = try #require(requestID)
+        #expect(
+            records.contains { $0["msg"] as? String == "request" && $0["hb.request.id"] as? String == id },
+            "the request's log line carries the X-Request-ID value")
+    }
+}
+
+// MARK: - Process helpers
+
+/// A directory removed when the value is deinitialised.
+final class TemporaryDirectory: Sendable {
+    let path: String
+
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-cli-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// Output collected from a child process's pipes.
+final class OutputBuffer: Sendable {
+    private let text = Mutex<String>("")
+    func append(_ data: Data) { text.withLock { $0 += String(decoding: data, as: UTF8.self) } }
+    var value: String { text.withLock { $0 } }
+}
+
+struct TandemProcessError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Runs the built `tandem` executable.
+final class TandemProcess {
+    struct Result: Sendable {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The `tandem` executable of this build: `TANDEM_BINARY`, else next to the test runner
+    /// (whatever the scratch path), else under the package's usual build folders.
+    static let binary: URL? = {
+        var candidates: [URL] = []
+        if let explicit = ProcessInfo.processInfo.environment["TANDEM_BINARY"] {
+            candidates.append(URL(fileURLWithPath: explicit))
+        }
+        let runner = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        candidates.append(runner.deletingLastPathComponent().appendingPathComponent("tandem"))
+        candidates.append(Bundle.main.bundleURL.appendingPathComponent("tandem"))
+        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("tandem"))
+        }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        for scratch in [".build-tests", ".build"] {
+            candidates.append(root.appendingPathComponent(scratch).appendingPathComponent("debug/tandem"))
+        }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }()
+
+    /// The environment without any `TANDEM_*` settings of the developer's shell, plus `extra`.
+    static func environment(_ extra: [String: String]) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TANDEM_") }
+        environment["TANDEM_AUTH_BCRYPT_COST"] = String(testBcryptCost)
+        environment["TANDEM_WEB_ROOT"] = "/nonexistent-tandem-web"
+        for (key, value) in extra { environment[key] = value }
+        return environment
+    }
+
+    private let process = Process()
+    /// stdout and stderr interleaved, stdout alone, stderr alone.
+    private let combined = OutputBuffer()
+    private let stdout = OutputBuffer()
+    private let stderr = OutputBuffer()
+
+    private init(_ arguments: [String], environment: [String: String], in directory: String) throws {
+        guard let binary = Self.binary else {
+            throw TandemProcessError(description: "the tandem executable is not built; run `swift build --build-tests`")
+        }
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = Self.environment(environment)
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.standardInput = FileHandle.nullDevice
+        for (pipe, own) in [(Pipe(), stdout), (Pipe(), stderr)] {
+            let combined = combined
+            pipe.fileHandleForReading.readabilityHandler = { handle in
+                let data = handle.availableData
+                if data.isEmpty {
+                    handle.readabilityHandler = nil
+                } else {
+                    own.append(data)
+                    combined.append(data)
+                }
+            }
+            if own === stdout { process.standardOutput = pipe } else { process.standardError = pipe }
+        }
+        try process.run()
+    }
+
+    /// Everything printed so far, stdout and stderr interleaved.
+    var output: String { combined.value }
+    /// Standard output so far.
+    var standardOutput: String { stdout.value }
+
+    /// Starts `tandem` with `arguments` in `directory`.
+    static func start(_ arguments: [String], environment: [String: String] = [:], in directory: String) throws
+        -> TandemProcess
+    {
+        try TandemProcess(arguments, environment: environment, in: directory)
+    }
+
+    /// Runs `tandem` to completion (at most 30 s) and returns its status and output.
+    static func run(_ arguments: [String], environment: [String: String] = [:], in directory: String) async throws
+        -> Result
+    {
+        let child = try TandemProcess(arguments, environment: environment, in: directory)
+        guard let status = try await child.waitForExit(timeout: .seconds(30)) else {
+            child.forceStop()
+            throw TandemProcessError(description: "tandem \(arguments) did not exit:\n\(child.output)")
+        }
+        return Result(status: status, stdout: child.stdout.value, stderr: child.stderr.value)
+    }
+
+    /// Waits for the "listening on HOST:PORT" line and returns the port.
+    func waitForPort(timeout: Duration = .seconds(20)) async throws -> Int {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let port = Self.port(in: output) { return port }
+            if !process.isRunning {
+                throw TandemProcessError(
+                    description: "tandem serve exited with \(process.terminationStatus) before listening:\n\(output)")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TandemProcessError(description: "tandem serve did not report its port:\n\(output)")
+    }
+
+    static func port(in text: String) -> Int? {
+        for line in text.split(separator: "\n") {
+            guard let range = line.range(of: "listening on ") else { continue }
+            // "host:port" or "http://host:port", possibly inside a JSON log line.
+            let address = line[range.upperBound...].prefix { !$0.isWhitespace && $0 != "\"" && $0 != "," }
+            guard let colon = address.lastIndex(of: ":") else { continue }
+            if let port = Int(address[address.index(after: colon)...]), port > 0 { return port }
+        }
+        return nil
+    }
+
+    /// Waits for the process to exit; its status, or nil at the timeout.
+    func waitForExit(timeout: Duration) async throws -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        guard !process.isRunning else { return nil }
+        // Let the pipes drain.
+        try await Task.sleep(for: .milliseconds(100))
+        return process.terminationStatus
+    }
+
+    /// Sends SIGTERM and waits for the exit status.
+    func terminate(timeout: Duration) async throws -> Int32? {
+        process.terminate()
+        return try await waitForExit(timeout: timeout)
+    }
+
+    /// Kills the process if it is still running (cleanup after a failure).
+    func forceStop() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}

@@ -1,0 +1,316 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Prometheus
+import Synchronization
+import TandemCore
+import TandemStore
+import Testing
+
+@testable import TandemServer
+
+// MARK: - Clock
+
+/// A clock that stands still until a test moves it. Starts at the wall-clock time,
+/// so that JWTs (which jwt-kit checks against the real time) and sessions agree.
+final class TestClock: TandemClock {
+    private let millis: Mutex<Int64>
+
+    init(start: Timestamp = SystemClock().now()) {
+        millis = Mutex(start.millisecondsSince1970)
+    }
+
+    func now() -> Timestamp {
+        Timestamp(millisecondsSince1970: millis.withLock { $0 })
+    }
+
+    func advance(seconds: Int64) {
+        millis.withLock { $0 += seconds * 1000 }
+    }
+}
+
+// MARK: - Environment
+
+/// bcrypt cost for tests: `TANDEM_TEST_BCRYPT_COST`, else 4 (the minimum).
+let testBcryptCost = ProcessInfo.processInfo.environment["TANDEM_TEST_BCRYPT_COST"].flatMap(Int.init) ?? 4
+
+/// A password that passes every rule.
+let goodPassword = "violet-harbour-lantern-42"
+
+/// One Tandem node over its own temporary SQLite store, with a controllable clock.
+struct TestEnvironment: Sendable {
+    let dependencies: TandemDependencies
+    let clock: TestClock
+    var store: any TandemStore { dependencies.store }
+    var configuration: TandemConfiguration { dependencies.configuration }
+
+    /// The configuration every test starts from: embedded defaults, port 0, cost-4 bcrypt,
+    /// a web root without a built client.
+    static func baseConfiguration() -> TandemConfiguration {
+        var configuration = TandemConfiguration()
+        configuration.http.host = "127.0.0.1"
+        configuration.http.port = 0
+        configuration.auth.bcryptCost = testBcryptCost
+        configuration.web.root = FileManager.default.temporaryDirectory
+            .appendingPathComponent("tandem-no-web-\(UUID().uuidString)").path
+        return configuration
+    }
+
+    static func make(_ configure: (inout TandemConfiguration) -> Void = { _ in }) async throws -> TestEnvironment {
+        var configuration = baseConfiguration()
+        configure(&configuration)
+        var logger = Logger(label: "tandem.test")
+        logger.logLevel = .critical
+        let store = try SQLiteStore.temporary(logger: logger)
+        try await store.migrate()
+        let clock = TestClock()
+        let throttle = InMemoryLoginThrottle(
+            maxPerAccount: configuration.auth.maxFailedLoginsPerAccount,
+            maxPerAddress: configuration.auth.maxFailedLoginsPerAddress,
+            windowSeconds: configuration.auth.failedLoginWindowSeconds)
+        let dependencies = TandemDependencies(
+            configuration: configuration, store: store, clock: clock, throttle: throttle,
+            registry: PrometheusCollectorRegistry(), logger: logger)
+        return TestEnvironment(dependencies: dependencies, clock: clock)
+    }
+
+    /// Creates a user directly through the auth service (fixtures, not the thing under test).
+    @discardableResult
+    func user(
+        _ email: String, role: Role = .customer, name: String? = nil, password: String = goodPassword
+    ) async throws -> User {
+        let name = name ?? email.split(separator: "@").first.map { String($0).capitalized + " Tester" } ?? "Tester"
+        return try await dependencies.authService().createUser(email: email, name: name, password: password, role: role)
+    }
+
+    /// Creates a team directly in the store.
+    @discardableResult
+    func team(_ name: String, _ members: [(User, TeamRole)] = []) async throws -> Team {
+        let now = clock.now()
+        let team = Team(
+            id: IdentifierGenerator().make("team", at: UInt64(now.millisecondsSince1970)), name: name,
+            members: members.map { TeamMember(userID: $0.0.id, role: $0.1) }, createdAt: now, updatedAt: now)
+        try await store.createTeam(team)
+        return team
+    }
+
+    /// Runs `body` against the real application. `.live` binds a real socket on port 0.
+    /// The store is closed when the application shuts down.
+    func run<Value: Sendable>(
+        _ setup: TestingSetup = .live, _ body: @escaping @Sendable (APIClient) async throws -> Value
+    ) async throws -> Value {
+        let app = try await TandemServerBuilder.build(dependencies)
+        return try await app.test(setup) { client in try await body(APIClient(client: client)) }
+    }
+}
+
+// MARK: - Client
+
+/// A thin JSON client over Hummingbird's test client.
+struct APIClient: Sendable {
+    let client: any TestClientProtocol
+
+    /// Sends a request. `json` is serialised with `Content-Type: application/json`;
+    /// `raw` is sent as is (with `headers` as given).
+    func send(
+        _ method: HTTPRequest.Method, _ uri: String, json: [String: any Sendable]? = nil, raw: String? = nil,
+        headers: HTTPFields = [:], bearer: String? = nil, cookies: CookieSession? = nil, csrf: String? = nil
+    ) async throws -> TestResponse {
+        var headers = headers
+        var body: ByteBuffer?
+        if let json {
+            let data = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
+            body = ByteBuffer(bytes: data)
+            if headers[.contentType] == nil { headers[.contentType] = "application/json" }
+        } else if let raw {
+            body = ByteBuffer(string: raw)
+        }
+        if let bearer { headers[.authorization] = "Bearer \(bearer)" }
+        if let cookies { headers[.cookie] = cookies.cookieHeader }
+        if let csrf { headers[.csrfToken] = csrf }
+        return try await client.executeRequest(uri: uri, method: method, headers: headers, body: body)
+    }
+
+    func get(_ uri: String, bearer: String? = nil, cookies: CookieSession? = nil, headers: HTTPFields = [:])
+        async throws -> TestResponse
+    {
+        try await send(.get, uri, headers: headers, bearer: bearer, cookies: cookies)
+    }
+
+    func post(
+        _ uri: String, _ json: [String: any Sendable]? = nil, bearer: String? = nil, cookies: CookieSession? = nil,
+        csrf: String? = nil
+    ) async throws -> TestResponse {
+        try await send(.post, uri, json: json, bearer: bearer, cookies: cookies, csrf: csrf)
+    }
+
+    func patch(
+        _ uri: String, _ json: [String: any Sendable], bearer: String? = nil, cookies: CookieSession? = nil,
+        csrf: String? = nil
+    ) async throws -> TestResponse {
+        try await send(.patch, uri, json: json, bearer: bearer, cookies: cookies, csrf: csrf)
+    }
+
+    func put(_ uri: String, _ json: [String: any Sendable], bearer: String) async throws -> TestResponse {
+        try await send(.put, uri, json: json, bearer: bearer)
+    }
+
+    func delete(_ uri: String, bearer: String) async throws -> TestResponse {
+        try await send(.delete, uri, bearer: bearer)
+    }
+
+    // MARK: Sessions
+
+    /// Logs in in token mode; fails the test unless it answers 200.
+    func login(
+        _ email: String, _ password: String = goodPassword, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> TokenSession {
+        let response = try await post("/api/v1/auth/login", ["email": email, "password": password])
+        #expect(response.status == .ok, "login of \(email): \(response.bodyText)", sourceLocation: sourceLocation)
+        return try TokenSession(response)
+    }
+
+    /// Logs in in cookie (browser) mode; fails the test unless it answers 200.
+    func loginWithCookies(
+        _ email: String, _ password: String = goodPassword, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> CookieSession {
+        let response = try await post(
+            "/api/v1/auth/login", ["email": email, "password": password, "session": "cookie"])
+        #expect(response.status == .ok, "cookie login of \(email): \(response.bodyText)", sourceLocation: sourceLocation)
+        return try CookieSession(response)
+    }
+}
+
+/// What a token-mode sign-in returns.
+struct TokenSession: Sendable {
+    var userID: String
+    var accessToken: String
+    var refreshToken: String
+
+    init(_ response: TestResponse) throws {
+        let json = try response.json()
+        let user = try #require(json["user"] as? [String: Any])
+        userID = try #require(user["id"] as? String)
+        accessToken = try #require(json["accessToken"] as? String)
+        refreshToken = try #require(json["refreshToken"] as? String)
+    }
+}
+
+/// What a cookie-mode sign-in returns: the cookies a browser would keep.
+struct CookieSession: Sendable {
+    var userID: String
+    var sessionCookie: String
+    var csrfCookie: String
+    /// The CSRF token from the body (the same value as the CSRF cookie).
+    var csrfToken: String
+
+    init(_ response: TestResponse) throws {
+        let json = try response.json()
+        let user = try #require(json["user"] as? [String: Any])
+        userID = try #require(user["id"] as? String)
+        csrfToken = try #require(json["csrfToken"] as? String)
+        let cookies = response.setCookies
+        sessionCookie = try #require(cookies["tandem_session"]?.value)
+        csrfCookie = try #require(cookies["tandem_csrf"]?.value)
+    }
+
+    init(userID: String, sessionCookie: String, csrfCookie: String, csrfToken: String) {
+        self.userID = userID
+        self.sessionCookie = sessionCookie
+        self.csrfCookie = csrfCookie
+        self.csrfToken = csrfToken
+    }
+
+    var cookieHeader: String { "tandem_session=\(sessionCookie); tandem_csrf=\(csrfCookie)" }
+}
+
+// MARK: - Responses
+
+/// One `Set-Cookie` header, parsed.
+struct SetCookie: Sendable {
+    var name: String
+    var value: String
+    /// Attribute names lower-cased, values as sent (`""` for flags).
+    var attributes: [String: String]
+
+    init?(_ header: String) {
+        let parts = header.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let first = parts.first, let equals = first.firstIndex(of: "=") else { return nil }
+        name = String(first[..<equals])
+        value = String(first[first.index(after: equals)...])
+        var attributes: [String: String] = [:]
+        for part in parts.dropFirst() {
+            if let equals = part.firstIndex(of: "=") {
+                attributes[part[..<equals].lowercased()] = String(part[part.index(after: equals)...])
+            } else {
+                attributes[part.lowercased()] = ""
+            }
+        }
+        self.attributes = attributes
+    }
+
+    func has(_ attribute: String) -> Bool { attributes[attribute.lowercased()] != nil }
+    subscript(_ attribute: String) -> String? { attributes[attribute.lowercased()] }
+}
+
+extension TestResponse {
+    var bodyText: String { String(buffer: body) }
+
+    func json() throws -> [String: Any] {
+        let object = try JSONSerialization.jsonObject(with: Data(buffer: body))
+        return try #require(object as? [String: Any], "not a JSON object: \(bodyText)")
+    }
+
+    /// The `error` object of an error response, or nil.
+    var error: [String: Any]? { (try? json())?["error"] as? [String: Any] }
+    var errorCode: String? { error?["code"] as? String }
+    var errorField: String? { error?["field"] as? String }
+    var errorMessage: String? { error?["message"] as? String }
+
+    /// `items` of a page, and its `nextCursor`.
+    func page() throws -> (items: [[String: Any]], next: String?) {
+        let json = try json()
+        return (try #require(json["items"] as? [[String: Any]]), json["nextCursor"] as? String)
+    }
+
+    /// Set-Cookie headers by cookie name.
+    var setCookies: [String: SetCookie] {
+        var cookies: [String: SetCookie] = [:]
+        for header in headers[values: .setCookie] {
+            if let cookie = SetCookie(header) { cookies[cookie.name] = cookie }
+        }
+        return cookies
+    }
+}
+
+/// Asserts an error response: status, `error.code` and, when given, `error.field`;
+/// and that the body is the documented envelope.
+func expectError(
+    _ response: TestResponse, _ status: HTTPResponse.Status, _ code: String, field: String? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
+    #expect(response.status == status, "body: \(response.bodyText)", sourceLocation: sourceLocation)
+    #expect(response.errorCode == code, "body: \(response.bodyText)", sourceLocation: sourceLocation)
+    if let field {
+        #expect(response.errorField == field, "body: \(response.bodyText)", sourceLocation: sourceLocation)
+    }
+    #expect(
+        (response.errorMessage ?? "").isEmpty == false, "error.message missing: \(response.bodyText)",
+        sourceLocation: sourceLocation)
+    #expect(
+        response.headers[.contentType]?.hasPrefix("application/json") == true, sourceLocation: sourceLocation)
+}
+
+extension String {
+    /// Percent-encodes for a query string value.
+    var queryEncoded: String {
+        addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? self
+    }
+}
