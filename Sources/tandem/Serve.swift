@@ -22,14 +22,10 @@ struct Serve: AsyncParsableCommand {
         let dependencies = try await TandemDependencies.make(configuration: configuration, logger: logger)
         if demo {
             let seeded = try await DemoData.seedIfEmpty(dependencies)
-            if let seeded {
-                print(seeded.loginsBanner)
-                fflush(stdout)
-            }
+            if let seeded { say(seeded.loginsBanner) }
         }
         let app = try await TandemServerBuilder.build(dependencies) { port in
-            print("Tandem is listening on http://\(configuration.http.host):\(port)")
-            fflush(stdout)
+            say("Tandem is listening on http://\(configuration.http.host):\(port)")
         }
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
     }
@@ -67,4 +63,10 @@ struct Demo: AsyncParsableCommand {
         }
         print(seeded.loginsBanner)
     }
+}
+
+/// Writes a line to standard output at once (unbuffered, even when stdout is a pipe),
+/// for lines that scripts and tests wait for.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

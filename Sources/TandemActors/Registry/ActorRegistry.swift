@@ -35,7 +35,7 @@ public final class ActorRegistry: Service, Sendable {
     let delivery: any EventDelivery
     let control: any ConnectionControl
     let clock: any TandemClock
-    let settings: RegistrySettings
+    public let settings: RegistrySettings
     let logger: Logger
 
     private let ticketActors = Mutex<[TicketID: Activation<TicketActor>]>([:])

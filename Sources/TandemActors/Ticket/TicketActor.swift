@@ -128,8 +128,20 @@ public actor TicketActor {
             return false
         }
         principals[address] = principal
-        subscribers[address]?.audience = audience(of: principal)
+        refreshAudience(address, principal)
         return true
+    }
+
+    /// Sets a subscriber's audience; when it changed, sends a fresh snapshot in the new view,
+    /// since the subscriber's copy lacks (or must lose) the fields of the other view.
+    private func refreshAudience(_ address: SubscriberAddress, _ principal: Principal) {
+        let now = audience(of: principal)
+        guard let before = subscribers[address]?.audience, before != now else { return }
+        subscribers[address]?.audience = now
+        let present = now == .staff ? Array(presence.values) : []
+        context.delivery.deliver(
+            .subscribed(topic: topic, reply: .snapshot(TicketView(durable, audience: now), presence: present), ref: nil),
+            to: [address])
     }
 
     /// After the ticket moved between teams: drops subscribers who may no longer read it
@@ -137,7 +149,7 @@ public actor TicketActor {
     func reauthorizeSubscribers() {
         for (address, principal) in principals {
             if mayRead(principal) {
-                subscribers[address]?.audience = audience(of: principal)
+                refreshAudience(address, principal)
             } else {
                 unsubscribe(address)
                 context.delivery.deliver(.unsubscribed(topic: topic, reason: "forbidden"), to: [address])

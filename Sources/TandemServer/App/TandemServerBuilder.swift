@@ -199,7 +199,9 @@ public enum TandemServerBuilder {
             .addRoutes(to: authenticated.group("users"))
         TeamsController(store: store, policy: policy, clock: dependencies.clock, events: identityEvents)
             .addRoutes(to: authenticated.group("teams"))
-        TicketsController(store: store, registry: dependencies.actors, policy: policy, clock: dependencies.clock)
+        TicketsController(
+            store: store, registry: dependencies.actors, policy: policy, clock: dependencies.clock,
+            limits: dependencies.actors.settings.ticket.limits)
             .addRoutes(to: authenticated.group("tickets"))
         NotificationsController(store: store, clock: dependencies.clock)
             .addRoutes(to: authenticated.group("notifications"))

@@ -17,6 +17,7 @@ struct TicketsController {
     let registry: ActorRegistry
     let policy: AccessPolicy
     let clock: any TandemClock
+    let limits: TicketLimits
     let ids = IdentifierGenerator()
 
     func addRoutes(to group: RouterGroup<Context>) {
@@ -34,7 +35,7 @@ struct TicketsController {
         let body = try await request.decodeBody(CreateTicketRequest.self, context: context)
         let staff = identity.user.role.isStaff
         let subject = try Validators.name(body.subject, field: "subject", maxLength: 200)
-        guard body.description.unicodeScalars.count <= TicketLimits().maxTextScalars else {
+        guard body.description.unicodeScalars.count <= limits.maxTextScalars else {
             throw APIError(.unprocessableContent, code: "too_long", message: "description is too long.", field: "description")
         }
         let priority = try body.priority.map { try Validators.oneOf($0, as: TicketPriority.self, field: "priority") } ?? .normal
@@ -64,6 +65,9 @@ struct TicketsController {
                 throw APIError(.unprocessableContent, code: "invalid", message: "Tags must be non-empty (staff only).", field: "tags")
             }
             tags.insert(normalized)
+        }
+        guard tags.count <= limits.maxTags else {
+            throw APIError(.unprocessableContent, code: "too_many", message: "At most \(limits.maxTags) tags.", field: "tags")
         }
         let now = clock.now()
         let ticket = Ticket(
@@ -116,10 +120,18 @@ struct TicketsController {
     @Sendable func read(_ request: Request, context: Context) async throws -> TicketResource {
         let identity = try context.requireIdentity()
         let id = TicketID(try context.parameters.require("id"))
-        let view = try await run(id) { actor async throws(TicketActorError) in
-            try await actor.view(for: identity.principal)
+        return TicketResource(try await readable(id, identity))
+    }
+
+    /// The ticket's view if the caller may read it; otherwise 404, so ids cannot be probed.
+    private func readable(_ id: TicketID, _ identity: AuthenticatedIdentity) async throws -> TicketView {
+        do {
+            return try await run(id) { actor async throws(TicketActorError) in
+                try await actor.view(for: identity.principal)
+            }
+        } catch let error as APIError where error.status == .forbidden {
+            throw APIError.notFound("Ticket")
         }
-        return TicketResource(view)
     }
 
     @Sendable func history(_ request: Request, context: Context) async throws -> PageResource<HistoryResource> {
@@ -130,6 +142,7 @@ struct TicketsController {
     @Sendable func update(_ request: Request, context: Context) async throws -> TicketResource {
         let identity = try context.requireIdentity()
         let id = TicketID(try context.parameters.require("id"))
+        _ = try await readable(id, identity)
         let body = try await request.decodeBody(UpdateTicketRequest.self, context: context)
         var changes: [TicketChange] = []
         if let subject = body.subject { changes.append(.subject(subject)) }
@@ -175,6 +188,7 @@ struct TicketsController {
     @Sendable func comment(_ request: Request, context: Context) async throws -> Response {
         let identity = try context.requireIdentity()
         let id = TicketID(try context.parameters.require("id"))
+        _ = try await readable(id, identity)
         let body = try await request.decodeBody(CommentRequestBody.self, context: context)
         let visibility = try body.visibility.map { try Validators.oneOf($0, as: Visibility.self, field: "visibility") } ?? .public
         let fromDraft = body.fromDraft ?? false
@@ -210,7 +224,7 @@ extension APIError {
         switch error {
         case .notFound: self = .notFound("Ticket")
         case .forbidden(let reason):
-            self = reason.contains("see") ? .notFound("Ticket") : .forbidden(reason)
+            self = .forbidden(reason)
         case .futureVersion, .versionTooOld, .staleSequence, .inactive, .notSubscribed:
             self.init(.conflict, code: "version_conflict", message: "The ticket changed meanwhile; retry.")
         case .invalid(let ticketError):

@@ -131,7 +131,8 @@ extension LiveService {
                 connection.enqueue(ServerFrame.notifications(page?.items ?? [], unread: unread, ref: ref), topic: nil)
             }
         } catch let error as TicketActorError {
-            state.remove(topic)
+            // Also ends a previous registration when a resubscribe fails.
+            await leave(topic, state: state, connection: connection)
             if case .forbidden = error, case .ticket = topic {
                 // Like REST, a ticket you may not read does not exist for you.
                 reject(ProtocolError(.notFound, "No such ticket.", ref: ref, topic: "\(topic)"), state, connection)
@@ -139,7 +140,7 @@ extension LiveService {
                 reject(ProtocolError(error, ref: ref, topic: "\(topic)"), state, connection)
             }
         } catch {
-            state.remove(topic)
+            await leave(topic, state: state, connection: connection)
             reject(ProtocolError(.internal, "Subscription failed.", ref: ref, topic: "\(topic)"), state, connection)
         }
     }
