@@ -28,8 +28,15 @@ struct LiveService: Sendable {
     let policy = AccessPolicy()
 
     /// Whether the handshake's `Origin` (if any) is allowed.
+    ///
+    /// Browsers send the page's origin (`http`, `https` or `null`). An origin with a `ws` or
+    /// `wss` scheme never comes from a browser: it is what non-browser client libraries send
+    /// (Hummingbird's WebSocket client always sends `ws://<host>`), so it is treated like a
+    /// missing header. The check only exists to protect cookie-carrying browsers.
     func originAllowed(_ origin: String?) -> Bool {
         guard let origin else { return true }
+        let scheme = origin.prefix { $0 != ":" }.lowercased()
+        if scheme == "ws" || scheme == "wss" { return true }
         return settings.allowedOrigins.contains(origin)
     }
 

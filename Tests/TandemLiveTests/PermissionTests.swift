@@ -1,0 +1,99 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import Testing
+
+/// Permission changes must reach open subscriptions at once. These depend on the REST
+/// controllers publishing identity events (team membership, disabling, logout).
+@Suite("Permission changes on open connections")
+struct PermissionTests {
+    @Test("removing an agent from the team ends their ticket and queue subscriptions")
+    func removalFromTeamUnsubscribes() async throws {
+        try await LiveServer.run { server in
+            let (removed, stays) = (server.agents[2], server.agents[1])
+            let ticket = try await server.createTicket(as: server.agents[0], requester: server.customers[0], team: server.team)
+            let topic = "ticket:\(ticket)"
+            let queue = "team:\(server.team.id.rawValue)"
+            let socket = try await server.connect(removed)
+            #expect(try await socket.subscribe(topic).type == "snapshot")
+            #expect(try await socket.subscribe(queue).type == "queue")
+            let colleague = try await server.connect(stays)
+            #expect(try await colleague.subscribe(topic).type == "snapshot")
+
+            let reply = try await server.request(
+                .delete, "/api/v1/teams/\(server.team.id.rawValue)/members/\(removed.id)", as: server.admin)
+            #expect(reply.status == 200, "\(reply)")
+
+            let ended = try await socket.inbox.next("unsubscribed from the ticket", timeout: .seconds(3)) {
+                $0.type == "unsubscribed" && $0.topic == topic
+            }
+            #expect(ended.json["reason"]?.string == "forbidden")
+            _ = try await socket.inbox.next("unsubscribed from the queue", timeout: .seconds(3)) {
+                $0.type == "unsubscribed" && $0.topic == queue
+            }
+            // No more ticket traffic for them; the colleague keeps theirs; the socket stays open.
+            let mark = socket.inbox.mark
+            try await server.setStatus(ticket, "open", as: server.agents[0])
+            _ = try await colleague.inbox.next("op", topic: topic)
+            #expect(try await socket.inbox.staysQuiet(for: .milliseconds(200), after: mark) { $0.type == "op" })
+            let again = try await socket.subscribe(topic)
+            #expect(again.type == "error" && ["forbidden", "not_found"].contains(again.code ?? ""), "\(again)")
+            try await socket.ping()
+            await socket.close()
+            await colleague.close()
+        }
+    }
+
+    @Test("moving an agent to a team role that still reads keeps the subscription")
+    func roleChangeWithinTeamKeepsSubscription() async throws {
+        try await LiveServer.run { server in
+            let agent = server.agents[1]
+            let ticket = try await server.createTicket(as: server.agents[0], requester: server.customers[0], team: server.team)
+            let socket = try await server.connect(agent)
+            #expect(try await socket.subscribe("ticket:\(ticket)").type == "snapshot")
+            let reply = try await server.request(
+                .put, "/api/v1/teams/\(server.team.id.rawValue)/members/\(agent.id)", as: server.admin,
+                body: ["role": "agent"])
+            #expect(reply.status == 200, "\(reply)")
+            #expect(try await socket.inbox.staysQuiet(for: .milliseconds(300)) { $0.type == "unsubscribed" })
+            try await server.setStatus(ticket, "open", as: server.agents[0])
+            _ = try await socket.inbox.next("op", topic: "ticket:\(ticket)")
+            await socket.close()
+        }
+    }
+
+    @Test("disabling a user closes their socket with 4001")
+    func disablingClosesSocket() async throws {
+        try await LiveServer.run { server in
+            let agent = server.agents[2]
+            let socket = try await server.connect(agent)
+            let reply = try await server.request(.patch, "/api/v1/users/\(agent.id)", as: server.admin, body: ["disabled": true])
+            #expect(reply.status == 200, "\(reply)")
+            let closed = try await socket.inbox.waitForClose(timeout: .seconds(3))
+            #expect(closed.code == 4001, "\(closed)")
+            // The token no longer opens a connection.
+            let retry = try? await LiveTestClient.connect(port: server.port, token: agent.token, name: "retry")
+            if let retry {
+                #expect(try await retry.inbox.staysQuiet(for: .milliseconds(300)) { $0.type == "hello" })
+                await retry.close()
+            }
+        }
+    }
+
+    @Test("logging out closes that session's socket with 4001 and leaves other sessions open")
+    func logoutClosesSocket() async throws {
+        try await LiveServer.run { server in
+            let agent = server.agents[1]
+            let other = try await server.newSession(agent)
+            let socket = try await server.connect(agent)
+            let otherSocket = try await server.connect(other, name: "other device")
+            let reply = try await server.request(.post, "/api/v1/auth/logout", as: agent)
+            #expect((200..<300).contains(reply.status), "\(reply)")
+            let closed = try await socket.inbox.waitForClose(timeout: .seconds(3))
+            #expect(closed.code == 4001, "\(closed)")
+            try await otherSocket.ping()
+            await otherSocket.close()
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import Synchronization
+import TandemCore
+import TandemStore
+
+/// A store that forwards to another one but can pretend that old operations were purged
+/// from the op log (the `TicketStore.ops` contract allows it), so that a resubscribe from
+/// a version older than what is kept must fall back to a snapshot.
+final class PurgingStore: TandemStore {
+    private let base: any TandemStore
+    private let purgedThrough = Mutex<Int64>(0)
+
+    init(_ base: any TandemStore) { self.base = base }
+
+    /// From now on, operations with version ≤ `version` are gone from the op log.
+    func purge(through version: Int64) { purgedThrough.withLock { $0 = version } }
+
+    func ops(ticket: TicketID, after: Int64, through: Int64) async throws -> [TicketOp] {
+        let horizon = purgedThrough.withLock { $0 }
+        return try await base.ops(ticket: ticket, after: after, through: through).filter { $0.version > horizon }
+    }
+
+    // MARK: Forwarded
+
+    func migrate() async throws { try await base.migrate() }
+    func ping() async throws { try await base.ping() }
+    func close() async throws { try await base.close() }
+    func createUser(_ user: User) async throws { try await base.createUser(user) }
+    func user(id: UserID) async throws -> User? { try await base.user(id: id) }
+    func user(email: String) async throws -> User? { try await base.user(email: email) }
+    func updateUser(_ user: User) async throws { try await base.updateUser(user) }
+    func listUsers(_ filter: UserFilter, page: PageRequest) async throws -> Page<User> {
+        try await base.listUsers(filter, page: page)
+    }
+    func countUsers() async throws -> Int { try await base.countUsers() }
+    func createTeam(_ team: Team) async throws { try await base.createTeam(team) }
+    func team(id: TeamID) async throws -> Team? { try await base.team(id: id) }
+    func updateTeam(_ team: Team) async throws { try await base.updateTeam(team) }
+    func listTeams(page: PageRequest) async throws -> Page<Team> { try await base.listTeams(page: page) }
+    func memberships(of userID: UserID) async throws -> [TeamID: TeamRole] { try await base.memberships(of: userID) }
+    func createSession(_ session: Session) async throws { try await base.createSession(session) }
+    func session(id: SessionID) async throws -> Session? { try await base.session(id: id) }
+    func rotateRefreshToken(sessionID: SessionID, newHash: String, expiresAt: Timestamp) async throws {
+        try await base.rotateRefreshToken(sessionID: sessionID, newHash: newHash, expiresAt: expiresAt)
+    }
+    func revokeSession(id: SessionID, at: Timestamp) async throws { try await base.revokeSession(id: id, at: at) }
+    func revokeSessions(of userID: UserID, except keeping: SessionID?, at: Timestamp) async throws -> [SessionID] {
+        try await base.revokeSessions(of: userID, except: keeping, at: at)
+    }
+    func createTicket(_ ticket: Ticket) async throws { try await base.createTicket(ticket) }
+    func loadTicket(id: TicketID) async throws -> StoredTicket? { try await base.loadTicket(id: id) }
+    func commit(ticket: TicketID, ops: [TicketOp], snapshot: Ticket?) async throws {
+        try await base.commit(ticket: ticket, ops: ops, snapshot: snapshot)
+    }
+    func listTickets(_ filter: TicketFilter, page: PageRequest) async throws -> Page<TicketSummary> {
+        try await base.listTickets(filter, page: page)
+    }
+    func openTickets(team: TeamID?) async throws -> [TicketSummary] { try await base.openTickets(team: team) }
+    func countTickets() async throws -> Int { try await base.countTickets() }
+    func createNotifications(_ notifications: [UserNotification]) async throws {
+        try await base.createNotifications(notifications)
+    }
+    func notifications(of user: UserID, unreadOnly: Bool, page: PageRequest) async throws -> Page<UserNotification> {
+        try await base.notifications(of: user, unreadOnly: unreadOnly, page: page)
+    }
+    func unreadCount(of user: UserID) async throws -> Int { try await base.unreadCount(of: user) }
+    func markRead(user: UserID, ids: [NotificationID]?, at: Timestamp) async throws -> Int {
+        try await base.markRead(user: user, ids: ids, at: at)
+    }
+}
