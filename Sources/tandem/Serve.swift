@@ -5,6 +5,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import ServiceLifecycle
 import TandemServer
 
 /// `tandem serve`: run a node until SIGTERM or SIGINT, then drain and exit 0.
@@ -27,7 +28,12 @@ struct Serve: AsyncParsableCommand {
         let app = try await TandemServerBuilder.build(dependencies) { port in
             say("Tandem is listening on http://\(configuration.http.host):\(port)")
         }
-        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        // The live connections drain (1001, queued acks written) before the HTTP server stops.
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [app, LiveDrainService(hub: dependencies.hub, logger: logger)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 }
 

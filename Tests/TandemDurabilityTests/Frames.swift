@@ -1,0 +1,82 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import TandemCore
+
+/// A server frame, with the fields these tests read (docs/PROTOCOL.md has them all).
+struct ServerFrame: Decodable, Sendable {
+    /// An operation as broadcast or replayed: its version, change and submitter.
+    struct Op: Decodable, Sendable {
+        var version: Int64
+        var change: TicketChange
+        var client: String?
+        var seq: Int64?
+    }
+
+    struct Snapshot: Decodable, Sendable {
+        var version: Int64
+        var replyDraft: String?
+    }
+
+    var type: String
+    var topic: String?
+    var v: Int64?
+    var client: String?
+    var seq: Int64?
+    var code: String?
+    var message: String?
+    var reason: String?
+    var op: Op?
+    var ops: [Op]?
+    var ticket: Snapshot?
+
+    init(decoding text: String) throws {
+        self = try JSONDecoder().decode(Self.self, from: Data(text.utf8))
+    }
+}
+
+/// Client frames, encoded as the protocol expects.
+enum ClientFrame {
+    private struct Subscribe: Encodable {
+        var type = "subscribe"
+        var topic: String
+        var v: Int64?
+    }
+
+    private struct Op: Encodable {
+        var type = "op"
+        var topic: String
+        var client: String
+        var seq: Int64
+        var v: Int64
+        var op: TicketChange
+    }
+
+    static func subscribe(_ topic: String, from version: Int64? = nil) -> String {
+        encode(Subscribe(topic: topic, v: version))
+    }
+
+    /// An edit of the reply draft made on `version`.
+    static func draftEdit(_ topic: String, client: String, seq: Int64, version: Int64, _ operation: TextOperation)
+        -> String
+    {
+        encode(Op(topic: topic, client: client, seq: seq, v: version, op: .text(.replyDraft, operation)))
+    }
+
+    private static func encode(_ value: some Encodable) -> String {
+        // Plain structs of strings, integers and a TicketChange: encoding cannot fail.
+        String(decoding: (try? JSONEncoder().encode(value)) ?? Data(), as: UTF8.self)
+    }
+}
+
+extension TextOperation {
+    /// Inserts `text` at scalar offset `position` of a document.
+    static func inserting(_ text: String, at position: Int) -> TextOperation {
+        var operation = TextOperation()
+        if position > 0 { operation.retain(position) }
+        operation.insert(text)
+        return operation
+    }
+}

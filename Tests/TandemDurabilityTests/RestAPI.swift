@@ -1,0 +1,68 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+
+/// The few REST calls the durability tests need, over a real socket.
+struct RestAPI: Sendable {
+    let port: Int
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The ticket fields the tests look at (staff view).
+    struct TicketState: Decodable, Sendable {
+        var id: String
+        var version: Int64
+        var replyDraft: String?
+    }
+
+    private struct Session: Decodable {
+        var accessToken: String
+    }
+
+    func login(email: String, password: String) async throws -> String {
+        let body = try JSONSerialization.data(withJSONObject: ["email": email, "password": password])
+        let response = try await call(.post, "/api/v1/auth/login", token: nil, body: body)
+        return try decode(Session.self, response, expecting: .ok).accessToken
+    }
+
+    func createTicket(token: String, subject: String) async throws -> String {
+        let body = try JSONSerialization.data(withJSONObject: ["subject": subject, "description": "Edit storm target."])
+        let response = try await call(.post, "/api/v1/tickets", token: token, body: body)
+        return try decode(TicketState.self, response, expecting: .created).id
+    }
+
+    func ticket(_ id: String, token: String) async throws -> TicketState {
+        let response = try await call(.get, "/api/v1/tickets/\(id)", token: token, body: nil)
+        return try decode(TicketState.self, response, expecting: .ok)
+    }
+
+    private func call(_ method: HTTPRequest.Method, _ path: String, token: String?, body: Data?) async throws
+        -> TestClient.Response
+    {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        let request = TestClient.Request(
+            path, method: method, authority: "127.0.0.1:\(port)", headers: headers,
+            body: body.map { ByteBuffer(bytes: $0) })
+        return try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+            try await client.execute(request)
+        }
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ response: TestClient.Response, expecting: HTTPResponse.Status)
+        throws -> T
+    {
+        let text = response.body.map { String(buffer: $0) } ?? ""
+        guard response.status == expecting else {
+            throw Failure(description: "HTTP \(response.status.code), expected \(expecting.code): \(text)")
+        }
+        return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+    }
+}
