@@ -77,7 +77,7 @@ wss.on('connection', (ws) => {
   })
 })
 
-server.listen(port, host, 4096, () => console.log(`ws-broadcast listening on ${host}:${port}`))
+server.listen(port, host, () => console.log(`ws-broadcast listening on ${host}:${port}`))
 const stop = () => { server.close(); process.exit(0) }
 process.on('SIGTERM', stop)
 process.on('SIGINT', stop)
