@@ -11,10 +11,8 @@ enum SQLiteErrors {
         switch error {
         case let error as StoreError:
             return error
-        case is CancellationError, is StoreImportError, is RecordTooLargeError:
+        case is CancellationError:
             return error
-        case let error as CallerError:
-            return error.error
         case let error as DatabaseError:
             return translate(error)
         case is RowDecodingError, is DecodingError:
