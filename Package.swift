@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // Domain, OT, validation and policy. Pure Swift, no I/O.
@@ -39,7 +40,26 @@ let package = Package(
                 "TandemCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // libmongoc and libbson (apt: libmongoc-dev).
+        .systemLibrary(name: "CMongoc", pkgConfig: "libmongoc-1.0", providers: [.apt(["libmongoc-dev"])]),
+        // A Swift wrapper over libmongoc: BSON values and Codable, a client pool, an async API.
+        .target(
+            name: "TandemMongo",
+            dependencies: [
+                "CMongoc",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The MongoDB implementation of the store seam.
+        .target(
+            name: "TandemStoreMongo",
+            dependencies: ["TandemCore", "TandemStore", "TandemMongo", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // Ticket, team and session actors and the registry that activates them.
@@ -59,6 +79,7 @@ let package = Package(
             dependencies: [
                 "TandemCore",
                 "TandemStore",
+                "TandemStoreMongo",
                 "TandemActors",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -80,6 +101,7 @@ let package = Package(
             dependencies: [
                 "TandemServer",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "TandemStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -88,7 +110,7 @@ let package = Package(
         .testTarget(
             name: "TandemStoreTests",
             dependencies: [
-                "TandemCore", "TandemStore",
+                "TandemCore", "TandemStore", "TandemMongo", "TandemStoreMongo",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -197,7 +197,9 @@ start_redis() {
 start_nx27017() {
   local bin="$TANDEM_VENV/bin/nx-27017"
   [[ -x "$bin" ]] || die "nx-27017 not found in $TANDEM_VENV (add it to scripts/requirements-test.txt)"
-  service_start nx27017 "$bin" --host 127.0.0.1 -p '{port}' --db '{dir}/nx.db' \
+  # --data-dir: one SQLite file per database, so the tests' databases are isolated
+  # (with --db FILE every database name shares the same collections).
+  service_start nx27017 "$bin" --host 127.0.0.1 -p '{port}' --data-dir '{dir}/data' \
     --log-file '{dir}/nx.log' --pid-file '{dir}/nx.pid'
   TANDEM_TEST_MONGO_URL="mongodb://127.0.0.1:$(service_port nx27017)"
   export TANDEM_TEST_MONGO_URL

@@ -15,6 +15,7 @@ TANDEM_LOG_TAG="setup"
 APT_COMMON=(
   ca-certificates curl
   libsqlite3-dev                          # GRDB
+  libmongoc-dev                           # CMongoc: the MongoDB store (needed to build)
   esbuild node-typescript                 # web bundle and type-check
   node-react node-react-dom node-redux    # web client runtime deps
   node-babel7-runtime                     # undeclared dep of node-redux

@@ -12,9 +12,11 @@ cd "$TANDEM_ROOT"
 
 # Services the tests need: each NAME here is started by start_NAME in lib.sh
 # (available: redis, nx27017). Their packages go in scripts/setup.sh's test lists.
-TEST_SERVICES=()
+TEST_SERVICES=(nx27017)
 
 export TANDEM_TEST_BCRYPT_COST="${TANDEM_TEST_BCRYPT_COST:-4}"
+# Tests that stop and restart "the database" run an nx-27017 process of their own.
+export TANDEM_TEST_NX27017="${TANDEM_TEST_NX27017:-$TANDEM_VENV/bin/nx-27017}"
 
 main() {
   local start status svc

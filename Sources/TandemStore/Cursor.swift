@@ -12,11 +12,11 @@ import TandemCore
 /// Listings are in id order and ids are time-ordered, so "after this id" is
 /// a stable position even while rows are inserted. The listing name makes a
 /// cursor from one listing unusable in another.
-struct Cursor: Equatable, Sendable {
+package struct Cursor: Equatable, Sendable {
     /// The listing the cursor belongs to, for example `users`.
-    var listing: String
+    package var listing: String
     /// The id of the last item on the previous page.
-    var after: String
+    package var after: String
 
     private static let prefix = "c1."
 
@@ -26,7 +26,7 @@ struct Cursor: Equatable, Sendable {
     }
 
     /// The cursor text.
-    var encoded: String {
+    package var encoded: String {
         // Encoding two strings cannot fail.
         let json = (try? JSONEncoder().encode(Payload(k: listing, a: after))) ?? Data()
         return Self.prefix + Self.base64URL(json)
@@ -34,7 +34,7 @@ struct Cursor: Equatable, Sendable {
 
     /// Decodes `text`, checking that it belongs to `listing`.
     /// - Throws: ``StoreError/invalidCursor`` for anything this store did not hand out.
-    init(decoding text: String, listing: String) throws {
+    package init(decoding text: String, listing: String) throws {
         guard
             text.hasPrefix(Self.prefix),
             let data = Self.data(base64URL: text.dropFirst(Self.prefix.count)),
@@ -48,7 +48,7 @@ struct Cursor: Equatable, Sendable {
         self.after = payload.a
     }
 
-    init(listing: String, after: String) {
+    package init(listing: String, after: String) {
         self.listing = listing
         self.after = after
     }
@@ -82,18 +82,18 @@ struct Cursor: Equatable, Sendable {
 
 /// Keyset pagination over id-ordered rows (for newest-first listings, "after"
 /// the cursor means "older than" it).
-enum Pagination {
+package enum Pagination {
     /// The most items a page may hold.
-    static let maximumLimit = 200
+    package static let maximumLimit = 200
 
     /// `limit` clamped to `1...maximumLimit`.
-    static func clamp(_ limit: Int) -> Int {
+    package static func clamp(_ limit: Int) -> Int {
         min(max(limit, 1), maximumLimit)
     }
 
     /// The id to start after, or `nil` for the first page.
     /// - Throws: ``StoreError/invalidCursor``.
-    static func start(_ request: PageRequest, listing: String) throws -> String? {
+    package static func start(_ request: PageRequest, listing: String) throws -> String? {
         guard let after = request.after else { return nil }
         return try Cursor(decoding: after, listing: listing).after
     }
@@ -101,7 +101,7 @@ enum Pagination {
     /// Builds a page from up to `limit + 1` rows fetched in listing order (id
     /// order, ascending or descending): the extra row only tells that there is
     /// a next page, so a cursor never leads to an empty page.
-    static func page<Item: Sendable>(
+    package static func page<Item: Sendable>(
         _ fetched: [Item], limit: Int, listing: String, id: (Item) -> String
     ) -> Page<Item> {
         guard fetched.count > limit else { return Page(items: fetched, nextCursor: nil) }

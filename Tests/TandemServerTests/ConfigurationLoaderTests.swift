@@ -41,7 +41,7 @@ import Testing
         (["TANDEM_LOG_FORMAT": "xml"], "log.format"),
         (["TANDEM_HTTP_MAX_BODY_BYTES": "10"], "http.maxBodyBytes"),
         (["TANDEM_STORE_URL": "sqlite:"], "store.url"),
-        (["TANDEM_STORE_URL": "mongodb://localhost/tandem"], "store.url"),
+        (["TANDEM_STORE_URL": "mongodb://"], "store.url"),
         (["TANDEM_AUTH_SECURE_COOKIES": "maybe"], "auth.secureCookies"),
         (["TANDEM_AUTH_ACCESS_TOKEN_SECONDS": "0"], "auth.accessTokenSeconds"),
         (["TANDEM_AUTH_MAX_FAILED_LOGINS_PER_ACCOUNT": "0"], "auth.maxFailedLoginsPerAccount"),

@@ -119,4 +119,23 @@ extension StoreConformance {
         #expect(try await search("*") == [])
         #expect(try await search("- * ( )") == [])
     }
+
+    static func searchFoldsCaseAndDiacritics(_ store: any TandemStore) async throws {
+        var fixtures = Fixtures()
+        let ada = fixtures.user()
+        let french = fixtures.ticket(subject: "Problème d'accès Élodie", requester: ada.id)
+        let japanese = fixtures.ticket(subject: "東京タワー 予約", requester: ada.id)
+        let decomposed = fixtures.ticket(subject: "Cafe\u{301} NAÏVE", requester: ada.id)
+        for ticket in [french, japanese, decomposed] { try await store.createTicket(ticket) }
+        func search(_ query: String) async throws -> [TicketID] {
+            try await store.listTickets(TicketFilter(query: query), page: PageRequest()).items.map(\.id)
+        }
+        #expect(try await search("elodie") == [french.id])
+        #expect(try await search("ÉLO") == [french.id])
+        #expect(try await search("probleme acces") == [french.id])
+        #expect(try await search("東京") == [japanese.id])
+        #expect(try await search("予約") == [japanese.id])
+        #expect(try await search("café naive") == [decomposed.id])
+        #expect(try await search("CAFE\u{301}") == [decomposed.id])
+    }
 }

@@ -49,6 +49,7 @@ enum StoreConformanceCheck: String, CaseIterable, Sendable, CustomTestStringConv
     case openTickets
     case ticketSearch
     case searchInputIsLiteral
+    case searchFoldsCaseAndDiacritics
     case notificationRoundTrip
     case notificationPagination
     case markRead
@@ -86,6 +87,7 @@ enum StoreConformanceCheck: String, CaseIterable, Sendable, CustomTestStringConv
             case .openTickets: try await StoreConformance.openTickets(store)
             case .ticketSearch: try await StoreConformance.ticketSearch(store)
             case .searchInputIsLiteral: try await StoreConformance.searchInputIsLiteral(store)
+            case .searchFoldsCaseAndDiacritics: try await StoreConformance.searchFoldsCaseAndDiacritics(store)
             case .notificationRoundTrip: try await StoreConformance.notificationRoundTrip(store)
             case .notificationPagination: try await StoreConformance.notificationPagination(store)
             case .markRead: try await StoreConformance.markRead(store)

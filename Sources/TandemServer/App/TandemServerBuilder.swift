@@ -12,6 +12,7 @@ import ServiceLifecycle
 import TandemActors
 import TandemCore
 import TandemStore
+import TandemStoreMongo
 
 /// The parts a Tandem node is made of, built once from the configuration.
 public struct TandemDependencies: Sendable {
@@ -88,18 +89,34 @@ public struct TandemDependencies: Sendable {
     }
 }
 
-/// Opens the store named by `store.url`.
+/// Opens the store named by `store.url`: SQLite for `sqlite:PATH`, MongoDB for
+/// `mongodb://…` and `mongodb+srv://…`. The store is migrated before it is returned.
 public enum StoreFactory {
     public static func open(_ configuration: TandemConfiguration.Store, logger: Logger) async throws -> any TandemStore {
+        let store: any TandemStore
         switch try StoreLocation(configuration.url) {
         case .sqlite(let path):
-            let store = try SQLiteStore(
+            store = try SQLiteStore(
                 path: path,
                 configuration: .init(busyTimeout: .milliseconds(configuration.busyTimeoutMilliseconds)),
                 logger: logger)
-            try await store.migrate()
-            return store
+        case .mongodb(let url):
+            let mongo = configuration.mongo
+            store = try MongoStore(
+                configuration: .init(
+                    url: url, serverSelectionTimeout: .milliseconds(mongo.serverSelectionTimeoutMilliseconds),
+                    socketTimeout: .milliseconds(mongo.socketTimeoutMilliseconds),
+                    writeConcernTimeout: .milliseconds(mongo.writeConcernTimeoutMilliseconds),
+                    maximumConnections: mongo.maxConnections),
+                logger: logger)
         }
+        do {
+            try await store.migrate()
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        return store
     }
 }
 
@@ -129,7 +146,12 @@ public enum TandemServerBuilder {
             logger: dependencies.logger)
         // Shutdown runs in reverse: the server drains first, then the actors write their
         // final snapshots, then the store closes.
-        app.addServices(StoreService(store: dependencies.store, logger: dependencies.logger), dependencies.actors)
+        app.addServices(
+            StoreService(store: dependencies.store, logger: dependencies.logger),
+            RetentionService(
+                store: dependencies.store, settings: configuration.retention, clock: dependencies.clock,
+                logger: dependencies.logger),
+            dependencies.actors)
         return app
     }
 

@@ -78,6 +78,25 @@ public struct ConfigurationLoader: Sendable {
         c.store.url = try string("store.url", default: c.store.url)
         _ = try StoreLocation(c.store.url)
         c.store.busyTimeoutMilliseconds = try int("store.busyTimeoutMilliseconds", default: c.store.busyTimeoutMilliseconds, in: 0...600_000)
+        c.store.mongo.serverSelectionTimeoutMilliseconds = try int(
+            "store.mongo.serverSelectionTimeoutMilliseconds", default: c.store.mongo.serverSelectionTimeoutMilliseconds,
+            in: 100...600_000)
+        c.store.mongo.socketTimeoutMilliseconds = try int(
+            "store.mongo.socketTimeoutMilliseconds", default: c.store.mongo.socketTimeoutMilliseconds, in: 0...3_600_000)
+        c.store.mongo.writeConcernTimeoutMilliseconds = try int(
+            "store.mongo.writeConcernTimeoutMilliseconds", default: c.store.mongo.writeConcernTimeoutMilliseconds,
+            in: 0...3_600_000)
+        c.store.mongo.maxConnections = try int("store.mongo.maxConnections", default: c.store.mongo.maxConnections, in: 1...256)
+
+        c.retention.enabled = try bool("retention.enabled", default: c.retention.enabled)
+        c.retention.intervalSeconds = try int("retention.intervalSeconds", default: c.retention.intervalSeconds, in: 60...604_800)
+        c.retention.closedTicketDays = try int("retention.closedTicketDays", default: c.retention.closedTicketDays, in: 0...36_500)
+        c.retention.readNotificationDays = try int(
+            "retention.readNotificationDays", default: c.retention.readNotificationDays, in: 0...36_500)
+        c.retention.opLogDays = try int("retention.opLogDays", default: c.retention.opLogDays, in: 0...36_500)
+        c.retention.opLogMarginVersions = try int(
+            "retention.opLogMarginVersions", default: c.retention.opLogMarginVersions, in: 0...100_000_000)
+        c.retention.batchSize = try int("retention.batchSize", default: c.retention.batchSize, in: 1...100_000)
 
         let secret = try string("auth.jwtSecret", default: "", secret: true)
         if secret.isEmpty {

@@ -33,11 +33,44 @@ public struct TandemConfiguration: Sendable {
     public var http = HTTP()
 
     public struct Store: Sendable {
-        /// `sqlite:PATH` (relative to the working directory) or, later, `mongodb://...`.
+        /// `sqlite:PATH` (relative to the working directory), or a MongoDB connection
+        /// string `mongodb://…` / `mongodb+srv://…` (docs/STORAGE.md).
         public var url = "sqlite:data/tandem.sqlite"
+        /// SQLite: how long to wait for a lock.
         public var busyTimeoutMilliseconds = 5000
+
+        /// MongoDB settings, used unless the connection string sets the same option.
+        public struct Mongo: Sendable {
+            /// `serverSelectionTimeoutMS`: how long a call waits for a usable server.
+            public var serverSelectionTimeoutMilliseconds = 5000
+            /// `socketTimeoutMS`: how long a socket read or write may block.
+            public var socketTimeoutMilliseconds = 30_000
+            /// `wTimeoutMS`: how long a write waits for its write concern (majority).
+            public var writeConcernTimeoutMilliseconds = 10_000
+            /// `maxPoolSize`: connections, and threads running driver calls.
+            public var maxConnections = 8
+        }
+        public var mongo = Mongo()
     }
     public var store = Store()
+
+    /// In-process purging of what is no longer needed (a 0 age keeps that kind forever).
+    public struct Retention: Sendable {
+        public var enabled = true
+        /// Seconds between runs (the first runs a minute after start, or sooner).
+        public var intervalSeconds = 3600
+        /// Closed tickets not updated for this many days are deleted with their op log.
+        public var closedTicketDays = 0
+        /// Read notifications read this many days ago are deleted.
+        public var readNotificationDays = 90
+        /// Op-log entries older than this many days and more than `opLogMarginVersions`
+        /// behind their ticket's snapshot are deleted.
+        public var opLogDays = 30
+        public var opLogMarginVersions = 1000
+        /// Records deleted per transaction or round trip.
+        public var batchSize = 500
+    }
+    public var retention = Retention()
 
     public struct Auth: Sendable {
         public var jwtSecret = TandemConfiguration.developmentSecret

@@ -11,8 +11,10 @@ enum SQLiteErrors {
         switch error {
         case let error as StoreError:
             return error
-        case is CancellationError:
+        case is CancellationError, is StoreImportError, is RecordTooLargeError:
             return error
+        case let error as CallerError:
+            return error.error
         case let error as DatabaseError:
             return translate(error)
         case is RowDecodingError, is DecodingError:

@@ -14,6 +14,7 @@ enum SQLiteMigrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-identity", migrate: v1Identity)
         migrator.registerMigration("v2-tickets", migrate: v2Tickets)
+        migrator.registerMigration("v3-retention", migrate: v3Retention)
         return migrator
     }()
 
@@ -158,6 +159,16 @@ enum SQLiteMigrations {
             CREATE INDEX notifications_by_user_unread ON notifications (user_id, read_at, id);
             -- notifications(of:unreadOnly: false), newest first.
             CREATE INDEX notifications_by_user ON notifications (user_id, id);
+            """)
+    }
+
+    /// Indexes for retention runs: closed tickets and read notifications by age.
+    static func v3Retention(_ db: Database) throws {
+        try db.execute(sql: """
+            -- purge(closedTicketAge:): only closed tickets, oldest first.
+            CREATE INDEX tickets_closed_by_updated ON tickets (updated_at) WHERE status = 'closed';
+            -- purge(readNotificationAge:): only read notifications, oldest first.
+            CREATE INDEX notifications_read_by_time ON notifications (read_at) WHERE read_at IS NOT NULL;
             """)
     }
 }

@@ -92,7 +92,7 @@ extension SQLiteStore {
 
     // MARK: - Members
 
-    private static func insertMembers(of team: Team, in db: Database) throws {
+    static func insertMembers(of team: Team, in db: Database) throws {
         let statement = try db.cachedStatement(
             sql: "INSERT INTO team_members (team_id, user_id, role, position) VALUES (?, ?, ?, ?)"
         )

@@ -153,7 +153,7 @@ extension SQLiteStore {
 
     // MARK: - Rows
 
-    private static func insertOps(_ ops: [TicketOp], changes: [String], ticket: TicketID, in db: Database) throws {
+    static func insertOps(_ ops: [TicketOp], changes: [String], ticket: TicketID, in db: Database) throws {
         let statement = try db.cachedStatement(
             sql: "INSERT INTO ticket_ops (ticket_id, \(SQLiteTicketRows.opColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)"
         )
@@ -170,7 +170,7 @@ extension SQLiteStore {
         }
     }
 
-    private static func insertTags(_ record: TicketRecord, in db: Database) throws {
+    static func insertTags(_ record: TicketRecord, in db: Database) throws {
         let statement = try db.cachedStatement(sql: "INSERT INTO ticket_tags (ticket_id, tag) VALUES (?, ?)")
         for tag in record.tags {
             try statement.execute(arguments: [record.id, tag])
