@@ -2,7 +2,44 @@
 // Tandem — an open-source, real-time technical-support desk.
 //===----------------------------------------------------------------------===//
 
-/// A store file with an admin and a ticket, and the server processes run on it.
+import Foundation
+
+/// Which store the servers under test run on.
+enum DurabilityStore: String, CaseIterable, Sendable, CustomStringConvertible {
+    case sqlite
+    /// The nx-27017 server `scripts/test.sh` starts (`TANDEM_TEST_MONGO_URL`), one database per fixture.
+    case mongodb
+
+    var description: String { rawValue }
+
+    /// Every store this run can reach: MongoDB when a server is configured, and always in CI
+    /// (where a missing server then fails the test instead of hiding it).
+    static var available: [DurabilityStore] {
+        let environment = ProcessInfo.processInfo.environment
+        let ci = ["true", "1", "yes"].contains(environment["CI"]?.lowercased() ?? "")
+        return mongoURL != nil || ci ? allCases : [.sqlite]
+    }
+
+    static var mongoURL: String? {
+        ProcessInfo.processInfo.environment["TANDEM_TEST_MONGO_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The `--store` argument for a fresh store in `directory`.
+    func location(in directory: String) throws -> String {
+        switch self {
+        case .sqlite:
+            return "sqlite:\(directory)/t.sqlite"
+        case .mongodb:
+            guard let url = Self.mongoURL, var components = URLComponents(string: url) else {
+                throw ServerProcessError(description: "TANDEM_TEST_MONGO_URL is not set: run the tests with scripts/test.sh")
+            }
+            components.path = "/tandem_storm_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+            return components.string ?? url
+        }
+    }
+}
+
+/// A store with an admin and a ticket, and the server processes run on it.
 final class DurabilityFixture {
     static let email = "storm-admin@example.com"
     static let password = "violet-harbour-lantern-42"
@@ -18,9 +55,9 @@ final class DurabilityFixture {
     var check: DurabilityCheck { DurabilityCheck(api: api, port: port, token: token, ticket: ticket) }
 
     /// Creates the admin with `tandem user create`, starts `tandem serve`, logs in and files a ticket.
-    init() async throws {
+    init(_ kind: DurabilityStore = .sqlite) async throws {
         directory = try TemporaryDirectory()
-        store = "sqlite:\(directory.path)/t.sqlite"
+        store = try kind.location(in: directory.path)
         _ = try await ServerProcess.run(
             [
                 "user", "create", "--store", store, "--email", Self.email, "--name", "Storm Admin", "--role", "admin",

@@ -8,7 +8,7 @@ import Testing
 
 /// `kill -9` during an edit storm loses no acknowledged operation, and `SIGTERM` drains.
 ///
-/// Runs the built `tandem` binary as a child process on a temporary SQLite file; four
+/// Runs the built `tandem` binary as a child process on a temporary store; four
 /// WebSocket clients append unique markers to one ticket's reply draft, one edit in flight
 /// each, while a fifth connection keeps dropping and resubscribing from its last version.
 @Suite(.serialized, .timeLimit(.minutes(2))) struct KillDuringStormTests {
@@ -17,9 +17,11 @@ import Testing
     /// Three storms, each ended by SIGKILL at a different moment; after each restart every
     /// acknowledged edit is in the ticket exactly once, catch-up from any client's last
     /// acknowledged version is exact, and resends are recognised as duplicates.
-    @Test func sigkillDuringAnEditStormLosesNoAcknowledgedOperation() async throws {
+    /// Runs on SQLite and on MongoDB (nx-27017).
+    @Test(arguments: DurabilityStore.available)
+    func sigkillDuringAnEditStormLosesNoAcknowledgedOperation(_ store: DurabilityStore) async throws {
         let started = ContinuousClock.now
-        let fixture = try await DurabilityFixture()
+        let fixture = try await DurabilityFixture(store)
         var ledger = Ledger()
         let stormLengths: [Duration] = [.milliseconds(1_500), .milliseconds(2_300), .milliseconds(1_900)]
         for (cycle, length) in stormLengths.enumerated() {
@@ -39,13 +41,13 @@ import Testing
             try await fixture.restart()
             let report = try await fixture.check.run(ledger, latest: storm.clients)
             print(
-                "[durability] kill \(cycle + 1): \(storm.clients.map(\.acks.count).reduce(0, +)) acks this storm, "
+                "[durability] \(store) kill \(cycle + 1): \(storm.clients.map(\.acks.count).reduce(0, +)) acks this storm, "
                     + "\(ledger.acks.count) in all; \(report); watcher: \(Self.describe(storm.resubscriber))")
         }
         fixture.server.kill(SIGTERM)
         #expect(await fixture.server.waitForExit(timeout: .seconds(10)) == 0)
         #expect(ledger.acks.count >= 3 * Self.clientsPerStorm, "the storms should have made progress")
-        print("[durability] SIGKILL test took \(ContinuousClock.now - started)")
+        print("[durability] \(store) SIGKILL test took \(ContinuousClock.now - started)")
     }
 
     /// SIGTERM mid-storm: the server closes every connection with a close frame, exits 0,

@@ -129,17 +129,33 @@ import Testing
     }
 
     @Test func shortLivedTokenExpiresOnTheWire() async throws {
-        let env = try await TestEnvironment.make { $0.auth.accessTokenSeconds = 1 }
+        // Three seconds leaves room for a loaded machine between the login and the
+        // first use; the wait is computed from the token's own `exp`, not guessed.
+        let env = try await TestEnvironment.make { $0.auth.accessTokenSeconds = 3 }
         try await env.user("ada@example.com")
         try await env.run { api in
             let session = try await api.login("ada@example.com")
             #expect(try await api.get("/api/v1/auth/me", bearer: session.accessToken).status == .ok)
-            try await Task.sleep(for: .milliseconds(2100))
+            let expiry = try Self.expiry(of: session.accessToken)
+            let wait = expiry.timeIntervalSinceNow + 1.2
+            if wait > 0 { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
             expectError(try await api.get("/api/v1/auth/me", bearer: session.accessToken), .unauthorized, "invalid_token")
             // The session itself lives on: a refresh hands out a fresh token.
             let refreshed = try await api.post("/api/v1/auth/refresh", ["refreshToken": session.refreshToken])
             #expect(refreshed.status == .ok)
         }
+    }
+
+    /// The `exp` claim of a compact JWT, read without verifying it.
+    static func expiry(of token: String) throws -> Date {
+        let parts = token.split(separator: ".")
+        try #require(parts.count == 3)
+        var base64 = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        let data = try #require(Data(base64Encoded: base64))
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let exp = try #require(object["exp"] as? Double)
+        return Date(timeIntervalSince1970: exp)
     }
 
     @Test func wrongAudienceIsRefused() async throws {

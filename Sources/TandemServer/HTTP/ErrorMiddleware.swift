@@ -18,6 +18,10 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw APIError(error)
         } catch let error as StoreError {
             throw Self.translate(error, context: context)
+        } catch let error as RecordTooLargeError {
+            context.logger.notice("record too large", metadata: ["error": "\(error)"])
+            throw APIError(.contentTooLarge, code: "record_too_large",
+                           message: "This \(error.kind) would exceed the database's size limit.")
         } catch let error as any HTTPResponseError {
             throw Self.translate(error)
         } catch is CancellationError {
