@@ -23,6 +23,7 @@ import Testing
         let started = ContinuousClock.now
         let fixture = try await DurabilityFixture(store)
         var ledger = Ledger()
+        var catchUps = 0
         let stormLengths: [Duration] = [.milliseconds(1_500), .milliseconds(2_300), .milliseconds(1_900)]
         for (cycle, length) in stormLengths.enumerated() {
             let server = fixture.server
@@ -37,6 +38,7 @@ import Testing
             #expect(server.endedBySignal, "the server should have died of SIGKILL")
             Self.expectClean(storm)
             ledger.add(storm)
+            catchUps += storm.resubscriber.catchUps
 
             try await fixture.restart()
             let report = try await fixture.check.run(ledger, latest: storm.clients)
@@ -47,6 +49,8 @@ import Testing
         fixture.server.kill(SIGTERM)
         #expect(await fixture.server.waitForExit(timeout: .seconds(10)) == 0)
         #expect(ledger.acks.count >= 3 * Self.clientsPerStorm, "the storms should have made progress")
+        // Per storm it can be zero on a loaded machine (a short storm, a slow first subscription).
+        #expect(catchUps > 0, "the resubscriber never caught up in any storm")
         print("[durability] \(store) SIGKILL test took \(ContinuousClock.now - started)")
     }
 
@@ -109,7 +113,6 @@ import Testing
         }
         let watcher = storm.resubscriber
         #expect(watcher.violations.isEmpty, "resubscriber: \(watcher.violations.prefix(3))")
-        #expect(watcher.catchUps > 0, "the resubscriber never caught up")
         #expect(watcher.opsBeforeReply == 0, "\(watcher.opsBeforeReply) broadcast op(s) arrived before a subscription's reply")
     }
 

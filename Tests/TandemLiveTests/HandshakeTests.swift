@@ -25,13 +25,15 @@ struct HandshakeTests {
 
     @Test("authenticating with an auth frame in time gets hello and the connection stays")
     func authenticateWithFrame() async throws {
-        let options = LiveOptions(live: { $0.authenticationTimeout = .milliseconds(400) })
+        // Long enough for the auth frame to be checked on a loaded machine; the sleep below
+        // then outlasts the deadline to show that it was cancelled.
+        let options = LiveOptions(live: { $0.authenticationTimeout = .milliseconds(2_000) })
         try await LiveServer.run(options) { server in
             let client = try await LiveTestClient.connect(port: server.port, token: nil, name: "late auth")
             try await client.send(["type": "auth", "token": server.agents[0].token])
             let hello = try await client.inbox.next("hello")
             #expect(hello.json["user"]?["id"]?.string == server.agents[0].id)
-            try await Task.sleep(for: .milliseconds(600))
+            try await Task.sleep(for: .milliseconds(2_300))
             try await client.ping()
             #expect(!client.inbox.isClosed)
             await client.close()
