@@ -16,6 +16,7 @@ APT_COMMON=(
   ca-certificates curl
   libsqlite3-dev                          # GRDB
   libmongoc-dev                           # CMongoc: the MongoDB store (needed to build)
+  libhiredis-dev                          # CHiredis: the cluster's Redis client (needed to build)
   esbuild node-typescript                 # web bundle and type-check
   node-react node-react-dom node-redux    # web client runtime deps
   node-babel7-runtime                     # undeclared dep of node-redux
@@ -24,7 +25,13 @@ APT_COMMON=(
 # apt, only to run the server (e.g. nginx).
 APT_RUN=()
 # apt, only for tests (e.g. redis-server, chromium).
-APT_TEST=()
+APT_TEST=(
+  redis-server                            # Redis tests (scripts/lib.sh start_redis, and their own servers)
+  nginx                                   # the cluster tests' TLS front (scripts/cluster, Config/nginx.conf)
+  openssl                                 # scripts/cluster makes a self-signed certificate
+  chromium                                # browser tests (Playwright drives it via executable_path)
+  fonts-dejavu-core fonts-noto-color-emoji # fonts for stable screenshots (text and emoji)
+)
 
 # pip into .venv: scripts/requirements.txt is used for both purposes;
 # scripts/requirements-run.txt / requirements-test.txt are added when present.

@@ -2,8 +2,8 @@
 # Command (b): install, build and run the test suite.
 #   scripts/test.sh [SWIFT_TEST_ARGS...]    e.g. scripts/test.sh --filter TandemCoreTests
 # Starts the services in TEST_SERVICES on free loopback ports (their URLs are
-# exported as TANDEM_TEST_*_URL), stops them on exit, and exits with swift
-# test's status.
+# exported as TANDEM_TEST_*_URL), stops them on exit, then runs the web client's
+# unit and browser tests (scripts/browser-test.sh); exits non-zero if either part failed.
 set -euo pipefail
 TANDEM_LOG_TAG="test"
 # shellcheck source=scripts/lib.sh
@@ -12,11 +12,13 @@ cd "$TANDEM_ROOT"
 
 # Services the tests need: each NAME here is started by start_NAME in lib.sh
 # (available: redis, nx27017). Their packages go in scripts/setup.sh's test lists.
-TEST_SERVICES=(nx27017)
+TEST_SERVICES=(nx27017 redis)
 
 export TANDEM_TEST_BCRYPT_COST="${TANDEM_TEST_BCRYPT_COST:-4}"
 # Tests that stop and restart "the database" run an nx-27017 process of their own.
 export TANDEM_TEST_NX27017="${TANDEM_TEST_NX27017:-$TANDEM_VENV/bin/nx-27017}"
+# Redis tests that kill and restart Redis run a redis-server process of their own.
+export TANDEM_TEST_REDIS_SERVER="${TANDEM_TEST_REDIS_SERVER:-$(command -v redis-server || true)}"
 
 main() {
   local start status svc
@@ -37,10 +39,21 @@ main() {
   status=0
   swift test "$@" || status=$?
   services_stop_all
-  if [[ "$status" -eq 0 ]]; then
-    log "PASSED: swift test exited 0 ($(( ($(now_ms) - start) / 1000 )) s)"
+
+  # The web client's unit and browser tests (their server is started by the tests themselves).
+  # A filtered run (`make test ARGS='--filter X'`) is a Swift subset: it skips them.
+  browser=0
+  if [[ $# -eq 0 && "${TANDEM_SKIP_BROWSER_TESTS:-0}" != 1 ]]; then
+    scripts/browser-test.sh --no-setup || browser=$?
   else
-    log "FAILED: swift test exited $status ($(( ($(now_ms) - start) / 1000 )) s)"
+    log "web client tests skipped (filtered run or TANDEM_SKIP_BROWSER_TESTS=1)"
+  fi
+
+  if [[ "$status" -eq 0 && "$browser" -eq 0 ]]; then
+    log "PASSED: swift test and web client tests ($(( ($(now_ms) - start) / 1000 )) s)"
+  else
+    log "FAILED: swift test exited $status, web client tests exited $browser ($(( ($(now_ms) - start) / 1000 )) s)"
+    [[ "$status" -ne 0 ]] || status="$browser"
   fi
   return "$status"
 }

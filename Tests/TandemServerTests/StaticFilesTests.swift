@@ -52,6 +52,28 @@ import Testing
         }
     }
 
+    @Test func clientSideRoutesFallBackToTheApp() async throws {
+        let root = try Self.webRoot()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let env = try await TestEnvironment.make { $0.web.root = root }
+        try await env.run { api in
+            for path in ["/tickets/tkt_01JD9A0B1C2D3E4F5G6H7J8K9M", "/portal/new", "/queue?team=triage", "/dashboard"] {
+                let page = try await api.get(path)
+                #expect(page.status == .ok, "\(path)")
+                #expect(page.bodyText.contains("Tandem web"), "\(path)")
+                #expect(page.headers[.contentType]?.hasPrefix("text/html") == true)
+                #expect(page.headers[.cacheControl] == "no-cache")
+            }
+            // Assets, the API, the WebSocket endpoint and other methods never fall back.
+            expectError(try await api.get("/missing.js"), .notFound, "not_found")
+            expectError(try await api.get("/api/v1/nothing-here"), .notFound, "not_found")
+            #expect(try await api.get("/ws").status == .upgradeRequired)
+            #expect(try await api.get("/healthz").bodyText.contains("ok"))
+            let post = try await api.send(.post, "/tickets/x", raw: "{}", headers: [.contentType: "application/json"])
+            #expect(post.status == .notFound)
+        }
+    }
+
     @Test func placeholderWhenTheClientIsNotBuilt() async throws {
         let env = try await TestEnvironment.make()
         #expect(!FileManager.default.fileExists(atPath: env.configuration.web.root + "/index.html"))

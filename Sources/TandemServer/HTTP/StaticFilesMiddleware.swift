@@ -7,14 +7,17 @@ import Hummingbird
 import Logging
 
 /// Serves the built web client from `web.root`: HTML revalidated on every load,
-/// other assets cached for five minutes (with ETags). When the client has not
-/// been built, `/` answers a placeholder page saying how to build it.
+/// other assets cached for five minutes (with ETags), client-side routes answered
+/// with `index.html`. When the client has not been built, `/` answers a placeholder
+/// page saying how to build it.
 enum StaticFiles {
     /// Adds the file middleware for `root`, and the placeholder when `root` has no `index.html`.
     static func add(to router: Router<TandemRequestContext>, root: String, logger: Logger) {
         let built = FileManager.default.fileExists(atPath: root + "/index.html")
         if !built {
             logger.warning("web client not built; serving a placeholder", metadata: ["web.root": "\(root)"])
+        } else {
+            router.add(middleware: ClientRouteFallback(indexPath: root + "/index.html"))
         }
         router.add(
             middleware: FileMiddleware<TandemRequestContext, LocalFileSystem>(

@@ -1,0 +1,31 @@
+// Typed REST calls the client uses (docs/API.md).
+import { request } from "./http";
+import type { Priority, Team, TicketSummary, TicketView, User, UserNotification } from "../protocol/types";
+
+interface Session {
+  user: User;
+  csrfToken?: string;
+}
+interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+/** REST list items carry ISO dates. */
+export type TicketListItem = Omit<TicketSummary, "createdAt" | "updatedAt"> & { createdAt: string; updatedAt: string };
+
+export const api = {
+  me: () => request<User>("GET", "/auth/me"),
+  login: (email: string, password: string) => request<Session>("POST", "/auth/login", { email, password, session: "cookie" }),
+  signup: (email: string, name: string, password: string) =>
+    request<Session>("POST", "/auth/signup", { email, name, password, session: "cookie" }),
+  logout: () => request<void>("POST", "/auth/logout"),
+  teams: () => request<Page<Team>>("GET", "/teams?limit=200"),
+  user: (id: string) => request<User>("GET", `/users/${encodeURIComponent(id)}`),
+  teamMembers: (teamId: string) => request<Page<User>>("GET", `/users?teamId=${encodeURIComponent(teamId)}&limit=200`),
+  myTickets: (after?: string) => request<Page<TicketListItem>>("GET", `/tickets?limit=100${after ? `&after=${encodeURIComponent(after)}` : ""}`),
+  ticket: (id: string) => request<TicketView>("GET", `/tickets/${encodeURIComponent(id)}`),
+  createTicket: (body: { subject: string; description: string; priority?: Priority; team?: string }) =>
+    request<TicketView>("POST", "/tickets", body),
+  notifications: () => request<Page<UserNotification> & { unread: number }>("GET", "/notifications?limit=30"),
+  markRead: (ids?: string[]) => request<{ marked: number; unread: number }>("POST", "/notifications/read", ids ? { ids } : {}),
+};

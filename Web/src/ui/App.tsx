@@ -1,0 +1,68 @@
+// Top-level routing by session and role.
+import { useEffect } from "react";
+import { match, navigate, useRoute } from "../app/router";
+import { dispatch, useSelector } from "../store/store";
+import { isStaffRole } from "../protocol/types";
+import { Shell } from "./Shell";
+import { Toasts } from "./common/Toasts";
+import { LoginPage } from "./auth/LoginPage";
+import { SignupPage } from "./auth/SignupPage";
+import { ReauthDialog } from "./auth/ReauthDialog";
+import { QueuePage } from "./queue/QueuePage";
+import { DashboardPage } from "./dashboard/DashboardPage";
+import { PortalHome } from "./portal/PortalHome";
+import { NewTicketPage } from "./portal/NewTicketPage";
+import { PortalTicketPage } from "./portal/PortalTicketPage";
+import { useQueueSubscriptions } from "./queue/useQueues";
+
+export function App() {
+  const session = useSelector((s) => s.session);
+  const connState = useSelector((s) => s.connection.state);
+  const { path } = useRoute();
+
+  useEffect(() => {
+    if (connState === "signed_out" && session.status === "signedIn") dispatch({ type: "session", status: "expired" });
+  }, [connState, session.status]);
+
+  if (session.status === "loading") return <p role="status" className="p-8 text-slate-600">Loading Tandem…</p>;
+  if (session.status === "anonymous" || !session.user) {
+    return (
+      <>
+        {path === "/signup" ? <SignupPage /> : <LoginPage />}
+        <Toasts />
+      </>
+    );
+  }
+  const staff = isStaffRole(session.user.role);
+  return (
+    <>
+      <Shell>{staff ? <StaffRoutes path={path} /> : <CustomerRoutes path={path} />}</Shell>
+      {session.status === "expired" && <ReauthDialog />}
+      <Toasts />
+    </>
+  );
+}
+
+function StaffRoutes({ path }: { path: string }) {
+  useQueueSubscriptions();
+  const t = match("/tickets/:id", path);
+  if (t) return <QueuePage ticketId={t.id} />;
+  if (path.startsWith("/dashboard")) return <DashboardPage />;
+  if (path.startsWith("/queue")) return <QueuePage />;
+  return <Redirect to="/queue" />;
+}
+
+function CustomerRoutes({ path }: { path: string }) {
+  const t = match("/portal/tickets/:id", path);
+  if (t) return <PortalTicketPage key={t.id} id={t.id} />;
+  if (path === "/portal/new") return <NewTicketPage />;
+  if (path === "/portal") return <PortalHome />;
+  // Staff pages (and anything else) are not for customers: their ticket links lead to the portal view.
+  const staffTicket = match("/tickets/:id", path);
+  return <Redirect to={staffTicket ? `/portal/tickets/${staffTicket.id}` : "/portal"} />;
+}
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, true), [to]);
+  return null;
+}

@@ -1,0 +1,57 @@
+// The customer's view of a ticket: status and public replies pushed live, and a reply box.
+import { useState, type FormEvent } from "react";
+import { live } from "../../live/liveClient";
+import { useTicket } from "../ticket/useTicket";
+import { CommentThread } from "../ticket/CommentThread";
+import { StatusBadge } from "../common/Badges";
+import { Link } from "../common/Link";
+import { STATUS_LABEL, relativeTime } from "../common/format";
+import { btnPrimary, card, input } from "../common/ui";
+
+export function PortalTicketPage({ id }: { id: string }) {
+  const state = useTicket(id);
+  const t = state?.doc;
+  const [reply, setReply] = useState("");
+
+  if (!state || (!t && (state.status === "subscribing" || state.status === "idle"))) return <p role="status" className="p-6 text-slate-600">Loading…</p>;
+  if (!t) return <p role="alert" className="p-6 text-red-700">{state.error ?? "This ticket could not be opened."}</p>;
+
+  const send = (e: FormEvent) => {
+    e.preventDefault();
+    if (!reply.trim()) return;
+    live.comment(id, { body: reply, visibility: "public" });
+    setReply("");
+  };
+  return (
+    <article className="mx-auto max-w-3xl space-y-4" data-testid="portal-ticket" aria-labelledby="pt-subject">
+      <Link href="/portal" className="text-sm font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300">← Your tickets</Link>
+      <header className={`${card} space-y-2 p-5`}>
+        <div className="flex flex-wrap items-center gap-2">
+          <StatusBadge status={t.status} testId="ticket-status" />
+          <span className="text-xs text-slate-600 dark:text-slate-400">Opened {relativeTime(t.createdAt)}</span>
+        </div>
+        <h1 id="pt-subject" className="text-xl font-semibold">{t.subject}</h1>
+        <p className="sr-only" aria-live="polite">Status: {STATUS_LABEL[t.status]}</p>
+        <p className="whitespace-pre-wrap break-words text-sm text-slate-800 dark:text-slate-200" data-testid="description">{t.description}</p>
+      </header>
+      <section className={`${card} space-y-4 p-5`} aria-labelledby="pt-conv">
+        <h2 id="pt-conv" className="text-sm font-semibold">Conversation</h2>
+        <CommentThread comments={t.comments} requester={t.requester} />
+        <p aria-live="polite" className="min-h-5 text-sm text-slate-600 dark:text-slate-400" data-testid="agent-typing">
+          {state.replying ? <span className="motion-safe:animate-pulse">An agent is writing a reply…</span> : ""}
+        </p>
+        {t.status !== "closed" ? (
+          <form onSubmit={send} className="space-y-2">
+            <label htmlFor="pt-reply" className="sr-only">Your reply</label>
+            <textarea id="pt-reply" rows={3} className={input} placeholder="Write a reply…" value={reply} onChange={(e) => setReply(e.target.value)} data-testid="customer-reply" />
+            <div className="flex justify-end">
+              <button className={btnPrimary} type="submit" disabled={!reply.trim()}>Send</button>
+            </div>
+          </form>
+        ) : (
+          <p className="text-sm text-slate-600">This ticket is closed. <Link href="/portal/new" className="font-semibold text-indigo-700 dark:text-indigo-300">Open a new one</Link> if you need more help.</p>
+        )}
+      </section>
+    </article>
+  );
+}

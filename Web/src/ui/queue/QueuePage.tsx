@@ -1,0 +1,28 @@
+// Agent workspace: the queue beside the open ticket (stacked on small screens).
+import { Link } from "../common/Link";
+import { QueueList } from "./QueueList";
+import { TicketPage } from "../ticket/TicketPage";
+import { useRoute } from "../../app/router";
+
+export function QueuePage({ ticketId }: { ticketId?: string }) {
+  const { query } = useRoute();
+  return (
+    <div className="grid gap-4 lg:grid-cols-[22rem_minmax(0,1fr)]">
+      <div className={`${ticketId ? "hidden lg:flex" : "flex"} flex-col lg:sticky lg:top-4 lg:max-h-[calc(100vh-6rem)]`}>
+        <QueueList selected={ticketId} />
+      </div>
+      {ticketId ? (
+        <div className="min-w-0">
+          <Link href={`/queue${query.toString() ? `?${query}` : ""}`} className="mb-2 inline-block text-sm font-medium text-indigo-700 underline-offset-2 hover:underline lg:hidden dark:text-indigo-300">
+            ← Back to the queue
+          </Link>
+          <TicketPage key={ticketId} id={ticketId} />
+        </div>
+      ) : (
+        <div className="hidden items-center justify-center rounded-xl border border-dashed border-slate-300 p-12 text-center text-slate-600 lg:flex dark:border-slate-700 dark:text-slate-400">
+          Pick a ticket. Use ↑ ↓ to move through the queue and Enter to open.
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,183 @@
+"""Browser tests: a real Tandem server (demo data, temporary SQLite store, free port) and Debian's Chromium.
+
+scripts/browser-test.sh sets TANDEM_BIN, TANDEM_WEB_ROOT and TANDEM_ARTIFACTS; the server can be
+restarted on the same port and store (see `TandemServer.restart`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+PASSWORD = "tandem-demo-2026"
+ARTIFACTS = Path(os.environ.get("TANDEM_ARTIFACTS", ".artifacts/browser"))
+CHROMIUM = os.environ.get("TANDEM_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class TandemServer:
+    """One `tandem serve --demo` process; stop/start keep the port and the store."""
+
+    def __init__(self, binary: str, web_root: str) -> None:
+        self.binary = binary
+        self.web_root = web_root
+        self.dir = Path(tempfile.mkdtemp(prefix="tandem-browser-"))
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen | None = None
+        self.log = open(self.dir / "server.log", "ab")
+
+    def start(self, wait: bool = True) -> None:
+        self.proc = subprocess.Popen(
+            [
+                self.binary, "serve", "--demo", "--port", str(self.port), "--host", "127.0.0.1",
+                "--store", f"sqlite:{self.dir}/tandem.sqlite",
+                "--set", f"web.root={self.web_root}",
+                "--set", "auth.secureCookies=false",
+                "--set", f"http.allowedOrigins={self.base}",
+                "--set", "auth.bcryptCost=10",
+            ],
+            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc and self.proc.poll() is not None:
+                raise RuntimeError(f"tandem exited with {self.proc.returncode}; see {self.dir}/server.log")
+            try:
+                with urllib.request.urlopen(self.base + "/readyz", timeout=1) as r:
+                    if r.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, OSError):
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("tandem did not become ready")
+
+    def stop(self, wait: bool = True) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            if wait:
+                self.wait_stopped()
+
+    def wait_stopped(self, timeout: float = 20) -> None:
+        if not self.proc:
+            return
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def close(self) -> None:
+        self.stop()
+        self.log.close()
+        if os.environ.get("TANDEM_KEEP_SERVICE_DATA") != "1":
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Rest:
+    """Token-mode REST client for arranging and checking state behind the browser's back."""
+
+    def __init__(self, base: str, email: str) -> None:
+        self.base = base + "/api/v1"
+        session = self.call("POST", "/auth/login", {"email": email, "password": PASSWORD}, auth=False)
+        self.token = session["accessToken"]
+        self.user = session["user"]
+
+    def call(self, method: str, path: str, body: dict | None = None, auth: bool = True) -> dict:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.base + path, data=data, method=method)
+        req.add_header("Content-Type", "application/json")
+        if auth:
+            req.add_header("Authorization", f"Bearer {self.token}")
+        with urllib.request.urlopen(req, timeout=10) as r:
+            raw = r.read()
+            return json.loads(raw) if raw else {}
+
+
+@pytest.fixture(scope="session")
+def server():
+    binary = os.environ.get("TANDEM_BIN", ".build/debug/tandem")
+    web_root = os.environ.get("TANDEM_WEB_ROOT", str(Path("Web/dist").resolve()))
+    s = TandemServer(binary, web_root)
+    s.start()
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def new_page(browser: Browser, server: TandemServer, request):
+    """Opens a signed-in page in a fresh context: new_page("grace@tandem.example", path="/queue")."""
+    contexts: list[BrowserContext] = []
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def make(email: str, path: str = "/", width: int = 1280, height: int = 860) -> Page:
+        ctx = browser.new_context(viewport={"width": width, "height": height}, reduced_motion="reduce", base_url=server.base)
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.errors = []  # type: ignore[attr-defined]
+        page.on("pageerror", lambda e: page.errors.append(str(e)))  # type: ignore[attr-defined]
+        page.goto("/login")
+        page.get_by_label("E-mail").fill(email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(lambda u: "/login" not in u)
+        if path != "/":
+            page.goto(path)
+        return page
+
+    yield make
+    for i, ctx in enumerate(contexts):
+        for j, page in enumerate(ctx.pages):
+            try:
+                page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{i}-{j}.png"), animations="disabled")
+            except Exception:  # noqa: BLE001 - a closed page has nothing to show
+                pass
+        ctx.close()
+
+
+def rest(server: TandemServer, email: str) -> Rest:
+    return Rest(server.base, email)
+
+
+def wait_until(fn, timeout: float = 10, what: str = "condition"):
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        last = fn()
+        if last:
+            return last
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what} (last value {last!r})")
