@@ -62,6 +62,20 @@ let package = Package(
             dependencies: ["TandemCore", "TandemStore", "TandemMongo", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        // hiredis 0.14 (apt: libhiredis-dev).
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        // A Swift wrapper over hiredis: binary-safe commands, pipelining, pub/sub with
+        // reconnect and resubscribe, leases, an async API off the event loops.
+        .target(
+            name: "TandemRedis",
+            dependencies: [
+                "CHiredis",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Ticket, team and session actors and the registry that activates them.
         .target(
             name: "TandemActors",
@@ -112,6 +126,15 @@ let package = Package(
             dependencies: [
                 "TandemCore", "TandemStore", "TandemMongo", "TandemStoreMongo",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TandemRedisTests",
+            dependencies: [
+                "TandemRedis",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
