@@ -5,22 +5,24 @@
 extension Ticket {
     /// Text edits by the same person to the same field within this window share one history line.
     public static let historyCoalescingMilliseconds: Int64 = 60_000
+    /// How many recent history lines a text edit looks through for its author's open line.
+    static let historyCoalescingScan = 128
 
     /// Applies a committed operation: the change, the version, the timestamps and the history.
     ///
     /// Deterministic in its inputs, so replaying a snapshot's operations reproduces the
-    /// live state exactly. Throws without changing anything when the change does not fit.
+    /// live state exactly. Mutates in place (no copy of the ticket), and is atomic: every
+    /// check runs before the first mutation, so a change that does not fit throws without
+    /// changing anything.
     public mutating func apply(_ op: TicketOp, limits: TicketLimits) throws(TicketError) {
-        var next = self
-        try next.applyChange(op, limits: limits)
-        next.version = op.version
-        next.updatedAt = max(next.updatedAt, op.at)
+        try applyChange(op, limits: limits)
+        version = op.version
+        if op.at > updatedAt { updatedAt = op.at }
         if let client = op.client, let seq = op.seq {
-            next.clientSequences[ClientSequence.key(author: op.author, client: client)] =
+            clientSequences[ClientSequence.key(author: op.author, client: client)] =
                 ClientSequence(seq: seq, version: op.version)
-            next.pruneClientSequences()
+            pruneClientSequences()
         }
-        self = next
     }
 
     /// Clients silent for this many versions are forgotten; a resend older than that is refused.
@@ -30,6 +32,37 @@ extension Ticket {
         guard clientSequences.count > 256 else { return }
         let horizon = version - Self.clientSequenceHorizon
         clientSequences = clientSequences.filter { $0.value.version > horizon }
+    }
+
+    /// Applies a text operation to a field's scalars in place; on error the text is unchanged.
+    private mutating func applyText(_ field: TextField, _ operation: TextOperation, limit: Int) throws(OTError) {
+        switch field {
+        case .description: try description.apply(operation, limit: limit)
+        case .internalNotes: try internalNotes.apply(operation, limit: limit)
+        case .replyDraft: try replyDraft.apply(operation, limit: limit)
+        }
+    }
+
+    /// The index of the history line that a text edit of `field` by `author` at `at` extends.
+    ///
+    /// Keystrokes are not history: each person's consecutive edits of one field share a line
+    /// for a minute from its first edit, even while others type in between. Looks back through
+    /// the recent lines only, and stops at the author's latest line: if that is not an open
+    /// line of the same field (they did something else since), the edit starts a new line.
+    private func openTextLine(field: String, author: UserID, at: Timestamp) -> Int? {
+        var index = history.endIndex
+        let stop = max(history.startIndex, index - Self.historyCoalescingScan)
+        while index > stop {
+            index -= 1
+            let line = history[index]
+            if at.millisecondsSince1970 - line.at.millisecondsSince1970 >= Self.historyCoalescingMilliseconds {
+                return nil
+            }
+            if line.actor == author {
+                return line.field == field && line.from == nil && line.to == nil ? index : nil
+            }
+        }
+        return nil
     }
 
     private mutating func applyChange(_ op: TicketOp, limits: TicketLimits) throws(TicketError) {
@@ -43,20 +76,15 @@ extension Ticket {
         }
         switch change {
         case .text(let field, let operation):
-            var text = self.text(field)
             do {
-                try text.apply(operation, limit: limits.maxTextScalars)
+                try applyText(field, operation, limit: limits.maxTextScalars)
             } catch .textTooLong {
                 throw .textTooLong(field: field, limit: limits.maxTextScalars)
             } catch {
                 throw .invalidOperation(error)
             }
-            setText(field, text)
-            // Keystrokes are not history: one line per person, field and minute of typing.
-            if let last = history.last, last.field == field.rawValue, last.actor == op.author,
-                op.at.millisecondsSince1970 - last.at.millisecondsSince1970 < Self.historyCoalescingMilliseconds
-            {
-                history[history.count - 1].version = op.version
+            if let line = openTextLine(field: field.rawValue, author: op.author, at: op.at) {
+                history[line].version = op.version
             } else {
                 record(field.rawValue, nil, nil)
             }
