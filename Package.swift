@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.36.0"),
     ],
     targets: [
         // Domain, OT, validation and policy. Pure Swift, no I/O.
@@ -87,6 +88,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The cluster runtime: placement by Redis leases, the node-to-node relay, shared state.
+        .target(
+            name: "TandemCluster",
+            dependencies: [
+                "TandemCore",
+                "TandemStore",
+                "TandemActors",
+                "TandemRedis",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // HTTP, WebSocket, auth, RBAC, configuration and the service graph.
         .target(
             name: "TandemServer",
@@ -95,6 +109,8 @@ let package = Package(
                 "TandemStore",
                 "TandemStoreMongo",
                 "TandemActors",
+                "TandemCluster",
+                "TandemRedis",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -126,6 +142,14 @@ let package = Package(
             dependencies: [
                 "TandemCore", "TandemStore", "TandemMongo", "TandemStoreMongo",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TandemClusterTests",
+            dependencies: [
+                "TandemCluster", "TandemActors", "TandemCore", "TandemStore", "TandemRedis", "TandemStoreMongo",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -165,6 +189,7 @@ let package = Package(
             name: "TandemDurabilityTests",
             dependencies: [
                 "TandemCore",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

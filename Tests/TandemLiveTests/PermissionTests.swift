@@ -81,6 +81,27 @@ struct PermissionTests {
         }
     }
 
+    @Test("a token that just upgraded is refused on its next upgrade right after logout (no stale identity)")
+    func logoutBeatsTheUpgradeCache() async throws {
+        try await LiveServer.run { server in
+            let agent = server.agents[1]
+            // Several upgrades with one token in a burst: they share one check.
+            let sockets = try await withThrowingTaskGroup(of: LiveTestClient.self) { group in
+                for index in 0..<8 { group.addTask { try await server.connect(agent, name: "burst \(index)") } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(sockets.count == 8)
+            let accepted = try await HandshakeTests.upgrade(port: server.port, origin: "ws://127.0.0.1", token: agent.token)
+            #expect(accepted.status.code == 101, "\(accepted.status)")
+            let reply = try await server.request(.post, "/api/v1/auth/logout", as: agent)
+            #expect((200..<300).contains(reply.status), "\(reply)")
+            // Well within the cache's lifetime: the revocation must win.
+            let refused = try await HandshakeTests.upgrade(port: server.port, origin: "ws://127.0.0.1", token: agent.token)
+            #expect(refused.status.code == 400, "\(refused.status)")
+            for socket in sockets { await socket.close() }
+        }
+    }
+
     @Test("logging out closes that session's socket with 4001 and leaves other sessions open")
     func logoutClosesSocket() async throws {
         try await LiveServer.run { server in

@@ -154,7 +154,8 @@ struct RedisClientTests {
                 try await redis.send(RedisCommand("BLPOP", Env.unique("empty"), 5))
             }
             #expect(error?.kind == .timeout)
-            #expect(ContinuousClock.now - start < .seconds(2))
+            // Well under BLPOP's 5 s, with room for a loaded machine.
+            #expect(ContinuousClock.now - start < .seconds(4))
             // The timed-out connection was dropped; the next call gets a fresh one.
             try await redis.ping()
         }

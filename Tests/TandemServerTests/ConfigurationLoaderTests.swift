@@ -40,6 +40,7 @@ import Testing
         (["TANDEM_LOG_LEVEL": "loud"], "log.level"),
         (["TANDEM_LOG_FORMAT": "xml"], "log.format"),
         (["TANDEM_HTTP_MAX_BODY_BYTES": "10"], "http.maxBodyBytes"),
+        (["TANDEM_HTTP_TRUSTED_PROXIES": "nginx.internal"], "http.trustedProxies"),
         (["TANDEM_STORE_URL": "sqlite:"], "store.url"),
         (["TANDEM_STORE_URL": "mongodb://"], "store.url"),
         (["TANDEM_AUTH_SECURE_COOKIES": "maybe"], "auth.secureCookies"),
@@ -84,6 +85,30 @@ import Testing
             overrides: ["http.port": "9400"], environment: ["TANDEM_HTTP_PORT": "9300"], filePath: file.path
         ).load()
         #expect(fromFlags.http.port == 9400)
+    }
+
+    @Test func anUnknownKeyIsNamedNotIgnored() async throws {
+        await #expect {
+            _ = try await ConfigurationLoader.standard(overrides: ["http.prot": "9000"], environment: [:], filePath: nil).load()
+        } throws: { error in
+            (error as? ConfigurationError)?.key == "http.prot"
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-config-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(#"{"http": {"port": 9000}, "live": {"opsPerSeconds": 5}}"#.utf8).write(to: file)
+        await #expect {
+            _ = try await ConfigurationLoader.standard(environment: [:], filePath: file.path).load()
+        } throws: { error in
+            (error as? ConfigurationError)?.key == "live.opsPerSeconds"
+        }
+    }
+
+    /// Every key of the shipped Config/tandem.json is a setting the loader reads.
+    @Test func theShippedConfigurationFileLoads() async throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Config/tandem.json").path
+        let config = try await ConfigurationLoader.standard(environment: [:], filePath: path).load()
+        #expect(config.http.port == TandemConfiguration().http.port)
     }
 
     @Test func aWrongTypeInTheFileNamesTheKey() async throws {

@@ -10,9 +10,7 @@ extension ActorRegistry: TicketCommitObserver {
     /// mentioned staff, a new assignee, and the requester on public replies and status changes.
     public func ticketCommitted(before: TicketSummary, after: Ticket, ops: [TicketOp]) async {
         let summary = after.summary
-        for queue in await queues(for: [before.team, summary.team]) {
-            await queue.ticketChanged(summary)
-        }
+        await feedQueues(summary, teams: [before.team, summary.team])
         let notes = await notifications(for: after, ops: ops)
         guard !notes.isEmpty else { return }
         do {
@@ -22,9 +20,10 @@ extension ActorRegistry: TicketCommitObserver {
             return
         }
         for note in notes {
-            guard let session = activeSession(note.user) else { continue }
+            // The user's connections may be on any node.
+            guard cluster.isClustered || activeSession(note.user) != nil else { continue }
             let unread = (try? await notifications.unreadCount(of: note.user)) ?? 0
-            await session.notify(note, unread: unread)
+            await publish(.notification(note, unread: unread))
         }
     }
 
@@ -70,9 +69,7 @@ extension ActorRegistry: TicketCommitObserver {
 extension ActorRegistry {
     /// Tells the queue of a newly created ticket about it.
     public func ticketCreated(_ ticket: Ticket) async {
-        for queue in await queues(for: [ticket.team]) {
-            await queue.ticketChanged(ticket.summary)
-        }
+        await feedQueues(ticket.summary, teams: [ticket.team])
     }
 }
 

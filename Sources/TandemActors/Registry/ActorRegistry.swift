@@ -16,6 +16,8 @@ public struct RegistrySettings: Sendable {
     public var maintenanceInterval: Duration = .seconds(1)
     public var ticket = TicketActorSettings()
     public var rate = RateSettings()
+    /// How often a cluster node drops the subscribers of nodes that stopped.
+    public var deadNodeSweepInterval: Duration = .seconds(2)
 
     public init() {}
 }
@@ -37,6 +39,8 @@ public final class ActorRegistry: Service, Sendable {
     let clock: any TandemClock
     public let settings: RegistrySettings
     let logger: Logger
+    /// How this node reaches the rest of the cluster (``ClusterSeams/standalone(node:)`` alone).
+    public let cluster: ClusterSeams
 
     private let ticketActors = Mutex<[TicketID: Activation<TicketActor>]>([:])
     private let teamActors = Mutex<[String: Activation<TeamActor>]>([:])
@@ -45,9 +49,10 @@ public final class ActorRegistry: Service, Sendable {
     public init(
         node: String, tickets: any TicketStore, teams: any TeamStore, users: any UserStore,
         notifications: any NotificationStore, delivery: any EventDelivery, control: any ConnectionControl,
-        clock: any TandemClock, settings: RegistrySettings, logger: Logger
+        clock: any TandemClock, settings: RegistrySettings, logger: Logger, cluster: ClusterSeams? = nil
     ) {
         self.node = node
+        self.cluster = cluster ?? .standalone(node: node)
         self.tickets = tickets
         self.teamsStore = teams
         self.users = users
@@ -80,6 +85,7 @@ public final class ActorRegistry: Service, Sendable {
 
     /// The active ticket actor, loaded from snapshot + operations on first use.
     public func ticket(_ id: TicketID) async throws(TicketActorError) -> TicketActor {
+        try await claimLocally(.ticket(id))
         let context = TicketActorContext(
             store: tickets, delivery: delivery, observer: self, directory: self, clock: clock,
             settings: settings.ticket, logger: logger)
@@ -96,7 +102,7 @@ public final class ActorRegistry: Service, Sendable {
         }
     }
 
-    private func forget(_ id: TicketID, _ actor: TicketActor) {
+    func forget(_ id: TicketID, _ actor: TicketActor) {
         ticketActors.withLock { map in
             if case .active(let current) = map[id], current === actor { map[id] = nil }
         }
@@ -106,6 +112,7 @@ public final class ActorRegistry: Service, Sendable {
 
     /// The active queue actor of a team (`nil`: the triage queue).
     public func team(_ id: TeamID?) async throws(TicketActorError) -> TeamActor {
+        try await claimLocally(.team(id))
         let key = id?.rawValue ?? "triage"
         let store = tickets
         let delivery = delivery
@@ -126,7 +133,9 @@ public final class ActorRegistry: Service, Sendable {
         let now = clock.now()
         return sessionActors.withLock { map in
             if let actor = map[user] { return actor }
-            let actor = SessionActor(user: user, delivery: delivery, control: control, settings: settings.rate, now: now)
+            let actor = SessionActor(
+                user: user, delivery: delivery, control: control, settings: settings.rate, now: now,
+                budget: cluster.rateBudget)
             map[user] = actor
             return actor
         }
@@ -147,6 +156,7 @@ public final class ActorRegistry: Service, Sendable {
                     await maintain()
                 }
             }
+            if cluster.isClustered { addClusterTasks(to: &group) }
             try? await gracefulShutdown()
             group.cancelAll()
         }
@@ -164,6 +174,7 @@ public final class ActorRegistry: Service, Sendable {
         for (id, actor) in active where await actor.maintain(now: now, idleMilliseconds: settings.idleMilliseconds) {
             await actor.passivate()
             forget(id, actor)
+            await cluster.placement.release(.ticket(id))
         }
         let teams = teamActors.withLock { map in
             map.compactMap { entry -> (String, TeamActor)? in
@@ -171,9 +182,12 @@ public final class ActorRegistry: Service, Sendable {
             }
         }
         for (key, actor) in teams where await actor.isIdle(now: now, idleMilliseconds: settings.idleMilliseconds) {
-            teamActors.withLock { map in
-                if case .active(let current) = map[key], current === actor { map[key] = nil }
+            let removed = teamActors.withLock { map in
+                guard case .active(let current) = map[key], current === actor else { return false }
+                map[key] = nil
+                return true
             }
+            if removed { await cluster.placement.release(.team(actor.team)) }
         }
         let sessions = sessionActors.withLock { Array($0) }
         for (user, actor) in sessions where await actor.isIdle {
@@ -193,7 +207,54 @@ public final class ActorRegistry: Service, Sendable {
             return actors
         }
         for actor in all { await actor.passivate() }
+        // Hands the actors over at once instead of after the lease time.
+        for actor in all { await cluster.placement.release(.ticket(actor.id)) }
+        let teams = teamActors.withLock { map in
+            defer { map.removeAll() }
+            return map.values.compactMap { entry -> TeamActor? in
+                if case .active(let actor) = entry { actor } else { nil }
+            }
+        }
+        for actor in teams { await cluster.placement.release(.team(actor.team)) }
         logger.info("ticket actors passivated", metadata: ["count": "\(all.count)"])
+    }
+
+    /// Whether the actor is active (or loading) on this node.
+    func isActive(_ key: ActorKey) -> Bool {
+        switch key {
+        case .ticket(let id): ticketActors.withLock { $0[id] != nil }
+        case .team(let id): teamActors.withLock { $0[id?.rawValue ?? "triage"] != nil }
+        }
+    }
+
+    /// Drops the actor after its lease was lost: it stops serving at once.
+    func lostLease(_ key: ActorKey) async {
+        switch key {
+        case .ticket(let id):
+            let actor = ticketActors.withLock { map -> TicketActor? in
+                guard case .active(let actor)? = map[id] else { return nil }
+                map[id] = nil
+                return actor
+            }
+            if let actor {
+                logger.warning("ticket lease lost: passivating", metadata: ["ticket": "\(id)"])
+                await actor.passivate()
+            }
+        case .team(let id):
+            let entry = teamActors.withLock { $0.removeValue(forKey: id?.rawValue ?? "triage") }
+            if case .active(let actor)? = entry { await actor.evict() }
+        }
+    }
+
+    /// The active ticket and team actors (cluster upkeep).
+    var activeActors: (tickets: [TicketActor], teams: [TeamActor]) {
+        let tickets = ticketActors.withLock { map in
+            map.values.compactMap { entry -> TicketActor? in if case .active(let actor) = entry { actor } else { nil } }
+        }
+        let teams = teamActors.withLock { map in
+            map.values.compactMap { entry -> TeamActor? in if case .active(let actor) = entry { actor } else { nil } }
+        }
+        return (tickets, teams)
     }
 
     /// How many actors are active (metrics, tests).

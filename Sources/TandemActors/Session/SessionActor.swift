@@ -41,15 +41,21 @@ public actor SessionActor {
     private var connections: [SubscriberAddress: SessionID] = [:]
     private var notificationSubscribers: Set<SubscriberAddress> = []
     private var bucket: TokenBucket
+    /// The bucket shared by every node of a cluster; this node's own bucket is the fallback.
+    private let budget: (any SharedRateBudget)?
     private var refusals = 0
     var lastActivity: Timestamp
 
-    init(user: UserID, delivery: any EventDelivery, control: any ConnectionControl, settings: RateSettings, now: Timestamp) {
+    init(
+        user: UserID, delivery: any EventDelivery, control: any ConnectionControl, settings: RateSettings,
+        now: Timestamp, budget: (any SharedRateBudget)? = nil
+    ) {
         self.user = user
         self.delivery = delivery
         self.control = control
         self.settings = settings
         self.bucket = TokenBucket(rate: settings.opsPerSecond, burst: settings.burst, now: now)
+        self.budget = budget
         self.lastActivity = now
     }
 
@@ -81,9 +87,10 @@ public actor SessionActor {
         delivery.deliver(.notification(notification, unread: unread), to: Array(notificationSubscribers))
     }
 
-    /// Spends one operation from the user's budget.
-    public func spend(now: Timestamp) -> RateVerdict {
-        if bucket.take(now: now) {
+    /// Spends one operation from the user's budget (shared by the cluster's nodes when configured).
+    public func spend(now: Timestamp) async -> RateVerdict {
+        let shared = await budget?.take(user: user, settings: settings, now: now)
+        if shared ?? bucket.take(now: now) {
             refusals = 0
             return .allowed
         }

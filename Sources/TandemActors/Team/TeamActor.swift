@@ -81,6 +81,18 @@ public actor TeamActor {
         }
     }
 
+    /// Removes the subscribers held on nodes that are not in `alive` (they stopped).
+    func dropSubscribers(notOn alive: Set<String>) {
+        for address in subscribers.keys where !alive.contains(address.node) { subscribers[address] = nil }
+    }
+
+    /// Stops serving (the lease moved to another node): subscribers resubscribe and reach the new owner.
+    func evict() {
+        guard !subscribers.isEmpty else { return }
+        delivery.deliver(.resync(topic: topic, reason: "owner_changed"), to: Array(subscribers.keys))
+        subscribers.removeAll()
+    }
+
     /// Whether nobody watches the queue and it has been idle for `idleMilliseconds`.
     func isIdle(now: Timestamp, idleMilliseconds: Int64) -> Bool {
         subscribers.isEmpty && now.millisecondsSince1970 - lastActivity.millisecondsSince1970 >= idleMilliseconds

@@ -20,6 +20,20 @@ struct PendingCommit {
     var echo = false
 }
 
+/// A group-commit leader waiting for the batch to fill.
+struct BatchGathering {
+    var id: UInt64
+    var target: Int
+    var continuation: CheckedContinuation<Void, Never>
+    var timer: Task<Void, Never>
+
+    /// Resumes the leader; call once (the owner drops this value right after).
+    func finish() {
+        timer.cancel()
+        continuation.resume()
+    }
+}
+
 /// What a waiting submitter is told.
 enum FlushTurn: Sendable {
     /// Its operations are durable and acknowledged.
@@ -40,6 +54,10 @@ extension TicketActor {
         for (index, op) in ops.enumerated() {
             let last = index == ops.count - 1
             queue.append(PendingCommit(op: op, replyTo: last ? replyTo.map { [$0] } ?? [] : [], echo: echo))
+        }
+        if let gathering = batchGathering, queue.count >= gathering.target {
+            batchGathering = nil
+            gathering.finish()
         }
         if flushing {
             let lastVersion = ops[ops.count - 1].version
@@ -78,16 +96,22 @@ extension TicketActor {
     /// Writes everything queued as one batch, then acknowledges and broadcasts it in order.
     private func leadCommit() async throws(TicketActorError) {
         flushing = true
+        let wait = context.settings.groupCommitWait
+        if wait > .zero, lastBatchSize > 1, queue.count < lastBatchSize {
+            await gatherBatch(of: lastBatchSize, waitingAtMost: wait)
+        }
         // The batch stays visible in `committing` while it is written, so that submissions
         // arriving meanwhile transform against it and resends of it can wait for it.
         committing = queue
         queue.removeAll(keepingCapacity: true)
-        guard let target = speculative, let last = committing.last else {
+        guard speculative != nil, let last = committing.last else {
             flushing = false
             return
         }
         let ops = committing.map(\.op)
-        let snapshot = shouldSnapshot(adding: ops) ? target : nil
+        // Only a snapshot shares the speculative state's storage across the store write (its
+        // arrays are copied once when the next op is applied); otherwise nothing holds on to it.
+        let snapshot = shouldSnapshot(adding: ops) ? speculative : nil
         do {
             try await context.store.commit(ticket: id, ops: ops, snapshot: snapshot)
         } catch {
@@ -98,11 +122,14 @@ extension TicketActor {
         }
         let batch = committing
         committing = []
+        lastBatchSize = batch.count
         let before = durable.summary
-        if queue.isEmpty {
+        if queue.isEmpty, let target = speculative {
+            // Nothing was applied after this batch: the speculative state is the durable one.
             durable = target
             speculative = nil
         } else {
+            // Later ops are applied on top of the batch: advance the durable copy in place.
             for op in ops { try? durable.apply(op, limits: context.settings.limits) }
         }
         precondition(durable.version == last.op.version, "durable state must end at the committed batch")
@@ -127,6 +154,29 @@ extension TicketActor {
         if ops.contains(where: { if case .text = $0.change { false } else { true } }) {
             await context.observer.ticketCommitted(before: before, after: durable, ops: ops)
         }
+    }
+
+    /// Waits until `target` ops are queued or `wait` has passed. The submitters of the last
+    /// batch get their acks at once and resubmit together: without the wait, the first of
+    /// them would commit alone and the rest would wait for that fsync before writing theirs.
+    private func gatherBatch(of target: Int, waitingAtMost wait: Duration) async {
+        lastBatchSize = 0  // re-learnt from this batch
+        gatherings &+= 1
+        let id = gatherings
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let timer = Task { [weak self] in
+                try? await Task.sleep(for: wait)
+                guard !Task.isCancelled else { return }
+                await self?.endGathering(id)
+            }
+            batchGathering = BatchGathering(id: id, target: target, continuation: continuation, timer: timer)
+        }
+    }
+
+    private func endGathering(_ id: UInt64) {
+        guard let gathering = batchGathering, gathering.id == id else { return }
+        batchGathering = nil
+        gathering.finish()
     }
 
     /// Passes the lead to the first waiting submitter, or ends the flush.

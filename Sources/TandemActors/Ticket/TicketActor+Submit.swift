@@ -19,9 +19,28 @@ extension TicketActor {
         guard request.baseVersion >= 0 else { throw .versionTooOld }
 
         let changes = try await prepare(request)
-        let state = speculative ?? durable
-        var next = state
+        let ops = try applySpeculatively(changes, request: request)
+        let serverBuilt = if case .comment = request.request { true } else { false }
+        try await commit(ops, replyTo: request.replyTo, echo: serverBuilt)
+        return SubmitReply(version: ops[ops.count - 1].version, duplicate: false)
+    }
+
+    /// Applies a submission's changes to the speculative state, in place and all or nothing.
+    ///
+    /// The speculative ticket is moved out of its property while it is changed, so the
+    /// changes mutate uniquely referenced storage instead of copying the ticket per op.
+    /// No suspension point: nothing else runs on the actor meanwhile.
+    private func applySpeculatively(
+        _ changes: [TicketChange], request: SubmitRequest
+    ) throws(TicketActorError) -> [TicketOp] {
+        let wasSpeculative = speculative != nil
+        var next = speculative ?? durable
+        speculative = nil
+        // `apply` is atomic per op; a submission of several ops (a comment posted from the
+        // draft) keeps the state it started from, to restore it when a later op fails.
+        let before = changes.count > 1 ? next : nil
         var ops: [TicketOp] = []
+        ops.reserveCapacity(changes.count)
         let now = context.clock.now()
         for (index, change) in changes.enumerated() {
             let last = index == changes.count - 1
@@ -31,14 +50,14 @@ extension TicketActor {
             do {
                 try next.apply(op, limits: context.settings.limits)
             } catch {
+                if let before { next = before }
+                if wasSpeculative { speculative = next }
                 throw .invalid(error)
             }
             ops.append(op)
         }
         speculative = next
-        let serverBuilt = if case .comment = request.request { true } else { false }
-        try await commit(ops, replyTo: request.replyTo, echo: serverBuilt)
-        return SubmitReply(version: ops[ops.count - 1].version, duplicate: false)
+        return ops
     }
 
     /// Checks the request against the ticket and rewrites it to apply on the current state:

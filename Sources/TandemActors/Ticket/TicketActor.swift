@@ -37,6 +37,10 @@ public actor TicketActor {
     /// Who each subscriber is, to re-check access when the ticket moves between teams.
     var principals: [SubscriberAddress: Principal] = [:]
     var presence: [SubscriberAddress: Presence] = [:]
+    /// Ops in the last committed batch, and the leader waiting for a batch that size to queue.
+    var lastBatchSize = 0
+    var batchGathering: BatchGathering?
+    var gatherings: UInt64 = 0
     /// Set once the actor stops serving (passivated, or fenced by another owner).
     var inactive = false
     var lastActivity: Timestamp
@@ -173,7 +177,9 @@ public actor TicketActor {
     func durableOps(after version: Int64) async throws(TicketActorError) -> [TicketOp]? {
         if version == durable.version { return [] }
         if let first = recent.first, first.version <= version + 1 {
-            return recent.filter { $0.version > version }
+            // `recent` is contiguous in version order: slice instead of filtering.
+            let start = recent.startIndex + Int(max(0, version + 1 - first.version))
+            return start < recent.endIndex ? Array(recent[start...]) : []
         }
         let target = durable.version
         let stored: [TicketOp]
@@ -183,7 +189,9 @@ public actor TicketActor {
             throw .unavailable("\(error)")
         }
         guard stored.first?.version == version + 1, stored.last?.version == target else { return nil }
-        return stored + recent.filter { $0.version > target }
+        guard let first = recent.first else { return stored }
+        let start = recent.startIndex + Int(max(0, target + 1 - first.version))
+        return start < recent.endIndex ? stored + recent[start...] : stored
     }
 
     // MARK: Helpers

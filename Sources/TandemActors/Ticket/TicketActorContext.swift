@@ -29,6 +29,10 @@ public struct TicketActorSettings: Sendable {
     public var snapshotIntervalMilliseconds: Int64 = 5_000
     /// Committed operations kept in memory for catch-up and transformation.
     public var recentOpsLimit: Int = 2_000
+    /// Group commit: when the previous batch carried several ops, the next leader waits up to
+    /// this long for that many to queue, so that they share one store write (one fsync).
+    /// Zero turns the wait off; a lone writer never waits.
+    public var groupCommitWait: Duration = .microseconds(1_000)
     /// Presence not refreshed for this long is dropped.
     public var presenceTTLMilliseconds: Int64 = 30_000
     public var limits = TicketLimits()

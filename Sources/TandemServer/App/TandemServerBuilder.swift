@@ -10,6 +10,7 @@ import NIOCore
 import Prometheus
 import ServiceLifecycle
 import TandemActors
+import TandemCluster
 import TandemCore
 import TandemStore
 import TandemStoreMongo
@@ -26,10 +27,15 @@ public struct TandemDependencies: Sendable {
     public var hub: ConnectionHub
     /// This node's ticket, team and session actors.
     public var actors: ActorRegistry
+    /// The cluster runtime when `cluster.redisURL` is set; `nil` for a single node.
+    public var cluster: ClusterRuntime?
 
     /// Opens the configured store (and migrates it) and builds the in-process seams.
     public static func make(configuration: TandemConfiguration, logger: Logger) async throws -> TandemDependencies {
         let store = try await StoreFactory.open(configuration.store, logger: logger)
+        if !configuration.cluster.redisURL.isEmpty {
+            return try clustered(configuration: configuration, store: store, logger: logger)
+        }
         return TandemDependencies(
             configuration: configuration, store: store, clock: SystemClock(),
             throttle: InMemoryLoginThrottle(
@@ -44,27 +50,44 @@ public struct TandemDependencies: Sendable {
         configuration: TandemConfiguration, store: any TandemStore, clock: any TandemClock,
         throttle: any LoginThrottle, registry: PrometheusCollectorRegistry, logger: Logger
     ) {
+        let node = configuration.actors.node
+        self.init(
+            configuration: configuration, store: store, clock: clock, throttle: throttle, registry: registry,
+            logger: logger, hub: ConnectionHub(node: node, metrics: PrometheusMetricsFactory(registry: registry)),
+            cluster: nil)
+    }
+
+    /// Builds the dependencies around an open store and a hub, as a node of `cluster` if given.
+    init(
+        configuration: TandemConfiguration, store: any TandemStore, clock: any TandemClock,
+        throttle: any LoginThrottle, registry: PrometheusCollectorRegistry, logger: Logger, hub: ConnectionHub,
+        cluster: ClusterRuntime?
+    ) {
         self.configuration = configuration
         self.store = store
         self.clock = clock
         self.throttle = throttle
         self.registry = registry
         self.logger = logger
-        let node = configuration.actors.node
-        let hub = ConnectionHub(node: node, metrics: PrometheusMetricsFactory(registry: registry))
+        self.cluster = cluster
+        let node = hub.node
         self.hub = hub
         var settings = RegistrySettings()
         settings.idleMilliseconds = Int64(configuration.actors.idleSeconds) * 1000
         settings.ticket.snapshotEveryOps = configuration.actors.snapshotEveryOps
         settings.ticket.snapshotIntervalMilliseconds = Int64(configuration.actors.snapshotIntervalMilliseconds)
         settings.ticket.limits.maxTextScalars = configuration.actors.maxTextScalars
-        // Presence outlives two missed heartbeats, never less than 30 s.
-        settings.ticket.presenceTTLMilliseconds = max(30_000, Int64(configuration.live.heartbeatSeconds) * 3_000)
+        // Presence outlives two missed heartbeats, never less than 30 s (unless configured).
+        settings.ticket.presenceTTLMilliseconds =
+            configuration.cluster.presenceTTLMilliseconds > 0
+            ? Int64(configuration.cluster.presenceTTLMilliseconds)
+            : max(30_000, Int64(configuration.live.heartbeatSeconds) * 3_000)
         settings.rate.opsPerSecond = Double(configuration.live.opsPerSecond)
         settings.rate.burst = Double(configuration.live.opsBurst)
         self.actors = ActorRegistry(
-            node: node, tickets: store, teams: store, users: store, notifications: store, delivery: hub, control: hub,
-            clock: clock, settings: settings, logger: logger)
+            node: node, tickets: store, teams: store, users: store, notifications: store,
+            delivery: cluster.map { $0.delivery } ?? hub, control: hub, clock: clock, settings: settings, logger: logger,
+            cluster: cluster?.seams)
     }
 
     /// Live-connection settings from the configuration.
@@ -141,7 +164,8 @@ public enum TandemServerBuilder {
                         maxFrameSize: configuration.live.maxMessageBytes,
                         autoPing: .enabled(timePeriod: .seconds(configuration.live.heartbeatSeconds))))),
             configuration: .init(
-                address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "Tandem"),
+                address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "Tandem",
+                backlog: listenBacklog(configuration.http.backlog)),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: dependencies.logger)
         // Shutdown runs in reverse: the server drains first, then the actors write their
@@ -151,8 +175,23 @@ public enum TandemServerBuilder {
             RetentionService(
                 store: dependencies.store, settings: configuration.retention, clock: dependencies.clock,
                 logger: dependencies.logger),
-            dependencies.actors)
+        )
+        if let cluster = dependencies.cluster {
+            // Before the registry, so that it stops after it: the actors write their final
+            // snapshots and hand their leases back while Redis is still reachable.
+            app.addServices(cluster)
+        }
+        app.addServices(dependencies.actors)
         return app
+    }
+
+    /// `http.backlog`, capped at the kernel's `net.core.somaxconn` where it is readable
+    /// (Linux caps it silently anyway; capping here keeps the value we report true).
+    static func listenBacklog(_ configured: Int) -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/sys/net/core/somaxconn", encoding: .utf8),
+            let limit = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), limit > 0
+        else { return configured }
+        return min(configured, limit)
     }
 
     static func liveService(_ dependencies: TandemDependencies) async -> LiveService {
@@ -164,7 +203,11 @@ public enum TandemServerBuilder {
     /// The router that accepts WebSocket upgrades at `/ws`.
     static func webSocketRouter(_ dependencies: TandemDependencies, live: LiveService) -> Router<TandemRequestContext> {
         let router = Router(context: TandemRequestContext.self)
-        router.add(middleware: AuthenticationMiddleware(auth: live.auth, store: dependencies.store))
+        router.add(middleware: ClientAddressMiddleware(trustedProxies: dependencies.configuration.http.trustedProxies))
+        router.add(
+            middleware: UpgradeAuthenticationMiddleware(
+                authentication: AuthenticationMiddleware(auth: live.auth, store: dependencies.store),
+                cache: live.identities))
         router.ws("ws") { request, _ in
             guard live.originAllowed(request.headers[.origin]) else { return .dontUpgrade }
             var headers: HTTPFields = [:]
@@ -176,7 +219,8 @@ public enum TandemServerBuilder {
             return .upgrade(headers)
         } onUpgrade: { inbound, outbound, context in
             await live.run(
-                inbound: inbound, outbound: outbound, identity: context.requestContext.identity, logger: context.logger)
+                inbound: inbound, outbound: outbound, channel: context.requestContext.channel,
+                identity: context.requestContext.identity, logger: context.logger)
         }
         return router
     }
@@ -194,6 +238,7 @@ public enum TandemServerBuilder {
         let metrics = PrometheusMetricsFactory(registry: dependencies.registry)
 
         let router = Router(context: TandemRequestContext.self)
+        router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.http.trustedProxies))
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: HTTPMetricsMiddleware(factory: metrics))
         router.add(middleware: ErrorMiddleware())
@@ -205,7 +250,7 @@ public enum TandemServerBuilder {
         let api = router.group("api/v1")
         api.get("openapi.json") { _, _ in try OpenAPIDocument.response() }
         let authenticated = api.add(middleware: AuthenticationMiddleware(auth: auth, store: store))
-        let identityEvents = LocalIdentityEvents(registry: dependencies.actors)
+        let identityEvents = LocalIdentityEvents(registry: dependencies.actors, identities: live.identities)
         // A plain GET /ws (no upgrade, or an upgrade that was refused) says why.
         router.get("ws") { request, context -> Response in
             guard live.originAllowed(request.headers[.origin]) else {

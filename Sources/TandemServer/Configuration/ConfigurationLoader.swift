@@ -4,6 +4,7 @@
 
 import Configuration
 import SystemPackage
+import TandemRedis
 
 /// Reads a ``TandemConfiguration`` from flags, environment and a JSON file,
 /// and checks every value, naming the key of the first one that is wrong.
@@ -13,10 +14,16 @@ import SystemPackage
 public struct ConfigurationLoader: Sendable {
     /// The providers, highest priority first.
     private let providers: [any ConfigProvider]
+    /// Keys given explicitly (flags, the JSON file): each must be one ``load()`` reads,
+    /// so that a typo is an error instead of a silently ignored setting.
+    private let givenKeys: [String]
+    /// Every key ``load()`` looked up.
+    private let readKeys = KeyLog()
 
-    /// A loader over explicit providers (tests).
-    public init(providers: [any ConfigProvider]) {
+    /// A loader over explicit providers (tests); `givenKeys` are checked as above.
+    public init(providers: [any ConfigProvider], givenKeys: [String] = []) {
         self.providers = providers
+        self.givenKeys = givenKeys
     }
 
     /// The standard sources: `overrides` (from flags, as `key=value`), `TANDEM_*`
@@ -40,11 +47,21 @@ public struct ConfigurationLoader: Sendable {
                 throw ConfigurationError(key: "config", message: "cannot read \(filePath): \(error)")
             }
         }
-        return ConfigurationLoader(providers: providers)
+        let fileKeys = filePath.map(JSONKeys.keys(inFileAt:)) ?? []
+        return ConfigurationLoader(providers: providers, givenKeys: overrides.keys.sorted() + fileKeys)
     }
 
     /// Reads and validates every setting.
     public func load() throws(ConfigurationError) -> TandemConfiguration {
+        let c = try loadValues()
+        let known = readKeys.keys
+        if let unknown = givenKeys.first(where: { !known.contains($0) }) {
+            throw ConfigurationError(key: unknown, message: "is not a setting (Config/README.md lists them all).")
+        }
+        return c
+    }
+
+    private func loadValues() throws(ConfigurationError) -> TandemConfiguration {
         var c = TandemConfiguration()
         c.mode = try oneOf("mode", default: c.mode)
         let production = c.mode == .production
@@ -58,6 +75,11 @@ public struct ConfigurationLoader: Sendable {
         }
 
         c.http.idleTimeoutSeconds = try int("http.idleTimeoutSeconds", default: c.http.idleTimeoutSeconds, in: 1...3600)
+        c.http.backlog = try int("http.backlog", default: c.http.backlog, in: 1...65535)
+        c.http.trustedProxies = try stringArray("http.trustedProxies", default: c.http.trustedProxies)
+        for proxy in c.http.trustedProxies where ClientAddress.normalized(proxy) == nil {
+            throw ConfigurationError(key: "http.trustedProxies", message: "\"\(proxy)\" is not an IP address.")
+        }
 
         c.live.maxMessageBytes = try int("live.maxMessageBytes", default: c.live.maxMessageBytes, in: 1024...(16 << 20))
         c.live.maxSubscriptions = try int("live.maxSubscriptions", default: c.live.maxSubscriptions, in: 1...10_000)
@@ -127,6 +149,24 @@ public struct ConfigurationLoader: Sendable {
         c.auth.maxFailedLoginsPerAddress = try int("auth.maxFailedLoginsPerAddress", default: c.auth.maxFailedLoginsPerAddress, in: 1...100_000)
         c.auth.failedLoginWindowSeconds = try int("auth.failedLoginWindowSeconds", default: c.auth.failedLoginWindowSeconds, in: 1...86_400)
 
+        c.cluster.redisURL = try string("cluster.redisURL", default: c.cluster.redisURL, secret: true)
+        if !c.cluster.redisURL.isEmpty {
+            do {
+                _ = try RedisConnectionOptions(url: c.cluster.redisURL)
+            } catch {
+                throw ConfigurationError(key: "cluster.redisURL", message: "must be redis://[[user]:password@]host[:port][/db] (\(error.kind.rawValue)).")
+            }
+        }
+        c.cluster.nodeID = try string("cluster.nodeID", default: c.cluster.nodeID)
+        guard c.cluster.nodeID.utf8.count <= 64, !c.cluster.nodeID.contains("/"), !c.cluster.nodeID.contains(" ") else {
+            throw ConfigurationError(key: "cluster.nodeID", message: "must be at most 64 characters without '/' or spaces.")
+        }
+        c.cluster.leaseMilliseconds = try int("cluster.leaseMilliseconds", default: c.cluster.leaseMilliseconds, in: 300...600_000)
+        c.cluster.presenceTTLMilliseconds = try int(
+            "cluster.presenceTTLMilliseconds", default: c.cluster.presenceTTLMilliseconds, in: 0...3_600_000)
+        c.cluster.callTimeoutMilliseconds = try int(
+            "cluster.callTimeoutMilliseconds", default: c.cluster.callTimeoutMilliseconds, in: 100...600_000)
+
         c.log.level = try string("log.level", default: c.log.level)
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(c.log.level) else {
             throw ConfigurationError(key: "log.level", message: "must be one of trace, debug, info, notice, warning, error, critical.")
@@ -142,6 +182,7 @@ public struct ConfigurationLoader: Sendable {
     // MARK: Typed lookups
 
     private func lookup(_ key: String, _ type: ConfigType, secret: Bool = false) throws(ConfigurationError) -> ConfigContent? {
+        readKeys.insert(key)
         let absolute = AbsoluteConfigKey(key.split(separator: ".").map(String.init))
         for provider in providers {
             do {

@@ -29,6 +29,11 @@ public struct TandemConfiguration: Sendable {
         public var allowedOrigins: [String] = ["http://localhost:8080", "http://127.0.0.1:8080"]
         /// Close HTTP connections idle this long (slow clients cannot hold sockets).
         public var idleTimeoutSeconds = 30
+        /// Length of the listen socket's accept queue (the kernel caps it at `net.core.somaxconn`).
+        public var backlog = 4096
+        /// Peers (IP addresses) whose `X-Forwarded-For` is believed: the reverse proxies
+        /// in front of this node. Empty: the TCP peer is the client.
+        public var trustedProxies: [String] = []
     }
     public var http = HTTP()
 
@@ -114,6 +119,22 @@ public struct TandemConfiguration: Sendable {
         public var maxTextScalars = 1 << 20
     }
     public var actors = Actors()
+
+    /// Running as one node of several that share the store, through Redis (docs/CLUSTER.md).
+    public struct Cluster: Sendable {
+        /// `redis://[[user]:password@]host[:port][/db]`; empty: a single node, everything in-process.
+        public var redisURL = ""
+        /// This node's id in the cluster; empty: `actors.node` if set, else `<hostname>-<pid>`.
+        public var nodeID = ""
+        /// How long an actor's lease lasts without renewal (renewed every third of it): about
+        /// how long a dead node's tickets stay unavailable.
+        public var leaseMilliseconds = 5000
+        /// Presence not refreshed by a heartbeat for this long is dropped; 0: max(30 s, 3 heartbeats).
+        public var presenceTTLMilliseconds = 0
+        /// How long a call relayed to another node may wait for its reply.
+        public var callTimeoutMilliseconds = 10_000
+    }
+    public var cluster = Cluster()
 
     public struct Log: Sendable {
         public var level = "info"

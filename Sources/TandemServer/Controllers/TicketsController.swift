@@ -126,8 +126,8 @@ struct TicketsController {
     /// The ticket's view if the caller may read it; otherwise 404, so ids cannot be probed.
     private func readable(_ id: TicketID, _ identity: AuthenticatedIdentity) async throws -> TicketView {
         do {
-            return try await run(id) { actor async throws(TicketActorError) in
-                try await actor.view(for: identity.principal)
+            return try await run { () async throws(TicketActorError) in
+                try await registry.view(id, for: identity.principal)
             }
         } catch let error as APIError where error.status == .forbidden {
             throw APIError.notFound("Ticket")
@@ -176,10 +176,10 @@ struct TicketsController {
         }
         let actorIdentity = Actor(principal: identity.principal, name: identity.user.name)
         for change in changes {
-            _ = try await run(id) { actor async throws(TicketActorError) in
-                let version = await actor.version
-                return try await actor.submit(
-                    SubmitRequest(actor: actorIdentity, client: nil, seq: nil, baseVersion: version, request: .change(change), replyTo: nil))
+            let submission = SubmitRequest(
+                actor: actorIdentity, client: nil, seq: nil, baseVersion: 0, request: .change(change), replyTo: nil)
+            _ = try await run { () async throws(TicketActorError) in
+                try await registry.submit(id, submission, atCurrentVersion: true)
             }
         }
         return try await read(request, context: context)
@@ -198,20 +198,20 @@ struct TicketsController {
         let comment = CommentRequest(
             body: body.body ?? "", visibility: visibility, mentions: (body.mentions ?? []).map(UserID.init), fromDraft: fromDraft)
         let actorIdentity = Actor(principal: identity.principal, name: identity.user.name)
-        _ = try await run(id) { actor async throws(TicketActorError) in
-            let version = await actor.version
-            return try await actor.submit(
-                SubmitRequest(actor: actorIdentity, client: nil, seq: nil, baseVersion: version, request: .comment(comment), replyTo: nil))
+        let submission = SubmitRequest(
+            actor: actorIdentity, client: nil, seq: nil, baseVersion: 0, request: .comment(comment), replyTo: nil)
+        _ = try await run { () async throws(TicketActorError) in
+            try await registry.submit(id, submission, atCurrentVersion: true)
         }
         var response = try await read(request, context: context).response(from: request, context: context)
         response.status = .created
         return response
     }
 
-    /// Runs `body` on the ticket's actor, mapping refusals to API errors.
-    private func run<T: Sendable>(_ id: TicketID, _ body: (TicketActor) async throws(TicketActorError) -> T) async throws -> T {
+    /// Runs a call to a ticket's actor (on whichever node it is active), mapping refusals to API errors.
+    private func run<T: Sendable>(_ body: () async throws(TicketActorError) -> T) async throws -> T {
         do {
-            return try await registry.withTicket(id, body)
+            return try await body()
         } catch {
             throw APIError(error)
         }

@@ -13,8 +13,11 @@ public struct TandemRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set when the request upgrades to a WebSocket.
     public let webSocket = WebSocketHandlerReference<TandemRequestContext>()
-    /// The peer's IP address, used for login throttling.
-    public let remoteAddress: String?
+    /// The client's IP address, used for login throttling and session records: the TCP
+    /// peer, or what a trusted proxy says in `X-Forwarded-For` (``ClientAddressMiddleware``).
+    public internal(set) var remoteAddress: String?
+    /// The connection's channel; the WebSocket endpoint writes frames to it directly.
+    let channel: any Channel
     /// Set by ``AuthenticationMiddleware`` when the request carries valid credentials.
     public var identity: AuthenticatedIdentity?
     /// Largest body the JSON decoder will read; set from `http.maxBodyBytes`.
@@ -23,6 +26,7 @@ public struct TandemRequestContext: RequestContext, WebSocketRequestContext {
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress?.ipAddress
+        self.channel = source.channel
         self.identity = nil
         self.maxUploadSize = 1 << 20
     }

@@ -24,24 +24,37 @@ enum ConnectionSignal: Sendable {
     case close(code: UInt16, reason: String)
 }
 
-/// One WebSocket connection's outbound side: a bounded queue of encoded frames that
-/// the connection's writer task drains, so that no actor ever waits on a socket.
+/// One WebSocket connection's outbound side: a bounded queue of framed messages that is
+/// drained on the channel's event loop (see ``FrameWriter``), so that no actor ever waits
+/// on a socket and no task per connection waits for frames.
 ///
 /// A slow consumer cannot grow memory without bound: when the queue passes its soft
 /// limit, the queued topic frames are dropped and each affected topic gets one
 /// `resync` frame; further frames of those topics are dropped until the client
-/// resubscribes. Past the hard limit the connection is closed.
+/// resubscribes. Past the hard limit the connection is closed. The queue only drains
+/// while the socket is writable, so frames wait here, counted, not in NIO's buffers.
 final class Connection: Sendable {
     let address: SubscriberAddress
-    let signals: AsyncStream<ConnectionSignal>
-    private let signalSink: AsyncStream<ConnectionSignal>.Continuation
     private let limits: OutboundLimits
     private let state: Mutex<State>
     private let onResync: @Sendable () -> Void
 
+    /// Handles one signal; returns false to stop handling signals (the connection is closing).
+    typealias SignalHandler = @Sendable (ConnectionSignal) async -> Bool
+
+    private struct Queued {
+        var frame: OutboundFrame
+        var topic: String?
+    }
+
     private struct State: ~Copyable {
-        var frames = CircularBuffer<(buffer: ByteBuffer, topic: String?)>(initialCapacity: 16)
+        var frames = CircularBuffer<Queued>(initialCapacity: 4)
         var bytes = 0
+        /// Where frames are written; `nil` until a ``FrameWriter`` is attached (or in tests).
+        var outlet: Outlet?
+        /// A drain is scheduled, running, or waiting for the socket to become writable.
+        var draining = false
+        /// A task waiting in ``next()`` (used when no writer is attached).
         var waiter: CheckedContinuation<Void, Never>?
         var closed = false
         /// The writer has taken the last frame after the close.
@@ -50,6 +63,16 @@ final class Connection: Sendable {
         var writing = 0
         /// Topics whose frames are dropped until the client resubscribes.
         var resyncing: Set<String> = []
+        /// Cluster mode: the last version sent on each staff-view ticket topic (see ``versionVerdict``).
+        var versions: [String: Int64] = [:]
+        /// Topics resubscribed whose reply has not been delivered yet: their frames pass unchecked
+        /// (the client buffers frames that arrive ahead of the reply).
+        var awaitingReply: Set<String> = []
+        /// Signals not yet handled, the handler, and whether a task is handling them.
+        var signals: [ConnectionSignal] = []
+        var signalHandler: SignalHandler?
+        var handlingSignals = false
+        var signalsEnded = false
     }
 
     init(address: SubscriberAddress, limits: OutboundLimits, onResync: @escaping @Sendable () -> Void) {
@@ -57,71 +80,201 @@ final class Connection: Sendable {
         self.limits = limits
         self.onResync = onResync
         self.state = Mutex(State())
-        (self.signals, self.signalSink) = AsyncStream.makeStream(of: ConnectionSignal.self, bufferingPolicy: .bufferingNewest(16))
     }
 
-    /// Queues a frame; `topic` marks frames that may be dropped for a resync.
+    // MARK: Queue
+
+    /// Queues a JSON frame; `topic` marks frames that may be dropped for a resync.
     func enqueue(_ buffer: ByteBuffer, topic: String?) {
+        enqueue(OutboundFrame(text: buffer), topic: topic)
+    }
+
+    /// Queues a framed message and makes sure a drain is scheduled.
+    func enqueue(_ frame: OutboundFrame, topic: String?) {
+        if let outlet = enqueueDeferringDrain(frame, topic: topic) {
+            outlet.eventLoop.execute { outlet.writer.value.drain() }
+        }
+    }
+
+    /// Queues a framed message; returns the outlet on which the caller must run a drain
+    /// (the hub batches these per event loop), or `nil` when one is already on its way.
+    func enqueueDeferringDrain(_ frame: OutboundFrame, topic: String?) -> Outlet? {
         var overflowed = false
-        let waiter: CheckedContinuation<Void, Never>? = state.withLock { state in
-            guard !state.closed else { return nil }
-            if let topic, state.resyncing.contains(topic) { return nil }
-            if state.frames.count >= limits.softFrames || state.bytes + buffer.readableBytes > limits.softBytes, topic != nil {
+        let (waiter, outlet, closedNow): (CheckedContinuation<Void, Never>?, Outlet?, Bool) = state.withLock { state in
+            guard !state.closed else { return (nil, nil, false) }
+            if let topic, state.resyncing.contains(topic) { return (nil, nil, false) }
+            let size = frame.count
+            if state.frames.count >= limits.softFrames || state.bytes + size > limits.softBytes, topic != nil {
                 Self.shed(&state, limits: limits)
                 overflowed = true
                 if let topic, !state.resyncing.contains(topic) {
                     state.resyncing.insert(topic)
-                    let resync = ServerFrame.event(.resync(topic: topic, reason: "slow_consumer"))
-                    state.frames.append((resync, nil))
-                    state.bytes += resync.readableBytes
+                    let resync = OutboundFrame(text: ServerFrame.event(.resync(topic: topic, reason: "slow_consumer")))
+                    state.frames.append(Queued(frame: resync, topic: nil))
+                    state.bytes += resync.count
                 }
-            } else if state.frames.count >= limits.hardFrames || state.bytes + buffer.readableBytes > limits.hardBytes {
+            } else if state.frames.count >= limits.hardFrames || state.bytes + size > limits.hardBytes {
                 state.closed = true
                 overflowed = true
             } else {
-                state.frames.append((buffer, topic))
-                state.bytes += buffer.readableBytes
+                state.frames.append(Queued(frame: frame, topic: topic))
+                state.bytes += size
             }
             let waiter = state.waiter
             state.waiter = nil
-            return waiter
+            var outlet: Outlet?
+            if !state.draining, let attached = state.outlet, !state.frames.isEmpty {
+                state.draining = true
+                outlet = attached
+            }
+            return (waiter, outlet, state.closed)
         }
         waiter?.resume()
         if overflowed {
             onResync()
-            if isClosed { signalSink.yield(.close(code: CloseCode.slowConsumer, reason: "slow consumer")) }
+            if closedNow { signal(.close(code: CloseCode.slowConsumer, reason: "slow consumer")) }
         }
+        return outlet
     }
 
     /// Drops every queued topic frame and marks those topics for resync.
     private static func shed(_ state: inout State, limits: OutboundLimits) {
-        var kept = CircularBuffer<(buffer: ByteBuffer, topic: String?)>(initialCapacity: state.frames.count)
+        var kept = CircularBuffer<Queued>(initialCapacity: 4)
         var bytes = 0
         var topics: Set<String> = []
-        while let frame = state.frames.popFirst() {
-            if let topic = frame.topic {
+        while let queued = state.frames.popFirst() {
+            if let topic = queued.topic {
                 topics.insert(topic)
             } else {
-                kept.append(frame)
-                bytes += frame.buffer.readableBytes
+                kept.append(queued)
+                bytes += queued.frame.count
             }
         }
         for topic in topics.subtracting(state.resyncing) {
-            let resync = ServerFrame.event(.resync(topic: topic, reason: "slow_consumer"))
-            kept.append((resync, nil))
-            bytes += resync.readableBytes
+            let resync = OutboundFrame(text: ServerFrame.event(.resync(topic: topic, reason: "slow_consumer")))
+            kept.append(Queued(frame: resync, topic: nil))
+            bytes += resync.count
         }
         state.resyncing.formUnion(topics)
         state.frames = kept
         state.bytes = bytes
     }
 
-    /// The client resubscribed: deliver the topic again.
-    func resume(topic: String) {
-        state.withLock { _ = $0.resyncing.remove(topic) }
+    // MARK: Version continuity (cluster mode)
+
+    /// What to do with a ticket frame of `version`, for a staff-view subscription.
+    enum VersionVerdict {
+        case deliver
+        /// A repeat of a version already sent (an operation seen twice after a relay hiccup).
+        case drop
+        /// Versions are missing before this one: the frame must not be delivered; the topic resyncs.
+        case gap
     }
 
-    /// Waits for queued frames and takes them all; `nil` once closed and drained.
+    /// Starts (or, with `nil`, stops) checking the staff view of `topic` from `version`:
+    /// the subscription's reply was just delivered. `onlyIfTracked` keeps an untracked
+    /// topic untracked (an `ops` reply does not say which view it is).
+    func track(_ topic: String, version: Int64?, onlyIfTracked: Bool = false) {
+        state.withLock { state in
+            if onlyIfTracked && state.versions[topic] == nil { return }
+            state.versions[topic] = version
+            state.awaitingReply.remove(topic)
+        }
+    }
+
+    /// Checks that `version` follows the last one sent on `topic`. In a cluster, the node
+    /// that owns a ticket can die with operations it committed but never relayed here:
+    /// the first frame of the new owner then skips them. The staff view sees every
+    /// version, so a jump is a gap, answered with `resync` (`relay_gap`) instead of the frame.
+    func versionVerdict(_ topic: String, version: Int64, isOp: Bool) -> VersionVerdict {
+        state.withLock { state in
+            guard let last = state.versions[topic], !state.resyncing.contains(topic), !state.awaitingReply.contains(topic)
+            else { return .deliver }
+            if version == last + 1 {
+                state.versions[topic] = version
+                return .deliver
+            }
+            // An ack of an older version answers a resend of an edit already committed.
+            if version <= last { return isOp ? .drop : .deliver }
+            return .gap
+        }
+    }
+
+    /// Drops the topic's queued frames and tells the client to resubscribe (`reason`).
+    func resync(topic: String, reason: String) {
+        let outlet: Outlet? = state.withLock { state in
+            guard !state.closed, !state.resyncing.contains(topic) else { return nil }
+            state.resyncing.insert(topic)
+            var kept = CircularBuffer<Queued>(initialCapacity: state.frames.count)
+            var bytes = 0
+            while let queued = state.frames.popFirst() {
+                guard queued.topic != topic else { continue }
+                kept.append(queued)
+                bytes += queued.frame.count
+            }
+            let frame = OutboundFrame(text: ServerFrame.event(.resync(topic: topic, reason: reason)))
+            kept.append(Queued(frame: frame, topic: nil))
+            state.frames = kept
+            state.bytes = bytes + frame.count
+            guard !state.draining, let attached = state.outlet else { return nil }
+            state.draining = true
+            return attached
+        }
+        onResync()
+        if let outlet { outlet.eventLoop.execute { outlet.writer.value.drain() } }
+    }
+
+    /// The client resubscribed: deliver the topic again.
+    func resume(topic: String) {
+        state.withLock { state in
+            state.resyncing.remove(topic)
+            if state.versions[topic] != nil { state.awaitingReply.insert(topic) }
+        }
+    }
+
+    // MARK: Writer side
+
+    /// Attaches the event-loop writer; frames queued so far are drained at once.
+    func attach(_ outlet: Outlet) {
+        let drainNow = state.withLock { state in
+            state.outlet = outlet
+            guard !state.draining, !state.frames.isEmpty else { return false }
+            state.draining = true
+            return true
+        }
+        if drainNow { outlet.eventLoop.execute { outlet.writer.value.drain() } }
+    }
+
+    /// Takes queued frames, about `maxBytes` of them (at least one), for the writer.
+    /// Returns `nil` and ends the drain when the queue is empty.
+    func take(maxBytes: Int) -> [OutboundFrame]? {
+        state.withLock { state in
+            state.writing = 0
+            guard !state.frames.isEmpty else {
+                state.draining = false
+                if state.closed { state.drained = true }
+                return nil
+            }
+            var out: [OutboundFrame] = []
+            out.reserveCapacity(min(state.frames.count, 64))
+            var size = 0
+            while size < maxBytes, let queued = state.frames.popFirst() {
+                out.append(queued.frame)
+                size += queued.frame.count
+            }
+            state.bytes -= size
+            state.writing = out.count
+            return out
+        }
+    }
+
+    /// The frames last taken are written to the channel.
+    func written() {
+        state.withLock { $0.writing = 0 }
+    }
+
+    /// Waits for queued frames and takes all their payloads; `nil` once closed and drained.
+    /// For a connection without a ``FrameWriter`` (tests, or a pipeline it cannot join).
     func next() async -> [ByteBuffer]? {
         while true {
             let taken: [ByteBuffer]? = state.withLock { state in
@@ -132,7 +285,7 @@ final class Connection: Sendable {
                 }
                 var out: [ByteBuffer] = []
                 out.reserveCapacity(state.frames.count)
-                while let frame = state.frames.popFirst() { out.append(frame.buffer) }
+                while let queued = state.frames.popFirst() { out.append(queued.frame.payload) }
                 state.bytes = 0
                 state.writing = out.count
                 return out
@@ -149,21 +302,73 @@ final class Connection: Sendable {
         }
     }
 
-    /// Asks the connection's loop to do something.
+    // MARK: Signals
+
+    /// Asks the connection's loop to do something. Signals are handled one at a time, in
+    /// order, by a short-lived task that exists only while there are signals to handle.
     func signal(_ signal: ConnectionSignal) {
-        signalSink.yield(signal)
+        let handler: SignalHandler? = state.withLock { state in
+            guard !state.signalsEnded else { return nil }
+            if state.signals.count >= 16 { state.signals.removeFirst() }
+            state.signals.append(signal)
+            guard let handler = state.signalHandler, !state.handlingSignals else { return nil }
+            state.handlingSignals = true
+            return handler
+        }
+        if let handler { Task { await self.handleSignals(handler) } }
     }
 
-    /// Stops the queue: the writer drains what is queued and ends.
+    /// Installs the handler of signals; signals sent before are handled now.
+    func onSignal(_ handler: @escaping SignalHandler) {
+        let start = state.withLock { state in
+            state.signalHandler = handler
+            guard !state.signals.isEmpty, !state.handlingSignals, !state.signalsEnded else { return false }
+            state.handlingSignals = true
+            return true
+        }
+        if start { Task { await self.handleSignals(handler) } }
+    }
+
+    private func handleSignals(_ handler: SignalHandler) async {
+        while let next = takeSignal() {
+            if await !handler(next) {
+                state.withLock { state in
+                    state.signalsEnded = true
+                    state.signals.removeAll()
+                    state.handlingSignals = false
+                }
+                return
+            }
+        }
+    }
+
+    private func takeSignal() -> ConnectionSignal? {
+        state.withLock { state in
+            guard !state.signalsEnded, !state.signals.isEmpty else {
+                state.handlingSignals = false
+                return nil
+            }
+            return state.signals.removeFirst()
+        }
+    }
+
+    // MARK: Closing
+
+    /// Stops the queue: what is queued is still written, then the queue ends. Ends signals.
     func close() {
-        let waiter = state.withLock { state in
+        let (waiter, outlet): (CheckedContinuation<Void, Never>?, Outlet?) = state.withLock { state in
             state.closed = true
+            state.signalsEnded = true
+            state.signals.removeAll()
+            state.signalHandler = nil
             let waiter = state.waiter
             state.waiter = nil
-            return waiter
+            guard !state.draining, let outlet = state.outlet, !state.frames.isEmpty else { return (waiter, nil) }
+            state.draining = true
+            return (waiter, outlet)
         }
         waiter?.resume()
-        signalSink.finish()
+        if let outlet { outlet.eventLoop.execute { outlet.writer.value.drain() } }
     }
 
     var isClosed: Bool { state.withLock { $0.closed } }
@@ -173,4 +378,12 @@ final class Connection: Sendable {
 
     /// Frames waiting to be written (tests and metrics).
     var queuedFrames: Int { state.withLock { $0.frames.count } }
+}
+
+extension Connection {
+    /// Where a connection's frames go: its channel's event loop and the writer on it.
+    struct Outlet: Sendable {
+        let eventLoop: any EventLoop
+        let writer: NIOLoopBound<FrameWriter>
+    }
 }

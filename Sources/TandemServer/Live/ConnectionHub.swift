@@ -15,15 +15,21 @@ import TandemActors
 public final class ConnectionHub: EventDelivery, ConnectionControl, Sendable {
     public let node: String
     let limits: OutboundLimits
+    /// Cluster mode: ticket frames of the staff view are checked for gaps on their way out
+    /// (``Connection/versionVerdict(_:version:isOp:)``). On one node ordering holds by construction.
+    let checksVersions: Bool
     private let connections = Mutex<[UInt64: Connection]>([:])
     private let nextID = Atomic<UInt64>(1)
     private let openGauge: Gauge
     private let resyncs: Counter
     private let delivered: Counter
 
-    public init(node: String, limits: OutboundLimits = OutboundLimits(), metrics: any MetricsFactory) {
+    public init(
+        node: String, limits: OutboundLimits = OutboundLimits(), checksVersions: Bool = false, metrics: any MetricsFactory
+    ) {
         self.node = node
         self.limits = limits
+        self.checksVersions = checksVersions
         self.openGauge = Gauge(label: "tandem_websocket_connections", factory: metrics)
         self.resyncs = Counter(label: "tandem_websocket_resyncs_total", factory: metrics)
         self.delivered = Counter(label: "tandem_websocket_frames_delivered_total", factory: metrics)
@@ -54,14 +60,35 @@ public final class ConnectionHub: EventDelivery, ConnectionControl, Sendable {
         openGauge.record(count)
     }
 
+    /// Encodes and frames `event` once, queues the same bytes on every addressed connection,
+    /// and schedules one drain per event loop for the connections that need one.
     public func deliver(_ event: LiveEvent, to subscribers: [SubscriberAddress]) {
         guard !subscribers.isEmpty else { return }
-        let buffer = ServerFrame.event(event)
+        let frame = OutboundFrame(text: ServerFrame.event(event))
         let topic = event.droppableTopic
         let targets = connections.withLock { map in
             subscribers.compactMap { $0.node == node ? map[$0.connection] : nil }
         }
-        for connection in targets { connection.enqueue(buffer, topic: topic) }
+        var drains = DrainBatch()
+        let check = checksVersions ? event.versionCheck : nil
+        for connection in targets {
+            if let check {
+                switch check {
+                case .reply(let topic, let version, let staff):
+                    connection.track(topic, version: staff == false ? nil : version, onlyIfTracked: staff == nil)
+                case .frame(let topic, let version, let isOp):
+                    switch connection.versionVerdict(topic, version: version, isOp: isOp) {
+                    case .deliver: break
+                    case .drop: continue
+                    case .gap:
+                        connection.resync(topic: topic, reason: "relay_gap")
+                        continue
+                    }
+                }
+            }
+            if let outlet = connection.enqueueDeferringDrain(frame, topic: topic) { drains.add(outlet) }
+        }
+        drains.run()
         delivered.increment(by: targets.count)
     }
 
@@ -88,7 +115,31 @@ public final class ConnectionHub: EventDelivery, ConnectionControl, Sendable {
     public var count: Int { connections.withLock { $0.count } }
 }
 
+/// What the version check of a cluster node looks at in an event.
+enum VersionCheck {
+    /// A subscription reply at `version`; `staff` is nil when the reply does not say (an `ops` reply).
+    case reply(topic: String, version: Int64, staff: Bool?)
+    /// An operation or an acknowledgement of `version`.
+    case frame(topic: String, version: Int64, isOp: Bool)
+}
+
 extension LiveEvent {
+    var versionCheck: VersionCheck? {
+        switch self {
+        case .subscribed(let topic, .snapshot(let view, _), _):
+            // Only the staff view carries the reply draft, and only it sees every version.
+            .reply(topic: topic, version: view.version, staff: view.replyDraft != nil)
+        case .subscribed(let topic, .ops(_, let version, _), _):
+            .reply(topic: topic, version: version, staff: nil)
+        case .op(let topic, let op):
+            .frame(topic: topic, version: op.version, isOp: true)
+        case .ack(let topic, _, _, let version):
+            .frame(topic: topic, version: version, isOp: false)
+        default:
+            nil
+        }
+    }
+
     /// The topic whose traffic this event belongs to, when it may be dropped for a resync.
     var droppableTopic: String? {
         switch self {
@@ -97,6 +148,27 @@ extension LiveEvent {
             topic
         case .notification, .resync, .unsubscribed, .subscribed, .queueSnapshot:
             nil
+        }
+    }
+}
+
+/// Drains to run after a broadcast, grouped by event loop: one hop per loop, not per connection.
+struct DrainBatch {
+    private var loops: [(eventLoop: any EventLoop, writers: [NIOLoopBound<FrameWriter>])] = []
+
+    mutating func add(_ outlet: Connection.Outlet) {
+        if let index = loops.firstIndex(where: { $0.eventLoop === outlet.eventLoop }) {
+            loops[index].writers.append(outlet.writer)
+        } else {
+            loops.append((outlet.eventLoop, [outlet.writer]))
+        }
+    }
+
+    func run() {
+        for (eventLoop, writers) in loops {
+            eventLoop.execute {
+                for writer in writers { writer.value.drain() }
+            }
         }
     }
 }

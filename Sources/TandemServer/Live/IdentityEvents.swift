@@ -14,15 +14,20 @@ public protocol IdentityEvents: Sendable {
     func permissionsChanged(user: UserID) async
 }
 
-/// ``IdentityEvents`` for one node: goes to the user's session actor.
+/// ``IdentityEvents`` through the registry: to the user's session actor on every node of
+/// the cluster (on this node alone when it runs alone).
 struct LocalIdentityEvents: IdentityEvents {
     let registry: ActorRegistry
+    /// This node's recently checked upgrade credentials (other nodes' expire within their lifetime).
+    let identities: IdentityCache
 
     func sessionsRevoked(user: UserID, sessions: Set<SessionID>?) async {
-        await registry.activeSession(user)?.revoke(sessions: sessions, reason: "session revoked")
+        identities.forget(user: user)
+        await registry.publish(.sessionsRevoked(user: user, sessions: sessions))
     }
 
     func permissionsChanged(user: UserID) async {
-        await registry.activeSession(user)?.permissionsChanged()
+        identities.forget(user: user)
+        await registry.publish(.permissionsChanged(user: user))
     }
 }

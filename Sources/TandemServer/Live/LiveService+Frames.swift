@@ -23,7 +23,7 @@ extension LiveService {
             return
         }
         if case .auth(let token) = frame {
-            await authenticate(token, ref: ref, state: state, connection: connection)
+            await Self.inChildTask { await authenticate(token, ref: ref, state: state, connection: connection) }
             return
         }
         guard let identity = state.identity else {
@@ -34,12 +34,15 @@ extension LiveService {
         case .auth:
             return
         case .ping:
-            for case .ticket(let id) in state.topics {
-                if let actor = try? await registry.ticket(id) { await actor.touch(connection.address) }
+            // Only a presence has anything to keep alive: other subscriptions cost a ping nothing.
+            for case .ticket(let id) in state.presentTopics {
+                await registry.touch(id, connection.address)
             }
             connection.enqueue(ServerFrame.pong(ref: ref), topic: nil)
         case .subscribe(let topic, let version):
-            await subscribe(topic, from: version, ref: ref, identity: identity, state: state, connection: connection)
+            await Self.inChildTask {
+                await subscribe(topic, from: version, ref: ref, identity: identity, state: state, connection: connection)
+            }
         case .unsubscribe(let topic):
             guard state.contains(topic) else {
                 reject(ProtocolError(.notSubscribed, "Not subscribed to \(topic).", ref: ref, topic: "\(topic)"), state, connection)
@@ -66,12 +69,20 @@ extension LiveService {
                 subscriber: subscriber(identity, connection), state: presenceState, field: field, selection: selection,
                 version: version)
             do {
-                try await registry.withTicket(id) { actor async throws(TicketActorError) in
-                    try await actor.updatePresence(update)
-                }
+                try await registry.updatePresence(id, update)
+                state.markPresent(topic)
             } catch {
                 reject(ProtocolError(error, ref: ref, topic: "\(topic)"), state, connection)
             }
+        }
+    }
+
+    /// Runs one-off deep work (authenticate, subscribe) in a child task: the task-allocator
+    /// slabs its async frames need are freed when it ends, instead of staying with the
+    /// connection's long-lived reader task for the connection's whole life.
+    static func inChildTask(_ body: @escaping @Sendable () async -> Void) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask(operation: body)
         }
     }
 
@@ -117,13 +128,10 @@ extension LiveService {
                     subscriber: subscriber(identity, connection), principal: identity.principal, fromVersion: version,
                     ref: ref)
                 // The actor delivers the reply itself, ahead of any broadcast.
-                _ = try await registry.withTicket(id) { actor async throws(TicketActorError) in
-                    try await actor.subscribe(request)
-                }
+                try await registry.subscribe(id, request)
             case .team(let id):
-                let actor = try await registry.team(id)
-                try await actor.subscribe(
-                    subscriber(identity, connection), principal: identity.principal, now: clock.now(), ref: ref)
+                try await registry.subscribeQueue(
+                    id, subscriber(identity, connection), principal: identity.principal, ref: ref)
             case .notifications:
                 await registry.session(identity.user.id).subscribeNotifications(connection.address)
                 let page = try? await store.notifications(of: identity.user.id, unreadOnly: false, page: PageRequest(limit: 20))
@@ -150,9 +158,9 @@ extension LiveService {
         state.remove(topic)
         switch topic {
         case .ticket(let id):
-            if let actor = try? await registry.ticket(id) { await actor.unsubscribe(connection.address) }
+            await registry.unsubscribe(id, connection.address)
         case .team(let id):
-            if let actor = try? await registry.team(id) { await actor.unsubscribe(connection.address, now: clock.now()) }
+            await registry.unsubscribeQueue(id, connection.address)
         case .notifications:
             if let identity = state.identity {
                 await registry.session(identity.user.id).unsubscribeNotifications(connection.address)
@@ -189,9 +197,7 @@ extension LiveService {
             actor: Actor(principal: identity.principal, name: identity.user.name), client: client, seq: seq,
             baseVersion: version, request: request, replyTo: connection.address)
         do {
-            _ = try await registry.withTicket(id) { actor async throws(TicketActorError) in
-                try await actor.submit(submission)
-            }
+            _ = try await registry.submit(id, submission)
         } catch {
             connection.enqueue(ServerFrame.error(ProtocolError(error, ref: ref, topic: topicName, seq: seq)), topic: nil)
         }
@@ -217,9 +223,7 @@ extension LiveService {
             switch topic {
             case .ticket(let id):
                 let address = connection.address
-                allowed = (try? await registry.withTicket(id) { actor async throws(TicketActorError) in
-                    await actor.recheck(address, principal: principal)
-                }) ?? false
+                allowed = (try? await registry.recheck(id, address, principal: principal)) ?? false
             case .team(let id?):
                 allowed = policy.decide(principal, .readTeam, .team(id)).isAllowed
             case .team(nil):

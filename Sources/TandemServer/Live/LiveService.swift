@@ -13,9 +13,11 @@ import TandemStore
 
 /// The WebSocket endpoint `/ws` (subprotocol `tandem.v1`): one `run` per connection.
 ///
-/// Each connection has three parts: a reader that handles client frames in order,
-/// a writer that drains the connection's outbound queue, and a signal handler for
-/// closes and permission re-checks requested by actors. See docs/PROTOCOL.md.
+/// A connection adds no long-lived task of its own: `run` is the reader, in Hummingbird's
+/// WebSocket task, and handles client frames in order. Its outbound queue is drained on the
+/// channel's event loop by a ``FrameWriter``; closes and permission re-checks requested by
+/// actors run in a short-lived task when they happen; the authentication deadline is an
+/// event-loop timer. See docs/PROTOCOL.md.
 struct LiveService: Sendable {
     static let subprotocol = "tandem.v1"
 
@@ -26,6 +28,8 @@ struct LiveService: Sendable {
     let clock: any TandemClock
     let settings: LiveSettings
     let policy = AccessPolicy()
+    /// Identities of credentials recently checked on upgrade (see ``UpgradeAuthenticationMiddleware``).
+    let identities = IdentityCache()
 
     /// Whether the handshake's `Origin` (if any) is allowed.
     ///
@@ -41,8 +45,8 @@ struct LiveService: Sendable {
     }
 
     func run(
-        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, identity: AuthenticatedIdentity?,
-        logger: Logger
+        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, channel: any Channel,
+        identity: AuthenticatedIdentity?, logger: Logger
     ) async {
         let connection = hub.open()
         let state = ConnectionState()
@@ -51,59 +55,82 @@ struct LiveService: Sendable {
             logger[metadataKey: "ws.connection"] = "\(connection.address)"
             return logger
         }()
-        if let identity { await authenticated(identity, state: state, connection: connection) }
+        // Frames go straight from the queue to the socket on the event loop; without the
+        // usual pipeline (never expected) a writer task drains the queue instead.
+        let direct: Bool
+        do {
+            try await FrameWriter.install(on: channel, for: connection)
+            direct = true
+        } catch {
+            logger.warning("websocket frames go through a writer task", metadata: ["error": "\(error)"])
+            direct = false
+        }
+        connection.onSignal { signal in
+            switch signal {
+            case .recheck:
+                await recheck(state: state, connection: connection, logger: logger)
+                return true
+            case .close(let code, let reason):
+                await close(outbound, connection: connection, code: code, reason: reason)
+                return false
+            }
+        }
+        let authenticationDeadline: Scheduled<Void>?
+        if let identity {
+            await authenticated(identity, state: state, connection: connection)
+            authenticationDeadline = nil
+        } else {
+            authenticationDeadline = channel.eventLoop.scheduleTask(in: TimeAmount(settings.authenticationTimeout)) {
+                if state.identity == nil {
+                    connection.signal(.close(code: CloseCode.authenticationTimeout, reason: "authenticate first"))
+                }
+            }
+        }
+        await withGracefulShutdownHandler {
+            if direct {
+                await read(inbound, state: state, connection: connection, outbound: outbound, logger: logger)
+            } else {
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await Self.write(connection, to: outbound) }
+                    await read(inbound, state: state, connection: connection, outbound: outbound, logger: logger)
+                    connection.close()
+                }
+            }
+        } onGracefulShutdown: {
+            connection.signal(.close(code: CloseCode.goingAway, reason: "server shutting down"))
+        }
+        authenticationDeadline?.cancel()
+        await cleanUp(state: state, connection: connection)
+    }
 
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                // Writer: the only task that writes data frames.
-                while let frames = await connection.next() {
-                    for frame in frames {
-                        do {
-                            try await outbound.write(.custom(.init(fin: true, opcode: .text, data: frame)))
-                        } catch {
-                            return
-                        }
-                    }
+    /// The reader: frames are handled one at a time, in order, until the socket closes.
+    private func read(
+        _ inbound: WebSocketInboundStream, state: ConnectionState, connection: Connection,
+        outbound: WebSocketOutboundWriter, logger: Logger
+    ) async {
+        do {
+            for try await message in inbound.messages(maxSize: settings.maxMessageBytes) {
+                guard case .text(let text) = message else {
+                    reject(ProtocolError(.invalidMessage, "Send JSON text frames."), state, connection)
+                    continue
+                }
+                await handle(text, state: state, connection: connection, outbound: outbound, logger: logger)
+            }
+        } catch {
+            logger.debug("websocket read ended", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Drains the queue through Hummingbird's writer, one frame at a time (fallback only).
+    private static func write(_ connection: Connection, to outbound: WebSocketOutboundWriter) async {
+        while let frames = await connection.next() {
+            for frame in frames {
+                do {
+                    try await outbound.write(.custom(.init(fin: true, opcode: .text, data: frame)))
+                } catch {
+                    return
                 }
             }
-            group.addTask {
-                // Signals: closes and re-checks asked by actors, and graceful shutdown.
-                await withGracefulShutdownHandler {
-                    for await signal in connection.signals {
-                        switch signal {
-                        case .recheck:
-                            await recheck(state: state, connection: connection, logger: logger)
-                        case .close(let code, let reason):
-                            await close(outbound, connection: connection, code: code, reason: reason)
-                            return
-                        }
-                    }
-                } onGracefulShutdown: {
-                    connection.signal(.close(code: CloseCode.goingAway, reason: "server shutting down"))
-                }
-            }
-            if identity == nil {
-                group.addTask {
-                    try? await Task.sleep(for: settings.authenticationTimeout)
-                    if state.identity == nil {
-                        connection.signal(.close(code: CloseCode.authenticationTimeout, reason: "authenticate first"))
-                    }
-                }
-            }
-            // Reader: frames are handled one at a time, in order.
-            do {
-                for try await message in inbound.messages(maxSize: settings.maxMessageBytes) {
-                    guard case .text(let text) = message else {
-                        reject(ProtocolError(.invalidMessage, "Send JSON text frames."), state, connection)
-                        continue
-                    }
-                    await handle(text, state: state, connection: connection, outbound: outbound, logger: logger)
-                }
-            } catch {
-                logger.debug("websocket read ended", metadata: ["error": "\(error)"])
-            }
-            await cleanUp(state: state, connection: connection)
-            group.cancelAll()
         }
     }
 

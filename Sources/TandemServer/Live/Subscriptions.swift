@@ -13,6 +13,8 @@ final class ConnectionState: Sendable {
     private struct Value {
         var identity: AuthenticatedIdentity?
         var topics: Set<Topic> = []
+        /// Held topics on which this connection has sent a presence (heartbeats refresh those).
+        var present: Set<Topic> = []
         /// Times of recent invalid frames, for the abuse threshold.
         var invalidFrames: [ContinuousClock.Instant] = []
     }
@@ -24,6 +26,16 @@ final class ConnectionState: Sendable {
     }
 
     var topics: Set<Topic> { value.withLock { $0.topics } }
+
+    /// Held topics with a presence of this connection.
+    var presentTopics: Set<Topic> { value.withLock { $0.present } }
+
+    /// Records a presence sent on a held topic.
+    func markPresent(_ topic: Topic) {
+        value.withLock { value in
+            if value.topics.contains(topic) { value.present.insert(topic) }
+        }
+    }
 
     /// Adds a topic unless present or over `limit`; returns why it was refused, or `nil`.
     func add(_ topic: Topic, limit: Int) -> ProtocolError.Code? {
@@ -37,7 +49,10 @@ final class ConnectionState: Sendable {
 
     @discardableResult
     func remove(_ topic: Topic) -> Bool {
-        value.withLock { $0.topics.remove(topic) != nil }
+        value.withLock { value in
+            value.present.remove(topic)
+            return value.topics.remove(topic) != nil
+        }
     }
 
     func contains(_ topic: Topic) -> Bool { value.withLock { $0.topics.contains(topic) } }

@@ -1,0 +1,115 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import TandemCore
+
+/// A message to a ticket actor, as a value: run here, or relayed to the node that owns the ticket.
+public enum TicketCall: Codable, Sendable, Hashable {
+    /// The ticket as `principal` may see it (REST reads).
+    case view(Principal)
+    case subscribe(SubscribeRequest)
+    case unsubscribe(SubscriberAddress)
+    /// A submission; with `atCurrentVersion` its base is the ticket's version when it arrives (REST changes).
+    case submit(SubmitRequest, atCurrentVersion: Bool)
+    case presence(PresenceUpdate)
+    /// A heartbeat that keeps a connection's presence alive.
+    case touch(SubscriberAddress)
+    /// Re-checks a subscriber whose permissions changed.
+    case recheck(SubscriberAddress, Principal)
+}
+
+/// A message to a team queue actor.
+public enum TeamCall: Codable, Sendable, Hashable {
+    case subscribe(SubscriberInfo, principal: Principal, ref: String?)
+    case unsubscribe(SubscriberAddress)
+    /// A ticket of the queue changed (sent by the ticket's owner after a commit).
+    case ticketChanged(TicketSummary)
+}
+
+/// A message to one placed actor.
+public enum ActorCall: Codable, Sendable, Hashable {
+    case ticket(TicketID, TicketCall)
+    case team(TeamID?, TeamCall)
+
+    /// The actor it goes to.
+    public var key: ActorKey {
+        switch self {
+        case .ticket(let id, _): .ticket(id)
+        case .team(let id, _): .team(id)
+        }
+    }
+}
+
+/// What an actor answered.
+public enum ActorCallValue: Codable, Sendable, Hashable {
+    case none
+    case view(TicketView)
+    case subscribed(SubscribeReply)
+    case submitted(SubmitReply)
+    case allowed(Bool)
+    case queue(QueueSnapshot)
+}
+
+/// The outcome of an ``ActorCall`` on the node that received it.
+public enum ActorCallResult: Codable, Sendable, Hashable {
+    case success(ActorCallValue)
+    case failure(RelayedActorError)
+    /// The receiving node does not own the actor (any more): look the owner up again.
+    case notOwner
+}
+
+/// A ``TicketActorError`` in a form that crosses nodes.
+public struct RelayedActorError: Codable, Sendable, Hashable {
+    public var kind: String
+    public var message: String
+    public var field: String?
+    public var code: String?
+    public var version: Int64?
+    public var from: TicketStatus?
+    public var to: TicketStatus?
+    public var textField: TextField?
+    public var limit: Int?
+
+    public init(_ error: TicketActorError) {
+        message = ""
+        switch error {
+        case .notFound: kind = "notFound"
+        case .forbidden(let reason): kind = "forbidden"; message = reason
+        case .futureVersion(let current): kind = "futureVersion"; version = current
+        case .versionTooOld: kind = "versionTooOld"
+        case .staleSequence: kind = "staleSequence"
+        case .unavailable(let reason): kind = "unavailable"; message = reason
+        case .inactive: kind = "inactive"
+        case .notSubscribed: kind = "notSubscribed"
+        case .invalid(let ticketError):
+            message = ticketError.message
+            switch ticketError {
+            case .invalidTransition(let from, let to): kind = "invalidTransition"; self.from = from; self.to = to
+            case .textTooLong(let field, let limit): kind = "textTooLong"; textField = field; self.limit = limit
+            case .invalidOperation: kind = "invalidOperation"
+            case .invalid(let validation): kind = "invalid"; field = validation.field; code = validation.code
+            case .closed: kind = "closed"
+            }
+        }
+    }
+
+    /// The error again. An OT error comes back as `invalidComponent` with its text.
+    public var error: TicketActorError {
+        switch kind {
+        case "notFound": .notFound
+        case "forbidden": .forbidden(message)
+        case "futureVersion": .futureVersion(current: version ?? 0)
+        case "versionTooOld": .versionTooOld
+        case "staleSequence": .staleSequence
+        case "inactive": .inactive
+        case "notSubscribed": .notSubscribed
+        case "invalidTransition" where from != nil && to != nil: .invalid(.invalidTransition(from: from!, to: to!))
+        case "textTooLong" where textField != nil: .invalid(.textTooLong(field: textField!, limit: limit ?? 0))
+        case "invalidOperation": .invalid(.invalidOperation(.invalidComponent(message)))
+        case "invalid": .invalid(.invalid(ValidationError(field: field ?? "", code: code ?? "invalid", message: message)))
+        case "closed": .invalid(.closed)
+        default: .unavailable(message.isEmpty ? "unknown relayed error \(kind)" : message)
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import TandemActors
+import TandemCore
+
+/// Every Redis key and channel a cluster uses. All start with `tandem:`.
+public enum ClusterKeys {
+    /// `tandem:lease:<kind>:<id>` (`tandem:lease:ticket:tkt_…`, `tandem:lease:team:team_…`,
+    /// `tandem:lease:team:triage`): the owner's token `<node>/<epoch>`, with an expiry.
+    public static func lease(_ key: ActorKey) -> String { "tandem:lease:\(key)" }
+    /// `tandem:node:<node>`: the channel a node listens on for calls, replies and deliveries.
+    public static func channel(of node: String) -> String { "tandem:node:\(node)" }
+    /// `tandem:events`: node events (revocations, permission changes, notifications) for every node.
+    public static let events = "tandem:events"
+    /// `tandem:nodes`: a sorted set of running nodes scored by when their presence expires (ms, Redis time).
+    public static let nodes = "tandem:nodes"
+    /// `tandem:rate:<user>`: a user's shared operation bucket (hash `tokens`, `ts`).
+    public static func rate(_ user: UserID) -> String { "tandem:rate:\(user.rawValue)" }
+
+    /// The node part of a lease token `<node>/<epoch>`.
+    public static func node(ofToken token: String) -> String {
+        guard let slash = token.lastIndex(of: "/") else { return token }
+        return String(token[..<slash])
+    }
+}

@@ -1,0 +1,332 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import Logging
+import Synchronization
+import TandemActors
+import TandemRedis
+
+/// A node's link to the others through Redis pub/sub: the ``ActorRelay`` (calls with a
+/// correlation id and a timeout), the ``NodeEventBus``, and the transport of events for
+/// subscribers on other nodes (see ``ClusterDelivery``).
+///
+/// Each node listens on `tandem:node:<node>` and on `tandem:events`. Everything one node
+/// sends another — deliveries, calls, replies — goes through one ordered outbox and one
+/// publisher, so it arrives in the order it was sent: a subscription's first reply before
+/// the operations after it, an acknowledgement after the operations before it, a call's
+/// reply after the events the call caused. Messages are numbered per destination; a gap
+/// (pub/sub is at-most-once), a restarted sender or a reconnect to Redis makes this node
+/// tell its affected connections to `resync`, and they catch up from their version.
+public final class ClusterNode: ActorRelay, NodeEventBus, Sendable {
+    public let settings: ClusterSettings
+    let redis: RedisClient
+    let subscriber: RedisSubscriber
+    /// This node's connections.
+    let local: any EventDelivery
+    let logger: Logger
+    private let state = Mutex(State())
+    private let wakeups: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+
+    private struct State: ~Copyable {
+        var outbox: [Outgoing] = []
+        var sending = SendSequencer()
+        var receiving = LinkSequencer()
+        var remote = RemoteSubscriptions()
+        var pending: [UInt64: Pending] = [:]
+        var nextCall: UInt64 = 1
+        var callHandler: (@Sendable (ActorCall) async -> ActorCallResult)?
+        var eventHandler: (@Sendable (NodeEvent) async -> Void)?
+    }
+
+    private struct Outgoing {
+        var node: String
+        var bytes: [UInt8]
+        var call: UInt64?
+    }
+
+    private struct Pending {
+        var node: String
+        var continuation: CheckedContinuation<Result<ActorCallResult, RelayError>, Never>
+    }
+
+    public init(settings: ClusterSettings, redis: RedisClient, subscriber: RedisSubscriber, local: any EventDelivery, logger: Logger) {
+        self.settings = settings
+        self.redis = redis
+        self.subscriber = subscriber
+        self.local = local
+        var logger = logger
+        logger[metadataKey: "node"] = "\(settings.node)"
+        self.logger = logger
+        (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    // MARK: ActorRelay
+
+    public func call(_ call: ActorCall, on node: String) async throws(RelayError) -> ActorCallResult {
+        let id = state.withLock { state in
+            defer { state.nextCall += 1 }
+            return state.nextCall
+        }
+        let body = NodeMessage.call(id: id, call).encoded()
+        let timeout = Task { [weak self, timeout = settings.callTimeout] in
+            try await Task.sleep(for: timeout)
+            self?.complete(id, .failure(RelayError(.timeout, node: node)))
+        }
+        defer { timeout.cancel() }
+        let result = await withCheckedContinuation { continuation in
+            let queued = state.withLock { state in
+                state.pending[id] = Pending(node: node, continuation: continuation)
+                return enqueue(&state, to: node, body: body, call: id)
+            }
+            if queued {
+                wake.yield()
+            } else {
+                complete(id, .failure(RelayError(.unreachable, node: node)))
+            }
+        }
+        let reply = try result.get()
+        track(call, on: node, result: reply)
+        return reply
+    }
+
+    public func send(_ call: ActorCall, to node: String) {
+        let body = NodeMessage.call(id: 0, call).encoded()
+        state.withLock { _ = enqueue(&$0, to: node, body: body, call: nil) }
+        wake.yield()
+    }
+
+    public func serve(_ handler: @escaping @Sendable (ActorCall) async -> ActorCallResult) async {
+        state.withLock { $0.callHandler = handler }
+        while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+        state.withLock { $0.callHandler = nil }
+    }
+
+    // MARK: NodeEventBus
+
+    public func publish(_ event: NodeEvent) async throws(RelayError) {
+        guard let payload = try? Array(JSONEncoder().encode(event)) else { return }
+        do {
+            try await redis.publish(payload, to: ClusterKeys.events)
+        } catch {
+            throw RelayError(.unreachable, node: "*")
+        }
+    }
+
+    public func serve(_ handler: @escaping @Sendable (NodeEvent) async -> Void) async {
+        state.withLock { $0.eventHandler = handler }
+        while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+        state.withLock { $0.eventHandler = nil }
+    }
+
+    // MARK: Deliveries
+
+    /// Queues `event` for connections on other nodes, one message per node, in call order.
+    func relay(_ event: LiveEvent, to connections: [String: [UInt64]]) {
+        let relayed = RelayedEvent(event)
+        state.withLock { state in
+            for (node, ids) in connections {
+                _ = enqueue(&state, to: node, body: NodeMessage.deliver(relayed, connections: ids).encoded(), call: nil)
+            }
+        }
+        wake.yield()
+    }
+
+    /// Tests: loses the next message to `node`, as Redis pub/sub may.
+    func loseNextMessage(to node: String) {
+        state.withLock { _ = $0.sending.take(for: node) }
+    }
+
+    /// Appends a message for `node` with the next sequence number. A full outbox drops it;
+    /// the number is used anyway, so that the receiver sees the gap.
+    private func enqueue(_ state: inout State, to node: String, body: [UInt8], call: UInt64?) -> Bool {
+        let seq = state.sending.take(for: node)
+        guard state.outbox.count < settings.outboxLimit else { return false }
+        let bytes = NodeEnvelope.encode(from: settings.node, epoch: settings.epoch, seq: seq, body: body)
+        state.outbox.append(Outgoing(node: node, bytes: bytes, call: call))
+        return true
+    }
+
+    // MARK: Pending calls
+
+    private func complete(_ id: UInt64, _ result: Result<ActorCallResult, RelayError>) {
+        state.withLock { $0.pending.removeValue(forKey: id) }?.continuation.resume(returning: result)
+    }
+
+    /// Fails the calls waiting for `node` (every node when `nil`): their replies may be lost.
+    private func failPending(to node: String?) {
+        let failed = state.withLock { state in
+            let ids = state.pending.filter { node == nil || $0.value.node == node }.map(\.key)
+            return ids.compactMap { state.pending.removeValue(forKey: $0) }
+        }
+        for pending in failed { pending.continuation.resume(returning: .failure(RelayError(.lost, node: pending.node))) }
+    }
+
+    /// Remembers which local connections hold subscriptions served by another node.
+    private func track(_ call: ActorCall, on node: String, result: ActorCallResult) {
+        let succeeded = if case .success = result { true } else { false }
+        state.withLock { state in
+            switch call {
+            case .ticket(let id, .subscribe(let request)) where succeeded:
+                state.remote.add(request.subscriber.address, topic: ActorKey.ticket(id).topic, owner: node)
+            case .team(let team, .subscribe(let subscriber, _, _)) where succeeded:
+                state.remote.add(subscriber.address, topic: ActorKey.team(team).topic, owner: node)
+            case .ticket(let id, .unsubscribe(let address)):
+                state.remote.remove(address, topic: ActorKey.ticket(id).topic)
+            case .team(let team, .unsubscribe(let address)):
+                state.remote.remove(address, topic: ActorKey.team(team).topic)
+            default:
+                break
+            }
+        }
+    }
+
+    /// Tells the local subscribers of actors served by `node` (all when `nil`) to resync.
+    private func resync(servedBy node: String?, reason: String) {
+        let taken = state.withLock { $0.remote.take(servedBy: node) }
+        for (topic, addresses) in taken {
+            local.deliver(.resync(topic: topic, reason: reason), to: Array(addresses))
+        }
+        if !taken.isEmpty {
+            logger.notice("subscriptions resynced", metadata: ["from": "\(node ?? "*")", "reason": "\(reason)", "topics": "\(taken.count)"])
+        }
+    }
+
+    // MARK: Loops
+
+    /// Publishes the outbox in order, in pipelined batches.
+    func runPublisher() async {
+        for await _ in wakeups {
+            while true {
+                let batch: [Outgoing] = state.withLock { state in
+                    let count = min(state.outbox.count, 512)
+                    defer { state.outbox.removeFirst(count) }
+                    return Array(state.outbox.prefix(count))
+                }
+                guard !batch.isEmpty else { break }
+                let commands = batch.map { RedisCommand("PUBLISH", ClusterKeys.channel(of: $0.node), $0.bytes) }
+                do {
+                    let replies = try await redis.pipeline(commands)
+                    // Nobody listens on that node's channel: its calls fail now instead of timing out.
+                    for (item, reply) in zip(batch, replies) where reply.integer == 0 {
+                        if let id = item.call { complete(id, .failure(RelayError(.unreachable, node: item.node))) }
+                    }
+                } catch {
+                    logger.warning("relay publish failed", metadata: ["error": "\(error)", "messages": "\(batch.count)"])
+                    for item in batch {
+                        if let id = item.call { complete(id, .failure(RelayError(.unreachable, node: item.node))) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Receives this node's channel and the events channel.
+    func runSubscriber() async {
+        do {
+            try await subscriber.subscribe([ClusterKeys.channel(of: settings.node), ClusterKeys.events])
+        } catch {
+            // The channels stay wanted: they are subscribed when Redis answers again.
+            logger.warning("relay not subscribed yet", metadata: ["error": "\(error)"])
+        }
+        for await event in subscriber.events {
+            switch event {
+            case .message(let message) where message.channel == ClusterKeys.events:
+                guard let decoded = try? JSONDecoder().decode(NodeEvent.self, from: Data(message.payload)),
+                    let handler = state.withLock({ $0.eventHandler })
+                else { continue }
+                await handler(decoded)
+            case .message(let message):
+                receive(message.payload)
+            case .disconnected, .resubscribed, .dropped:
+                // Anything may have been lost meanwhile, replies included.
+                state.withLock { $0.receiving.reset() }
+                failPending(to: nil)
+                resync(servedBy: nil, reason: "relay_gap")
+            }
+        }
+    }
+
+    private func receive(_ bytes: [UInt8]) {
+        guard let envelope = NodeEnvelope(bytes: bytes) else {
+            logger.error("malformed relay message dropped", metadata: ["bytes": "\(bytes.count)"])
+            return
+        }
+        let verdict = state.withLock { $0.receiving.receive(from: envelope.from, epoch: envelope.epoch, seq: envelope.seq) }
+        switch verdict {
+        case .inOrder: break
+        case .gap:
+            failPending(to: envelope.from)
+            resync(servedBy: envelope.from, reason: "relay_gap")
+        case .restarted:
+            failPending(to: envelope.from)
+            resync(servedBy: envelope.from, reason: "owner_changed")
+        }
+        switch envelope.message {
+        case .deliver(let relayed, let connections):
+            guard let event = relayed.event else { return }
+            let addresses = connections.map { SubscriberAddress(node: settings.node, connection: $0) }
+            switch event {
+            case .resync(let topic, _), .unsubscribed(let topic, _):
+                state.withLock { state in for address in addresses { state.remote.remove(address, topic: topic) } }
+            default:
+                break
+            }
+            local.deliver(event, to: addresses)
+        case .reply(let id, let result):
+            complete(id, .success(result))
+        case .call(let id, let call):
+            let handler = state.withLock { $0.callHandler }
+            let from = envelope.from
+            Task { [self] in
+                let result = await handler?(call) ?? .notOwner
+                guard id != 0 else { return }
+                let body = NodeMessage.reply(id: id, result).encoded()
+                state.withLock { _ = enqueue(&$0, to: from, body: body, call: nil) }
+                wake.yield()
+            }
+        }
+    }
+
+    /// Resyncs local subscribers of actors whose lease moved away from the node serving them.
+    func checkOwners() async {
+        let owners = state.withLock { $0.remote.owners }
+        guard !owners.isEmpty else { return }
+        var command = RedisCommand("MGET")
+        var keys: [(topic: String, owner: String)] = []
+        for (topic, owner) in owners {
+            guard let key = ActorKey(topic) else { continue }
+            command.append(ClusterKeys.lease(key))
+            keys.append((topic, owner))
+        }
+        guard let reply = try? await redis.send(command), let values = reply.array, values.count == keys.count else { return }
+        for ((topic, _), value) in zip(keys, values) {
+            let current = value.string.map(ClusterKeys.node(ofToken:))
+            guard let addresses = state.withLock({ $0.remote.take(topic: topic, unlessOwnedBy: current) }) else { continue }
+            local.deliver(.resync(topic: topic, reason: "owner_changed"), to: Array(addresses))
+        }
+    }
+}
+
+/// The node's ``EventDelivery``: local connections directly, the others through their node's channel.
+public struct ClusterDelivery: EventDelivery {
+    let cluster: ClusterNode
+
+    public init(_ cluster: ClusterNode) {
+        self.cluster = cluster
+    }
+
+    public func deliver(_ event: LiveEvent, to subscribers: [SubscriberAddress]) {
+        guard !subscribers.isEmpty else { return }
+        let me = cluster.settings.node
+        var local: [SubscriberAddress] = []
+        var remote: [String: [UInt64]] = [:]
+        for address in subscribers {
+            if address.node == me { local.append(address) } else { remote[address.node, default: []].append(address.connection) }
+        }
+        if !local.isEmpty { cluster.local.deliver(event, to: local) }
+        if !remote.isEmpty { cluster.relay(event, to: remote) }
+    }
+}

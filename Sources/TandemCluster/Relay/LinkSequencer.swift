@@ -1,0 +1,43 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+/// Checks the sequence numbers of messages from other nodes: Redis pub/sub is
+/// at-most-once, so a message can be lost without anyone noticing but the receiver.
+struct LinkSequencer: Sendable {
+    /// What one message says about the link it came over.
+    enum Verdict: Sendable, Equatable {
+        /// The next message, or the first one seen since a reset.
+        case inOrder
+        /// Messages before this one were lost.
+        case gap
+        /// The sender is a new incarnation (it restarted): its actors are gone.
+        case restarted
+    }
+
+    private var links: [String: (epoch: String, next: UInt64)] = [:]
+
+    /// Records a message and says whether anything before it is missing.
+    mutating func receive(from node: String, epoch: String, seq: UInt64) -> Verdict {
+        defer { links[node] = (epoch, seq + 1) }
+        guard let link = links[node] else { return .inOrder }
+        if link.epoch != epoch { return .restarted }
+        return seq == link.next ? .inOrder : .gap
+    }
+
+    /// Forgets every link: after a reconnect the next message of each sender is the new start.
+    mutating func reset() {
+        links.removeAll()
+    }
+}
+
+/// The next sequence number per destination, for messages this node sends.
+struct SendSequencer: Sendable {
+    private var next: [String: UInt64] = [:]
+
+    mutating func take(for node: String) -> UInt64 {
+        let seq = next[node, default: 1]
+        next[node] = seq + 1
+        return seq
+    }
+}

@@ -1,0 +1,52 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import TandemActors
+
+/// What one node sends another on its channel `tandem:node:<node>`.
+///
+/// On the wire a message is a header line `<from>/<epoch>/<seq>\n` followed by the JSON
+/// of a ``NodeMessage``. `seq` counts the messages from one node incarnation to one
+/// destination (1, 2, 3, …): the receiver detects a lost message by the gap.
+struct NodeEnvelope: Sendable, Hashable {
+    var from: String
+    var epoch: String
+    var seq: UInt64
+    var message: NodeMessage
+
+    /// The header and body bytes.
+    static func encode(from: String, epoch: String, seq: UInt64, body: [UInt8]) -> [UInt8] {
+        var bytes = Array("\(from)/\(epoch)/\(seq)\n".utf8)
+        bytes.append(contentsOf: body)
+        return bytes
+    }
+
+    /// Parses a received message; `nil` when it is malformed.
+    init?(bytes: [UInt8]) {
+        guard let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+        let header = String(decoding: bytes[..<newline], as: UTF8.self).split(separator: "/", omittingEmptySubsequences: false)
+        guard header.count == 3, let seq = UInt64(header[2]),
+            let message = try? JSONDecoder().decode(NodeMessage.self, from: Data(bytes[(newline + 1)...]))
+        else { return nil }
+        self.from = String(header[0])
+        self.epoch = String(header[1])
+        self.seq = seq
+        self.message = message
+    }
+}
+
+/// The body of a ``NodeEnvelope``.
+enum NodeMessage: Codable, Sendable, Hashable {
+    /// Run `call` and answer with a `reply` of the same id (`id == 0`: no answer wanted).
+    case call(id: UInt64, ActorCall)
+    case reply(id: UInt64, ActorCallResult)
+    /// Deliver `event` to these connections of the receiving node.
+    case deliver(RelayedEvent, connections: [UInt64])
+
+    func encoded() -> [UInt8] {
+        // Every field is a plain Codable value: encoding cannot fail.
+        (try? Array(JSONEncoder().encode(self))) ?? []
+    }
+}

@@ -1,0 +1,129 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import TandemActors
+@testable import TandemCluster
+import TandemCore
+import TandemRedis
+import TandemStore
+import Testing
+
+@Suite("Cluster placement and routing", .enabled(if: ClusterTestEnvironment.enabled), .serialized)
+struct PlacementTests {
+    @Test("Two nodes race for a ticket: exactly one activates it, the other relays")
+    func leaseExclusivity() async throws {
+        let cluster = try await TestCluster.make(nodes: 3)
+        defer { Task { await cluster.shutdown() } }
+        let views = try await withThrowingTaskGroup(of: TicketView.self) { group in
+            for node in cluster.nodes {
+                for _ in 0..<5 {
+                    group.addTask { try await node.registry.view(cluster.ticket, for: cluster.agent) }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(views.count == 15)
+        #expect(cluster.activeOwners().count == 1)
+    }
+
+    @Test("Relayed subscribe and submit: reply before ops, ops in version order on every node, acks after")
+    func relayedRoundTrip() async throws {
+        let cluster = try await TestCluster.make(nodes: 3)
+        defer { Task { await cluster.shutdown() } }
+        let (a, b, c) = (cluster.nodes[0], cluster.nodes[1], cluster.nodes[2])
+        // Whoever subscribes first becomes the owner: node A.
+        for node in cluster.nodes {
+            try await node.registry.subscribe(
+                cluster.ticket, SubscribeRequest(subscriber: cluster.subscriber(node, 1), principal: cluster.agent, fromVersion: nil))
+        }
+        #expect(cluster.activeOwners() == [a.id])
+        // Submitters on B and C, 20 ops each, concurrently.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (node, client) in [(b, "cb"), (c, "cc")] {
+                group.addTask {
+                    for seq in 1...20 {
+                        let reply = try await node.registry.submit(
+                            cluster.ticket,
+                            cluster.insert("x", client: client, seq: Int64(seq), base: 0, replyTo: node.address(1)))
+                        #expect(!reply.duplicate)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        for node in cluster.nodes {
+            let address = node.address(1)
+            #expect(await eventually { node.recorder.opVersions(address).count + node.recorder.acks(address).count >= (node === a ? 40 : 40) })
+            let events = node.recorder.received(address)
+            guard case .subscribed = events.first else {
+                Issue.record("the first event on \(node.id) is not the subscribe reply: \(String(describing: events.first))")
+                continue
+            }
+            // Ops and acks together cover 1...40 in order (own ops arrive as acks).
+            let versions = events.compactMap { event -> Int64? in
+                switch event {
+                case .op(_, let op): op.version
+                case .ack(_, _, _, let version): version
+                default: nil
+                }
+            }
+            #expect(versions == Array(1...40), "node \(node.id) saw \(versions)")
+        }
+    }
+
+    @Test("A stale owner is fenced by the store: its commit is refused and never acknowledged")
+    func staleOwnerFenced() async throws {
+        let cluster = try await TestCluster.make(nodes: 2)
+        defer { Task { await cluster.shutdown() } }
+        let (a, b) = (cluster.nodes[0], cluster.nodes[1])
+        _ = try await a.registry.view(cluster.ticket, for: cluster.agent)
+        let stale = try await a.registry.ticket(cluster.ticket)
+        // A pauses (no renewals) and its lease runs out in Redis; B takes the ticket over and commits.
+        a.runtime.placement.renewalPaused.store(true, ordering: .relaxed)
+        try await a.runtime.redis.delete([ClusterKeys.lease(.ticket(cluster.ticket))])
+        #expect(await eventually { !a.runtime.placement.holds(.ticket(cluster.ticket)) || true })
+        let fresh = try await b.registry.submit(
+            cluster.ticket, cluster.insert("b", client: "cb", seq: 1, base: 0, replyTo: b.address(1)))
+        #expect(fresh.version == 1)
+        // A resumes as if nothing happened and commits through its old activation.
+        await #expect(throws: TicketActorError.inactive) {
+            try await stale.submit(cluster.insert("a", client: "ca", seq: 1, base: 0, replyTo: a.address(1)))
+        }
+        #expect(a.recorder.acks(a.address(1)).isEmpty)
+        #expect(await stale.isInactive)
+        let stored = try #require(try await cluster.store.loadTicket(id: cluster.ticket))
+        let ops = stored.ops.filter { $0.version > stored.snapshot.version }
+        #expect(stored.snapshot.version + Int64(ops.count) == 1)
+        #expect(!stored.snapshot.clientSequences.keys.contains { $0.contains("ca") })
+    }
+
+    @Test("The owner dies mid-edit: another node takes over after the lease, a resend is deduplicated")
+    func failoverWithDedupe() async throws {
+        let cluster = try await TestCluster.make(nodes: 2, lease: .seconds(2))
+        defer { Task { await cluster.shutdown() } }
+        let (a, b) = (cluster.nodes[0], cluster.nodes[1])
+        _ = try await a.registry.view(cluster.ticket, for: cluster.agent)
+        #expect(cluster.activeOwners() == [a.id])
+        for seq in 1...5 {
+            _ = try await b.registry.submit(
+                cluster.ticket, cluster.insert("x", client: "cb", seq: Int64(seq), base: Int64(seq - 1), replyTo: b.address(1)))
+        }
+        await a.kill()
+        let started = ContinuousClock.now
+        // The client resends its last op (its ack might have been lost) and a new one.
+        let resent = try await b.registry.submit(
+            cluster.ticket, cluster.insert("x", client: "cb", seq: 5, base: 4, replyTo: b.address(1)))
+        let took = ContinuousClock.now - started
+        #expect(resent.duplicate)
+        #expect(resent.version == 5)
+        #expect(took < .seconds(5), "takeover took \(took)")
+        let next = try await b.registry.submit(
+            cluster.ticket, cluster.insert("y", client: "cb", seq: 6, base: 5, replyTo: b.address(1)))
+        #expect(next.version == 6 && !next.duplicate)
+        #expect(b.registry.activeCounts.tickets == 1)
+        let view = try await b.registry.view(cluster.ticket, for: cluster.agent)
+        #expect(view.description == "yxxxxx")
+    }
+}

@@ -1,0 +1,68 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import TandemActors
+@testable import TandemCluster
+import TandemCore
+import Testing
+
+@Suite("Cluster wire format and link checks")
+struct WireTests {
+    @Test("Link sequencer: in order, gap, restart, reset")
+    func linkSequencer() {
+        var links = LinkSequencer()
+        #expect(links.receive(from: "a", epoch: "e1", seq: 5) == .inOrder)
+        #expect(links.receive(from: "a", epoch: "e1", seq: 6) == .inOrder)
+        #expect(links.receive(from: "a", epoch: "e1", seq: 8) == .gap)
+        #expect(links.receive(from: "a", epoch: "e1", seq: 9) == .inOrder)
+        #expect(links.receive(from: "a", epoch: "e2", seq: 1) == .restarted)
+        #expect(links.receive(from: "b", epoch: "e1", seq: 1) == .inOrder)
+        links.reset()
+        #expect(links.receive(from: "a", epoch: "e2", seq: 40) == .inOrder)
+        var sending = SendSequencer()
+        #expect([sending.take(for: "a"), sending.take(for: "a"), sending.take(for: "b")] == [1, 2, 1])
+    }
+
+    @Test("Envelopes and every live event survive the trip")
+    func envelopeRoundTrip() throws {
+        let address = SubscriberAddress(node: "n2", connection: 9)
+        let user: UserID = IdentifierGenerator().make("usr", at: 1)
+        let events: [LiveEvent] = [
+            .ack(topic: "ticket:t", client: "c", seq: 3, version: 4),
+            .presenceLeft(topic: "ticket:t", user: user, connection: address),
+            .agentActivity(topic: "ticket:t", replying: true),
+            .resync(topic: "team:triage", reason: "owner_changed"),
+            .unsubscribed(topic: "ticket:t", reason: "forbidden"),
+        ]
+        for event in events {
+            let bytes = NodeEnvelope.encode(
+                from: "n1", epoch: "e", seq: 7, body: NodeMessage.deliver(RelayedEvent(event), connections: [9]).encoded())
+            let envelope = try #require(NodeEnvelope(bytes: bytes))
+            #expect(envelope.from == "n1" && envelope.seq == 7)
+            guard case .deliver(let relayed, let connections) = envelope.message else { Issue.record("not a delivery"); continue }
+            #expect(relayed.event == event)
+            #expect(connections == [9])
+        }
+    }
+
+    @Test("Actor errors keep their meaning across nodes")
+    func relayedErrors() {
+        let errors: [TicketActorError] = [
+            .notFound, .forbidden("no"), .futureVersion(current: 3), .versionTooOld, .staleSequence, .inactive,
+            .notSubscribed, .unavailable("down"), .invalid(.closed), .invalid(.textTooLong(field: .description, limit: 9)),
+            .invalid(.invalidTransition(from: .new, to: .closed)),
+        ]
+        for error in errors { #expect(RelayedActorError(error).error == error) }
+    }
+
+    @Test("Actor keys and lease tokens parse back")
+    func keys() {
+        let ticket: TicketID = IdentifierGenerator().make("tkt", at: 1)
+        #expect(ActorKey(ActorKey.ticket(ticket).description) == .ticket(ticket))
+        #expect(ActorKey("team:triage") == .team(nil))
+        #expect(ClusterKeys.lease(.team(nil)) == "tandem:lease:team:triage")
+        #expect(ClusterKeys.node(ofToken: "n1/abc") == "n1")
+    }
+}
