@@ -10,7 +10,7 @@ import Testing
 /// returns exactly the missing operations, and resends are still recognised.
 struct DurabilityCheck {
     let api: RestAPI
-    let port: Int
+    let endpoint: LiveEndpoint
     let token: String
     let ticket: String
     var topic: String { "ticket:\(ticket)" }
@@ -78,7 +78,7 @@ struct DurabilityCheck {
         //    resends its latest durable (client, seq): a duplicate, acknowledged with its version.
         for outcome in latest {
             guard let last = outcome.lastAck else { continue }
-            let socket = LiveSocket(port: port, token: token)
+            let socket = LiveSocket(endpoint, token: token)
             let watchdog = Task {
                 try? await Task.sleep(for: .seconds(15))
                 socket.abort("timeout")
@@ -128,7 +128,7 @@ struct DurabilityCheck {
 
     /// Subscribes from `version` and returns the operations of the `ops` reply.
     func catchUp(from version: Int64, expectedVersion: Int64) async throws -> [ServerFrame.Op] {
-        let socket = LiveSocket(port: port, token: token)
+        let socket = LiveSocket(endpoint, token: token)
         let watchdog = Task {
             try? await Task.sleep(for: .seconds(20))
             socket.abort("timeout")

@@ -52,7 +52,7 @@ final class DurabilityFixture {
     private(set) var ticket = ""
 
     var api: RestAPI { RestAPI(port: port) }
-    var check: DurabilityCheck { DurabilityCheck(api: api, port: port, token: token, ticket: ticket) }
+    var check: DurabilityCheck { DurabilityCheck(api: api, endpoint: .node(port: port), token: token, ticket: ticket) }
 
     /// Creates the admin with `tandem user create`, starts `tandem serve`, logs in and files a ticket.
     init(_ kind: DurabilityStore = .sqlite) async throws {

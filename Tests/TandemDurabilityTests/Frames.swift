@@ -20,6 +20,40 @@ struct ServerFrame: Decodable, Sendable {
         var replyDraft: String?
     }
 
+    /// Someone's presence on a ticket (staff view).
+    struct Presence: Decodable, Sendable {
+        var user: String?
+        var name: String?
+        var connection: String?
+    }
+
+    /// A queue update: the ticket it upserts, if any.
+    struct QueueUpdate: Decodable, Sendable {
+        struct Summary: Decodable, Sendable {
+            var id: String
+        }
+        var upsert: Summary?
+    }
+
+    enum PresenceField: Decodable, Sendable {
+        case one(Presence)
+        case many([Presence])
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let list = try? container.decode([Presence].self) {
+                self = .many(list)
+            } else {
+                self = .one(try container.decode(Presence.self))
+            }
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case type, topic, v, client, seq, code, message, reason, op, ops, ticket, connection, update
+        case presenceField = "presence"
+    }
+
     var type: String
     var topic: String?
     var v: Int64?
@@ -31,6 +65,15 @@ struct ServerFrame: Decodable, Sendable {
     var op: Op?
     var ops: [Op]?
     var ticket: Snapshot?
+    /// `presence` frames carry one value, `snapshot`/`ops` replies a list: both are kept.
+    var presenceField: PresenceField?
+    var presence: Presence? {
+        if case .one(let value)? = presenceField { return value }
+        return nil
+    }
+    /// `presence_left`: the connection whose presence ended.
+    var connection: String?
+    var update: QueueUpdate?
 
     init(decoding text: String) throws {
         self = try JSONDecoder().decode(Self.self, from: Data(text.utf8))
@@ -52,6 +95,17 @@ enum ClientFrame {
         var seq: Int64
         var v: Int64
         var op: TicketChange
+    }
+
+    private struct Presence: Encodable {
+        var type = "presence"
+        var topic: String
+        var state: String
+    }
+
+    /// Appear on a ticket (subscribing alone does not make a presence).
+    static func presence(_ topic: String, state: String = "viewing") -> String {
+        encode(Presence(topic: topic, state: state))
     }
 
     static func subscribe(_ topic: String, from version: Int64? = nil) -> String {

@@ -22,7 +22,7 @@ final class LiveSocket: Sendable {
     private let outgoing: AsyncStream<String>.Continuation
     private let sink: AsyncStream<Event>.Continuation
 
-    init(port: Int, token: String) {
+    init(_ endpoint: LiveEndpoint, token: String) {
         let (events, sink) = AsyncStream.makeStream(of: Event.self)
         let (frames, outgoing) = AsyncStream.makeStream(of: String.self)
         self.events = events
@@ -36,7 +36,7 @@ final class LiveSocket: Sendable {
         Task {
             do {
                 let close = try await WebSocketClient.connect(
-                    url: "ws://127.0.0.1:\(port)/ws", configuration: configuration, logger: logger
+                    url: endpoint.url, configuration: configuration, tlsConfiguration: endpoint.tls, logger: logger
                 ) { inbound, outbound, _ in
                     await withTaskGroup(of: Void.self) { group in
                         group.addTask {

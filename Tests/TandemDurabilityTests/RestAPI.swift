@@ -38,6 +38,38 @@ struct RestAPI: Sendable {
         return try decode(TicketState.self, response, expecting: .created).id
     }
 
+    private struct Created: Decodable {
+        var id: String
+    }
+
+    /// Files a ticket in `team` (nil: the triage queue); its id.
+    func createTicket(token: String, subject: String, team: String?) async throws -> String {
+        var fields: [String: String] = ["subject": subject, "description": "Filed by a cluster test."]
+        if let team { fields["team"] = team }
+        let response = try await call(.post, "/api/v1/tickets", token: token, body: try JSONSerialization.data(withJSONObject: fields))
+        return try decode(Created.self, response, expecting: .created).id
+    }
+
+    /// Creates a team (admin); its id.
+    func createTeam(token: String, name: String) async throws -> String {
+        let body = try JSONSerialization.data(withJSONObject: ["name": name])
+        return try decode(Created.self, try await call(.post, "/api/v1/teams", token: token, body: body), expecting: .created).id
+    }
+
+    /// Creates a user (admin); its id.
+    func createUser(token: String, email: String, name: String, role: String, password: String) async throws -> String {
+        let body = try JSONSerialization.data(withJSONObject: ["email": email, "name": name, "role": role, "password": password])
+        return try decode(Created.self, try await call(.post, "/api/v1/users", token: token, body: body), expecting: .created).id
+    }
+
+    /// Ends the token's session.
+    func logout(token: String) async throws {
+        let response = try await call(.post, "/api/v1/auth/logout", token: token, body: nil)
+        guard response.status == .noContent else {
+            throw Failure(description: "logout: HTTP \(response.status.code)")
+        }
+    }
+
     func ticket(_ id: String, token: String) async throws -> TicketState {
         let response = try await call(.get, "/api/v1/tickets/\(id)", token: token, body: nil)
         return try decode(TicketState.self, response, expecting: .ok)

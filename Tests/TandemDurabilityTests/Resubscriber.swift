@@ -12,6 +12,8 @@ struct ResubscribeOutcome: Sendable {
     var caughtUpOps = 0
     /// `op` broadcasts that arrived before the subscription's reply (the client must buffer them).
     var opsBeforeReply = 0
+    /// Subscriptions refused as `unavailable` (a cluster taking over the ticket) and asked again.
+    var retries = 0
     var violations: [String] = []
     /// The text it held at the end of each connection (version → text), for the replay check.
     var samples: [Int64: String] = [:]
@@ -21,13 +23,15 @@ struct ResubscribeOutcome: Sendable {
 /// last version it knew: each reply must hold exactly the operations it missed, and the live
 /// broadcasts must continue from the reply's version with no gap and no repeat.
 struct Resubscriber {
-    let port: Int
+    let endpoint: LiveEndpoint
     let token: String
     let topic: String
     /// How long each connection stays after its subscription's reply.
     var holdFor: Duration = .milliseconds(20)
+    /// Set by the storm when it is over (the server may still be running).
+    var stop = Flag()
 
-    private final class Flag: Sendable {
+    final class Flag: Sendable {
         private let value = Atomic(false)
         func set() { value.store(true, ordering: .relaxed) }
         var isSet: Bool { value.load(ordering: .relaxed) }
@@ -37,8 +41,8 @@ struct Resubscriber {
         var outcome = ResubscribeOutcome()
         var known: Int64?
         var text: [Unicode.Scalar] = []
-        while outcome.violations.isEmpty {
-            let socket = LiveSocket(port: port, token: token)
+        while outcome.violations.isEmpty && !stop.isSet {
+            let socket = LiveSocket(endpoint, token: token)
             let weClosed = Flag()
             var closer: Task<Void, Never>?
             // If the server dies during the WebSocket handshake, the client can hang (the socket
@@ -107,6 +111,26 @@ struct Resubscriber {
                     } else {
                         apply(op)
                     }
+                case "resync" where version != nil:
+                    // A cluster node lost track of this subscription: start again from what we have.
+                    outcome.retries += 1
+                    known = version
+                    version = nil
+                    early.removeAll()
+                    socket.send(ClientFrame.subscribe(topic, from: known))
+                case "error" where frame.code == "unavailable" && version != nil:
+                    // The subscription's node lost the ticket (a takeover): start again from what we have.
+                    outcome.retries += 1
+                    known = version
+                    version = nil
+                    early.removeAll()
+                    try? await Task.sleep(for: .milliseconds(200))
+                    socket.send(ClientFrame.subscribe(topic, from: known))
+                case "error" where frame.code == "unavailable" && version == nil:
+                    // A cluster taking over the ticket from a dead node: ask again shortly.
+                    outcome.retries += 1
+                    try? await Task.sleep(for: .milliseconds(200))
+                    socket.send(ClientFrame.subscribe(topic, from: known))
                 case "snapshot", "ops", "error", "resync", "unsubscribed", "invalid":
                     violation("\(frame.type) \(frame.code ?? frame.reason ?? "") \(frame.message ?? "") (known \(known ?? -1))")
                 default:

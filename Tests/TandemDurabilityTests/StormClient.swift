@@ -25,6 +25,11 @@ struct ClientOutcome: Sendable {
     var opsBeforeSnapshot = 0
     /// Resends after a retryable error (rate_limited, unavailable).
     var resends = 0
+    /// `resync` frames obeyed (a cluster node lost track, or the ticket moved): each time
+    /// the client resubscribed from its version, as a real client does.
+    var resyncs = 0
+    /// Acknowledgements of an edit already known as committed (a resend after a resync).
+    var duplicateAcks = 0
     /// Anything that broke the protocol's promises (gaps, unexpected frames, errors).
     var violations: [String] = []
     var closeCode: UInt16?
@@ -52,6 +57,10 @@ struct StormClient {
         var seq: Int64 = 0
         var inflight: (seq: Int64, marker: String, operation: TextOperation)?
         var stopped = false
+        /// Set between a `resync` and the reply to the resubscription it causes; the acks of
+        /// our in-flight edit that arrive meanwhile wait here, in order with `early` ops.
+        var resyncing = false
+        var earlyAcks: [(seq: Int64, version: Int64)] = []
 
         func send() {
             guard let pending = inflight else { return }
@@ -70,9 +79,22 @@ struct StormClient {
             outcome.violations.append(what)
             stopped = true
         }
+        func acknowledge(_ v: Int64) {
+            guard let pending = inflight else { return }
+            if v != version + 1 { violation("ack of version \(v) at version \(version)") }
+            version = v
+            inflight = nil
+            outcome.acks.append(AckRecord(client: client, seq: pending.seq, version: v, marker: pending.marker))
+            if outcome.acks.count % sampleEvery == 1 { outcome.samples[v] = String(String.UnicodeScalarView(text)) }
+            next()
+        }
         func receive(_ op: ServerFrame.Op) {
             guard op.version == version + 1 else {
                 return violation("op \(op.version) arrived at version \(version)")
+            }
+            // Our own edit, met in a catch-up after a resync: it was committed, so it is acknowledged.
+            if let pending = inflight, op.client == client, op.seq == pending.seq {
+                return acknowledge(op.version)
             }
             version = op.version
             outcome.remoteOps += 1
@@ -98,28 +120,58 @@ struct StormClient {
                 for op in early where op.version > v { receive(op) }
                 early.removeAll()
                 next()
+            case "resync" where version >= 0:
+                // The server lost track of what we have (a cluster node's relay gap, the ticket
+                // moved to another node): resubscribe from our version, then resend what is in flight.
+                outcome.resyncs += 1
+                resyncing = true
+                socket.send(ClientFrame.subscribe(topic, from: version))
+            case "ops" where resyncing:
+                resyncing = false
+                for op in frame.ops ?? [] where op.version > version { receive(op) }
+                // Broadcasts and acks queued before the reply, in version order.
+                var waiting = early.map { ($0.version, $0 as ServerFrame.Op?, Int64?.none) }
+                    + earlyAcks.map { ($0.version, ServerFrame.Op?.none, Optional($0.seq)) }
+                waiting.sort { $0.0 < $1.0 }
+                for (v, op, ackedSeq) in waiting where v > version {
+                    if let op { receive(op) } else if ackedSeq == inflight?.seq { acknowledge(v) }
+                }
+                early.removeAll()
+                earlyAcks.removeAll()
+                send()
             case "op":
                 guard let op = frame.op else { continue }
-                if version < 0 {
-                    outcome.opsBeforeSnapshot += 1
+                if version < 0 || resyncing {
+                    if version < 0 { outcome.opsBeforeSnapshot += 1 }
                     early.append(op)
                 } else {
                     receive(op)
                 }
             case "ack":
+                if frame.client == client, let seq = frame.seq, let v = frame.v,
+                    outcome.acks.contains(where: { $0.seq == seq && $0.version == v })
+                {
+                    outcome.duplicateAcks += 1  // a resend of an edit the catch-up already showed
+                    continue
+                }
                 guard let pending = inflight, frame.seq == pending.seq, frame.client == client, let v = frame.v else {
                     violation("unexpected ack \(frame.client ?? "-"):\(frame.seq ?? -1)")
                     continue
                 }
-                if v != version + 1 { violation("ack of version \(v) at version \(version)") }
-                version = v
-                inflight = nil
-                outcome.acks.append(AckRecord(client: client, seq: pending.seq, version: v, marker: pending.marker))
-                if outcome.acks.count % sampleEvery == 1 { outcome.samples[v] = String(String.UnicodeScalarView(text)) }
-                next()
+                if resyncing {
+                    earlyAcks.append((pending.seq, v))
+                } else {
+                    acknowledge(v)
+                }
             case "error" where frame.code == "rate_limited" || frame.code == "unavailable":
                 outcome.resends += 1
-                send()
+                if resyncing {
+                    // The resubscription itself was refused while the ticket changes hands: ask again.
+                    try? await Task.sleep(for: .milliseconds(200))
+                    socket.send(ClientFrame.subscribe(topic, from: version))
+                } else {
+                    send()
+                }
             case "error", "resync", "unsubscribed", "invalid":
                 violation("\(frame.type) \(frame.code ?? frame.reason ?? ""): \(frame.message ?? "")")
             default:
