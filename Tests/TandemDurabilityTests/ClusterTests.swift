@@ -116,6 +116,23 @@ struct ClusterTests {
         print("[cluster] revocation crossed nodes in \(ContinuousClock.now - revoked)")
     }
 
+    /// Failed sign-ins are counted across the nodes (in Redis): guesses spread over three
+    /// nodes lock the account on every node.
+    @Test func signInThrottlingIsSharedByTheNodes() async throws {
+        let cluster = try await ClusterFixture(
+            settings: Self.settings + ["auth.maxFailedLoginsPerAccount=4", "auth.maxFailedLoginsPerAddress=1000"])
+        let nodes = cluster.nodeNames
+        for attempt in 0..<4 {
+            let status = try await cluster.api(nodes[attempt % nodes.count])
+                .loginStatus(email: ClusterFixture.email, password: "not-the-password-\(attempt)")
+            #expect(status == 401, "guess \(attempt + 1) on \(nodes[attempt % nodes.count]) answered \(status)")
+        }
+        for node in nodes {
+            let status = try await cluster.api(node).loginStatus(email: ClusterFixture.email, password: ClusterFixture.password)
+            #expect(status == 429, "after 4 guesses spread over the cluster, \(node) should refuse the account (got \(status))")
+        }
+    }
+
     /// nginx terminates TLS, redirects plain HTTP, serves the web client and its routes,
     /// hides the metrics, and answers for a dead node with the next one.
     @Test func nginxTerminatesTLSAndBalancesOverLiveNodes() async throws {

@@ -32,6 +32,12 @@ struct RestAPI: Sendable {
         return try decode(Session.self, response, expecting: .ok).accessToken
     }
 
+    /// The HTTP status of a sign-in attempt (200, 401, 429…).
+    func loginStatus(email: String, password: String) async throws -> Int {
+        let body = try JSONSerialization.data(withJSONObject: ["email": email, "password": password])
+        return Int(try await call(.post, "/api/v1/auth/login", token: nil, body: body).status.code)
+    }
+
     func createTicket(token: String, subject: String) async throws -> String {
         let body = try JSONSerialization.data(withJSONObject: ["subject": subject, "description": "Edit storm target."])
         let response = try await call(.post, "/api/v1/tickets", token: token, body: body)
