@@ -102,6 +102,23 @@ struct PermissionTests {
         }
     }
 
+    @Test("replaying a rotated refresh token revokes the session and closes its socket with 4001")
+    func refreshTokenReuseClosesSocket() async throws {
+        try await LiveServer.run { server in
+            let agent = server.agents[1]
+            let issued = try await server.dependencies.authService().openSession(for: agent.user, address: nil, userAgent: "t")
+            let person = Person(user: agent.user, token: issued.accessToken)
+            let socket = try await server.connect(person)
+            let rotated = try await server.request(.post, "/api/v1/auth/refresh", as: person, body: ["refreshToken": issued.sessionToken])
+            #expect(rotated.status == 200, "\(rotated)")
+            // The old refresh token again: someone else has it.
+            let replayed = try await server.request(.post, "/api/v1/auth/refresh", as: agent, body: ["refreshToken": issued.sessionToken])
+            #expect(replayed.status == 401 && replayed.json["error"]?["code"]?.string == "invalid_refresh_token", "\(replayed)")
+            let closed = try await socket.inbox.waitForClose(timeout: .seconds(3))
+            #expect(closed.code == 4001, "\(closed)")
+        }
+    }
+
     @Test("logging out closes that session's socket with 4001 and leaves other sessions open")
     func logoutClosesSocket() async throws {
         try await LiveServer.run { server in

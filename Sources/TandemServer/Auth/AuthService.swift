@@ -106,7 +106,8 @@ public struct AuthService: Sendable {
     }
 
     /// Exchanges a refresh token for a new access token and a new refresh token.
-    /// Presenting an already-rotated refresh token revokes the session: it was stolen or replayed.
+    /// Presenting an already-rotated refresh token revokes the session: it was stolen or replayed
+    /// (``RefreshTokenReuse``, which the caller turns into 401 after ending the session's sockets).
     public func refresh(_ rawToken: String) async throws -> IssuedSession {
         let invalid = APIError(.unauthorized, code: "invalid_refresh_token", message: "Sign in again.")
         guard let presented = SecretToken(parsing: rawToken),
@@ -116,7 +117,7 @@ public struct AuthService: Sendable {
         guard presented.matches(hash: session.refreshTokenHash) else {
             try await store.revokeSession(id: session.id, at: clock.now())
             logger.warning("refresh token reuse; session revoked", metadata: ["session": "\(session.id)"])
-            throw invalid
+            throw RefreshTokenReuse(user: session.userID, session: session.id)
         }
         guard let user = try await store.user(id: session.userID), !user.disabled else { throw invalid }
         let next = SecretToken(sessionID: session.id)
@@ -177,4 +178,10 @@ public struct AuthService: Sendable {
         else { return nil }
         return (user, session)
     }
+}
+
+/// A refresh token that was already rotated came back: the session is now revoked.
+public struct RefreshTokenReuse: Error, Sendable {
+    public var user: UserID
+    public var session: SessionID
 }

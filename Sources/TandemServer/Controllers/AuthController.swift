@@ -45,7 +45,14 @@ struct AuthController {
 
     @Sendable func refresh(_ request: Request, context: Context) async throws -> Response {
         let body = try await request.decodeBody(RefreshRequest.self, context: context)
-        let issued = try await auth.refresh(body.refreshToken)
+        let issued: IssuedSession
+        do {
+            issued = try await auth.refresh(body.refreshToken)
+        } catch let reuse as RefreshTokenReuse {
+            // Stolen or replayed: the session's open sockets end now too, not at their next check.
+            await events.sessionsRevoked(user: reuse.user, sessions: [reuse.session])
+            throw APIError(.unauthorized, code: "invalid_refresh_token", message: "Sign in again.")
+        }
         return try sessionResponse(issued, mode: .token, status: .ok, request: request, context: context)
     }
 
