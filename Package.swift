@@ -136,10 +136,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What several test targets share: finding the servers scripts/test.sh starts.
+        .target(name: "TandemTestSupport", path: "Tests/TandemTestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TandemStoreTests",
             dependencies: [
+                "TandemTestSupport",
                 "TandemCore", "TandemStore", "TandemMongo", "TandemStoreMongo",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -149,6 +152,7 @@ let package = Package(
         .testTarget(
             name: "TandemClusterTests",
             dependencies: [
+                "TandemTestSupport",
                 "TandemCluster", "TandemActors", "TandemCore", "TandemStore", "TandemRedis", "TandemStoreMongo",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -157,6 +161,7 @@ let package = Package(
         .testTarget(
             name: "TandemRedisTests",
             dependencies: [
+                "TandemTestSupport",
                 "TandemRedis",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -188,6 +193,7 @@ let package = Package(
         .testTarget(
             name: "TandemDurabilityTests",
             dependencies: [
+                "TandemTestSupport",
                 "TandemCore",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import TandemTestSupport
 
 /// A real cluster on loopback, started with `scripts/cluster up` (the same script people
 /// use): Redis, nx-27017, N `tandem serve` nodes and nginx with TLS in front. Stopped
@@ -23,7 +24,7 @@ final class ClusterFixture: Sendable {
 
     /// Whether this machine can run a cluster; in CI (`CI=true`) a missing part fails the test instead.
     static var available: Bool {
-        let ci = ["true", "1", "yes"].contains(ProcessInfo.processInfo.environment["CI"]?.lowercased() ?? "")
+        let ci = TestService.isCI
         let tools = ["/usr/sbin/nginx", "/usr/bin/redis-server", "/usr/bin/redis-cli", venv + "/bin/nx-27017"]
         return ci || tools.allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
     }

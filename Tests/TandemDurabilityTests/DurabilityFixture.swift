@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import TandemTestSupport
 
 /// Which store the servers under test run on.
 enum DurabilityStore: String, CaseIterable, Sendable, CustomStringConvertible {
@@ -14,15 +15,9 @@ enum DurabilityStore: String, CaseIterable, Sendable, CustomStringConvertible {
 
     /// Every store this run can reach: MongoDB when a server is configured, and always in CI
     /// (where a missing server then fails the test instead of hiding it).
-    static var available: [DurabilityStore] {
-        let environment = ProcessInfo.processInfo.environment
-        let ci = ["true", "1", "yes"].contains(environment["CI"]?.lowercased() ?? "")
-        return mongoURL != nil || ci ? allCases : [.sqlite]
-    }
+    static var available: [DurabilityStore] { mongo.enabled ? allCases : [.sqlite] }
 
-    static var mongoURL: String? {
-        ProcessInfo.processInfo.environment["TANDEM_TEST_MONGO_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    }
+    static let mongo = TestService(variable: "TANDEM_TEST_MONGO_URL", needs: "the MongoDB durability test", starts: "nx-27017")
 
     /// The `--store` argument for a fresh store in `directory`.
     func location(in directory: String) throws -> String {
@@ -30,8 +25,9 @@ enum DurabilityStore: String, CaseIterable, Sendable, CustomStringConvertible {
         case .sqlite:
             return "sqlite:\(directory)/t.sqlite"
         case .mongodb:
-            guard let url = Self.mongoURL, var components = URLComponents(string: url) else {
-                throw ServerProcessError(description: "TANDEM_TEST_MONGO_URL is not set: run the tests with scripts/test.sh")
+            let url = try Self.mongo.requireURL()
+            guard var components = URLComponents(string: url) else {
+                throw ServerProcessError(description: "TANDEM_TEST_MONGO_URL is not a URL: \(url)")
             }
             components.path = "/tandem_storm_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
             return components.string ?? url

@@ -5,6 +5,7 @@
 import Foundation
 import Logging
 import TandemRedis
+import TandemTestSupport
 
 /// Where the Redis tests find their server.
 ///
@@ -13,30 +14,11 @@ import TandemRedis
 /// channels of their own (``unique(_:)``). Without the variable the Redis tests
 /// are skipped locally, and fail in CI (`CI=true`), where skipping would hide them.
 enum RedisTestEnvironment {
-    static let urlVariable = "TANDEM_TEST_REDIS_URL"
-
-    /// The server's URL, if configured.
-    static var url: String? {
-        ProcessInfo.processInfo.environment[urlVariable].flatMap { $0.isEmpty ? nil : $0 }
-    }
-
-    static var isCI: Bool {
-        ["true", "1", "yes"].contains(ProcessInfo.processInfo.environment["CI"]?.lowercased() ?? "")
-    }
-
-    /// Whether the Redis suites run: when a server is configured, and always in CI
-    /// (where ``requireURL()`` then fails them).
-    static var enabled: Bool { url != nil || isCI }
-
-    /// The server URL; fails the test with an explanation when there is none.
-    static func requireURL() throws -> String {
-        guard let url else {
-            throw MissingServer(
-                message: "\(urlVariable) is not set: Redis tests need a server. Run them with scripts/test.sh "
-                    + "(`make test`), which starts redis-server and exports \(urlVariable), or export it yourself.")
-        }
-        return url
-    }
+    static let service = TestService(variable: "TANDEM_TEST_REDIS_URL", needs: "Redis tests", starts: "redis-server")
+    static var url: String? { service.url }
+    static var isCI: Bool { TestService.isCI }
+    static var enabled: Bool { service.enabled }
+    static func requireURL() throws -> String { try service.requireURL() }
 
     /// Options for the shared server, with short timeouts and quick reconnects.
     static func options() throws -> RedisConnectionOptions {
@@ -47,10 +29,7 @@ enum RedisTestEnvironment {
         return options
     }
 
-    struct MissingServer: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
-    }
+    typealias MissingServer = TandemTestSupport.MissingServer
 
     /// Quiet: several tests provoke errors on purpose.
     static let logger = Logger(label: "tandem.tests.redis") { _ in SwiftLogNoOpLogHandler() }

@@ -5,6 +5,7 @@
 import Foundation
 import Logging
 import TandemStoreMongo
+import TandemTestSupport
 import Testing
 
 /// Where the MongoDB tests find their server.
@@ -14,35 +15,12 @@ import Testing
 /// database of its own. Without the variable the MongoDB tests are skipped
 /// locally, and fail in CI (`CI=true`), where skipping would hide them.
 enum MongoTestEnvironment {
-    static let urlVariable = "TANDEM_TEST_MONGO_URL"
-
-    /// The server's URL, if configured.
-    static var url: String? {
-        ProcessInfo.processInfo.environment[urlVariable].flatMap { $0.isEmpty ? nil : $0 }
-    }
-
-    static var isCI: Bool {
-        ["true", "1", "yes"].contains(ProcessInfo.processInfo.environment["CI"]?.lowercased() ?? "")
-    }
-
-    /// Whether the MongoDB suites run: when a server is configured, and always in CI
-    /// (where ``requireURL()`` then fails them).
-    static var enabled: Bool { url != nil || isCI }
-
-    /// The server URL; fails the test with an explanation when there is none.
-    static func requireURL() throws -> String {
-        guard let url else {
-            throw MissingServer(
-                message: "\(urlVariable) is not set: MongoDB tests need a server. Run them with scripts/test.sh "
-                    + "(`make test`), which starts nx-27017 and exports \(urlVariable), or export it yourself.")
-        }
-        return url
-    }
-
-    struct MissingServer: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
-    }
+    static let service = TestService(variable: "TANDEM_TEST_MONGO_URL", needs: "MongoDB tests", starts: "nx-27017")
+    static var url: String? { service.url }
+    static var isCI: Bool { TestService.isCI }
+    static var enabled: Bool { service.enabled }
+    static func requireURL() throws -> String { try service.requireURL() }
+    typealias MissingServer = TandemTestSupport.MissingServer
 
     /// Quiet: several tests provoke errors on purpose, which the store logs.
     static let logger = Logger(label: "tandem.tests.mongo") { _ in SwiftLogNoOpLogHandler() }
