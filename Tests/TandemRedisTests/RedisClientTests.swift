@@ -140,7 +140,8 @@ struct RedisClientTests {
             let second = await #expect(throws: RedisError.self) { try await redis.ping() }
             #expect(second?.kind == .connectionRefused)
             #expect(second?.message.contains("next attempt") == true)
-            #expect(ContinuousClock.now - start < .milliseconds(500))
+            // No connect attempt (which would wait for the connect timeout); generous for a loaded machine.
+            #expect(ContinuousClock.now - start < .seconds(2))
         }
     }
 

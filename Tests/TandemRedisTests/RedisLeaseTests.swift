@@ -36,19 +36,22 @@ struct RedisLeaseTests {
     @Test func renewingExtendsAndExpiryFrees() async throws {
         try await Env.withClient { redis in
             let key = Env.unique("expiry")
-            // Long enough that a loaded machine cannot let it lapse between two commands.
-            let short = RedisLease(key: key, owner: "node-a:7", ttl: .seconds(3))
+            // Long enough that a loaded machine (CI starts every suite at once) cannot let it
+            // lapse between two commands; expiry is then shown with a brief renewal.
+            let short = RedisLease(key: key, owner: "node-a:7", ttl: .seconds(20))
             #expect(try await redis.acquire(short))
             let ttl = try await redis.integer(RedisCommand("PTTL", key))
-            #expect(ttl > 0 && ttl <= 3_000)
+            #expect(ttl > 0 && ttl <= 20_000)
 
             var long = short
-            long.ttl = .seconds(30)
+            long.ttl = .seconds(60)
             #expect(try await redis.renew(long))
-            #expect(try await redis.integer(RedisCommand("PTTL", key)) > 20_000)
+            #expect(try await redis.integer(RedisCommand("PTTL", key)) > 40_000)
 
-            #expect(try await redis.renew(short))
-            try await Task.sleep(for: .milliseconds(3_300))
+            var brief = short
+            brief.ttl = .milliseconds(300)
+            #expect(try await redis.renew(brief))
+            try await Task.sleep(for: .milliseconds(700))
             #expect(try await redis.leaseOwner(of: key) == nil, "expired")
             #expect(try await !redis.renew(short), "an expired lease cannot be renewed")
             let next = RedisLease(key: key, owner: "node-b:8", ttl: .seconds(5))
