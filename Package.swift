@@ -136,7 +136,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // What several test targets share: finding the servers scripts/test.sh starts.
+        // What several test targets share: finding the servers scripts/test.sh starts and the tandem executable.
         .target(name: "TandemTestSupport", path: "Tests/TandemTestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"], swiftSettings: swiftSettings),
         .testTarget(
@@ -171,6 +171,7 @@ let package = Package(
         .testTarget(
             name: "TandemServerTests",
             dependencies: [
+                "TandemTestSupport",
                 "TandemServer", "TandemCore", "TandemStore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),

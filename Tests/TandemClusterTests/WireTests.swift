@@ -31,6 +31,8 @@ struct WireTests {
         let user: UserID = IdentifierGenerator().make("usr", at: 1)
         let events: [LiveEvent] = [
             .ack(topic: "ticket:t", client: "c", seq: 3, version: 4),
+            .subscribed(topic: "ticket:t", reply: .ops([], version: 4, presence: []), audience: .staff, ref: "s1"),
+            .subscribed(topic: "ticket:t", reply: .ops([], version: 4, presence: []), audience: .public, ref: nil),
             .presenceLeft(topic: "ticket:t", user: user, connection: address),
             .agentActivity(topic: "ticket:t", replying: true),
             .resync(topic: "team:triage", reason: "owner_changed"),

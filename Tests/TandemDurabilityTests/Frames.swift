@@ -50,12 +50,14 @@ struct ServerFrame: Decodable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case type, topic, v, client, seq, code, message, reason, op, ops, ticket, connection, update
+        case type, topic, ref, v, client, seq, code, message, reason, op, ops, ticket, connection, update
         case presenceField = "presence"
     }
 
     var type: String
     var topic: String?
+    /// The `ref` of the message this frame answers.
+    var ref: String?
     var v: Int64?
     var client: String?
     var seq: Int64?
@@ -86,6 +88,7 @@ enum ClientFrame {
         var type = "subscribe"
         var topic: String
         var v: Int64?
+        var ref: String?
     }
 
     private struct Op: Encodable {
@@ -108,8 +111,8 @@ enum ClientFrame {
         encode(Presence(topic: topic, state: state))
     }
 
-    static func subscribe(_ topic: String, from version: Int64? = nil) -> String {
-        encode(Subscribe(topic: topic, v: version))
+    static func subscribe(_ topic: String, from version: Int64? = nil, ref: String? = nil) -> String {
+        encode(Subscribe(topic: topic, v: version, ref: ref))
     }
 
     /// An edit of the reply draft made on `version`.

@@ -64,7 +64,15 @@ struct Resubscriber {
                 }
             }
             var reader = FrameReader(socket)
-            socket.send(ClientFrame.subscribe(topic, from: known))
+            /// The `ref` of the latest `subscribe`: only its reply counts (a resync can supersede one in flight).
+            var subscribeRef = ""
+            var subscriptions = 0
+            func subscribe() {
+                subscriptions += 1
+                subscribeRef = "w-s\(subscriptions)"
+                socket.send(ClientFrame.subscribe(topic, from: known, ref: subscribeRef))
+            }
+            subscribe()
             var version: Int64?
             var early: [ServerFrame.Op] = []
 
@@ -84,6 +92,8 @@ struct Resubscriber {
 
             while let frame = await reader.next() {
                 switch frame.type {
+                case "snapshot" where frame.ref != subscribeRef, "ops" where frame.ref != subscribeRef:
+                    continue  // the reply to a subscription that a later resync superseded
                 case "snapshot" where version == nil && known == nil:
                     guard let v = frame.v, let draft = frame.ticket?.replyDraft else { violation("bad snapshot"); continue }
                     version = v
@@ -111,13 +121,18 @@ struct Resubscriber {
                     } else {
                         apply(op)
                     }
+                case "resync" where version == nil:
+                    // The subscription's reply is not here yet and already superseded: ask again.
+                    outcome.retries += 1
+                    early.removeAll()
+                    subscribe()
                 case "resync" where version != nil:
                     // A cluster node lost track of this subscription: start again from what we have.
                     outcome.retries += 1
                     known = version
                     version = nil
                     early.removeAll()
-                    socket.send(ClientFrame.subscribe(topic, from: known))
+                    subscribe()
                 case "error" where frame.code == "unavailable" && version != nil:
                     // The subscription's node lost the ticket (a takeover): start again from what we have.
                     outcome.retries += 1
@@ -125,12 +140,12 @@ struct Resubscriber {
                     version = nil
                     early.removeAll()
                     try? await Task.sleep(for: .milliseconds(200))
-                    socket.send(ClientFrame.subscribe(topic, from: known))
+                    subscribe()
                 case "error" where frame.code == "unavailable" && version == nil:
                     // A cluster taking over the ticket from a dead node: ask again shortly.
                     outcome.retries += 1
                     try? await Task.sleep(for: .milliseconds(200))
-                    socket.send(ClientFrame.subscribe(topic, from: known))
+                    subscribe()
                 case "snapshot", "ops", "error", "resync", "unsubscribed", "invalid":
                     violation("\(frame.type) \(frame.code ?? frame.reason ?? "") \(frame.message ?? "") (known \(known ?? -1))")
                 default:

@@ -4,6 +4,7 @@
 
 import Foundation
 import Synchronization
+import TandemTestSupport
 
 struct ServerProcessError: Error, CustomStringConvertible {
     var description: String
@@ -11,28 +12,8 @@ struct ServerProcessError: Error, CustomStringConvertible {
 
 /// A running (or finished) `tandem` child process, with its output collected.
 final class ServerProcess: Sendable {
-    /// The `tandem` executable of this build: `TANDEM_BINARY`, else next to the test
-    /// runner (whatever the scratch path), else under the package's build folders.
-    static let binary: URL? = {
-        var candidates: [URL] = []
-        if let explicit = ProcessInfo.processInfo.environment["TANDEM_BINARY"] {
-            candidates.append(URL(fileURLWithPath: explicit))
-        }
-        let runner = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        candidates.append(runner.deletingLastPathComponent().appendingPathComponent("tandem"))
-        candidates.append(Bundle.main.bundleURL.appendingPathComponent("tandem"))
-        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("tandem"))
-        }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let scratches = (try? FileManager.default.contentsOfDirectory(atPath: root.path))?
-            .filter { $0.hasPrefix(".build") }.sorted() ?? []
-        for scratch in scratches {
-            candidates.append(root.appendingPathComponent(scratch).appendingPathComponent("debug/tandem"))
-        }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }()
+    /// The `tandem` executable of this build (see ``TandemExecutable``).
+    static var binary: URL? { TandemExecutable.url }
 
     private let process: Process
     private let collected = OutputBuffer()

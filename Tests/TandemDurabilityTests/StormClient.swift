@@ -61,6 +61,15 @@ struct StormClient {
         /// our in-flight edit that arrive meanwhile wait here, in order with `early` ops.
         var resyncing = false
         var earlyAcks: [(seq: Int64, version: Int64)] = []
+        /// The `ref` of the latest `subscribe`: only its reply counts (a resync can supersede one in flight).
+        var subscribeRef = ""
+        var subscriptions = 0
+
+        func subscribe(from version: Int64?) {
+            subscriptions += 1
+            subscribeRef = "\(client)-s\(subscriptions)"
+            socket.send(ClientFrame.subscribe(topic, from: version, ref: subscribeRef))
+        }
 
         func send() {
             guard let pending = inflight else { return }
@@ -107,7 +116,7 @@ struct StormClient {
             do { try remote.apply(to: &text) } catch { violation("op \(op.version) does not apply: \(error)") }
         }
 
-        socket.send(ClientFrame.subscribe(topic))
+        subscribe(from: nil)
         while let frame = await reader.next() {
             switch frame.type {
             case "snapshot":
@@ -123,9 +132,12 @@ struct StormClient {
             case "resync" where version >= 0:
                 // The server lost track of what we have (a cluster node's relay gap, the ticket
                 // moved to another node): resubscribe from our version, then resend what is in flight.
+                // Also while a resubscription is on its way: its reply no longer counts.
                 outcome.resyncs += 1
                 resyncing = true
-                socket.send(ClientFrame.subscribe(topic, from: version))
+                subscribe(from: version)
+            case "ops" where frame.ref != subscribeRef:
+                continue  // the reply to a subscription that a later resync superseded
             case "ops" where resyncing:
                 resyncing = false
                 for op in frame.ops ?? [] where op.version > version { receive(op) }
@@ -168,7 +180,7 @@ struct StormClient {
                 if resyncing {
                     // The resubscription itself was refused while the ticket changes hands: ask again.
                     try? await Task.sleep(for: .milliseconds(200))
-                    socket.send(ClientFrame.subscribe(topic, from: version))
+                    subscribe(from: version)
                 } else {
                     send()
                 }

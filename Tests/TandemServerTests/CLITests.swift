@@ -6,6 +6,7 @@ import Foundation
 import HummingbirdTesting
 import NIOCore
 import Synchronization
+import TandemTestSupport
 import Testing
 
 /// The `tandem` binary itself: bad configuration stops it with the key named,
@@ -149,26 +150,8 @@ final class TandemProcess {
         var stderr: String
     }
 
-    /// The `tandem` executable of this build: `TANDEM_BINARY`, else next to the test runner
-    /// (whatever the scratch path), else under the package's usual build folders.
-    static let binary: URL? = {
-        var candidates: [URL] = []
-        if let explicit = ProcessInfo.processInfo.environment["TANDEM_BINARY"] {
-            candidates.append(URL(fileURLWithPath: explicit))
-        }
-        let runner = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        candidates.append(runner.deletingLastPathComponent().appendingPathComponent("tandem"))
-        candidates.append(Bundle.main.bundleURL.appendingPathComponent("tandem"))
-        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("tandem"))
-        }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        for scratch in [".build-tests", ".build"] {
-            candidates.append(root.appendingPathComponent(scratch).appendingPathComponent("debug/tandem"))
-        }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }()
+    /// The `tandem` executable of this build (see ``TandemExecutable``).
+    static var binary: URL? { TandemExecutable.url }
 
     /// The environment without any `TANDEM_*` settings of the developer's shell, plus `extra`.
     static func environment(_ extra: [String: String]) -> [String: String] {

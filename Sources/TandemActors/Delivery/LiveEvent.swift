@@ -7,8 +7,9 @@ import TandemCore
 /// What an actor sends to subscribers. The protocol layer encodes each event
 /// once and hands the same bytes to every addressed connection.
 public enum LiveEvent: Sendable, Hashable {
-    /// The start of a ticket subscription (snapshot or catch-up), delivered before any broadcast.
-    case subscribed(topic: String, reply: SubscribeReply, ref: String?)
+    /// The start of a ticket subscription (snapshot or catch-up), delivered before any broadcast;
+    /// `audience` says which view of the ticket the subscriber gets from here on.
+    case subscribed(topic: String, reply: SubscribeReply, audience: Audience, ref: String?)
     /// The start of a queue subscription.
     case queueSnapshot(topic: String, snapshot: QueueSnapshot, ref: String?)
     /// A committed ticket operation (already filtered for the audience).

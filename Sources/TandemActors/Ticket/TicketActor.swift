@@ -114,7 +114,7 @@ public actor TicketActor {
         case .snapshot(let view, _): reply = .snapshot(view, presence: present)
         case .ops(let ops, let version, _): reply = .ops(ops, version: version, presence: present)
         }
-        context.delivery.deliver(.subscribed(topic: topic, reply: reply, ref: request.ref), to: [subscriber.address])
+        context.delivery.deliver(.subscribed(topic: topic, reply: reply, audience: audience, ref: request.ref), to: [subscriber.address])
         subscribers[subscriber.address] = subscriber
         principals[subscriber.address] = request.principal
         if audience == .public && agentsReplying {
@@ -144,7 +144,9 @@ public actor TicketActor {
         subscribers[address]?.audience = now
         let present = now == .staff ? Array(presence.values) : []
         context.delivery.deliver(
-            .subscribed(topic: topic, reply: .snapshot(TicketView(durable, audience: now), presence: present), ref: nil),
+            .subscribed(
+                topic: topic, reply: .snapshot(TicketView(durable, audience: now), presence: present), audience: now,
+                ref: nil),
             to: [address])
     }
 

@@ -10,6 +10,7 @@ struct RelayedEvent: Codable, Sendable, Hashable {
     var type: String
     var topic: String?
     var reply: SubscribeReply?
+    var audience: Audience?
     var queueSnapshot: QueueSnapshot?
     var ref: String?
     var op: TicketOp?
@@ -32,9 +33,10 @@ struct RelayedEvent: Codable, Sendable, Hashable {
 
     init(_ event: LiveEvent) {
         switch event {
-        case .subscribed(let topic, let reply, let ref):
+        case .subscribed(let topic, let reply, let audience, let ref):
             self.init("subscribed", topic: topic)
             self.reply = reply
+            self.audience = audience
             self.ref = ref
         case .queueSnapshot(let topic, let snapshot, let ref):
             self.init("queueSnapshot", topic: topic)
@@ -77,7 +79,8 @@ struct RelayedEvent: Codable, Sendable, Hashable {
     /// The event again, or `nil` when a field it needs is missing.
     var event: LiveEvent? {
         switch type {
-        case "subscribed": topic.flatMap { t in reply.map { .subscribed(topic: t, reply: $0, ref: ref) } }
+        case "subscribed":
+            if let topic, let reply, let audience { .subscribed(topic: topic, reply: reply, audience: audience, ref: ref) } else { nil }
         case "queueSnapshot": topic.flatMap { t in queueSnapshot.map { .queueSnapshot(topic: t, snapshot: $0, ref: ref) } }
         case "op": topic.flatMap { t in op.map { .op(topic: t, op: $0) } }
         case "ack": topic.flatMap { t in version.map { .ack(topic: t, client: client, seq: seq, version: $0) } }

@@ -65,9 +65,9 @@ final class Connection: Sendable {
         var resyncing: Set<String> = []
         /// Cluster mode: the last version sent on each staff-view ticket topic (see ``versionVerdict``).
         var versions: [String: Int64] = [:]
-        /// Topics resubscribed whose reply has not been delivered yet: their frames pass unchecked
-        /// (the client buffers frames that arrive ahead of the reply).
-        var awaitingReply: Set<String> = []
+        /// Topics resubscribed whose reply has not been delivered yet, with the highest version
+        /// of the frames held back meanwhile (see ``versionVerdict``).
+        var awaitingReply: [String: Int64] = [:]
         /// Signals not yet handled, the handler, and whether a task is handling them.
         var signals: [ConnectionSignal] = []
         var signalHandler: SignalHandler?
@@ -172,13 +172,15 @@ final class Connection: Sendable {
     }
 
     /// Starts (or, with `nil`, stops) checking the staff view of `topic` from `version`:
-    /// the subscription's reply was just delivered. `onlyIfTracked` keeps an untracked
-    /// topic untracked (an `ops` reply does not say which view it is).
-    func track(_ topic: String, version: Int64?, onlyIfTracked: Bool = false) {
+    /// the subscription's reply is being delivered.
+    ///
+    /// Returns `false` when frames newer than the reply were held back while it was awaited:
+    /// the stream after the reply would skip them, so the caller must resync the topic.
+    func track(_ topic: String, version: Int64?) -> Bool {
         state.withLock { state in
-            if onlyIfTracked && state.versions[topic] == nil { return }
             state.versions[topic] = version
-            state.awaitingReply.remove(topic)
+            guard let ahead = state.awaitingReply.removeValue(forKey: topic), let version else { return true }
+            return ahead <= version
         }
     }
 
@@ -186,10 +188,18 @@ final class Connection: Sendable {
     /// that owns a ticket can die with operations it committed but never relayed here:
     /// the first frame of the new owner then skips them. The staff view sees every
     /// version, so a jump is a gap, answered with `resync` (`relay_gap`) instead of the frame.
+    ///
+    /// Between a resubscription and its reply, frames are held back: those up to the reply's
+    /// version are in the reply, and a newer one can only come from another owner than the
+    /// one answering (two activations overlap while a lease moves), so the reply could not
+    /// be continued from it. ``track(_:version:)`` then asks for a resync.
     func versionVerdict(_ topic: String, version: Int64, isOp: Bool) -> VersionVerdict {
         state.withLock { state in
-            guard let last = state.versions[topic], !state.resyncing.contains(topic), !state.awaitingReply.contains(topic)
-            else { return .deliver }
+            if let ahead = state.awaitingReply[topic] {
+                state.awaitingReply[topic] = max(ahead, version)
+                return .drop
+            }
+            guard let last = state.versions[topic], !state.resyncing.contains(topic) else { return .deliver }
             if version == last + 1 {
                 state.versions[topic] = version
                 return .deliver
@@ -228,7 +238,7 @@ final class Connection: Sendable {
     func resume(topic: String) {
         state.withLock { state in
             state.resyncing.remove(topic)
-            if state.versions[topic] != nil { state.awaitingReply.insert(topic) }
+            if state.versions[topic] != nil { state.awaitingReply[topic] = .min }
         }
     }
 

@@ -64,18 +64,28 @@ public final class ConnectionHub: EventDelivery, ConnectionControl, Sendable {
     /// and schedules one drain per event loop for the connections that need one.
     public func deliver(_ event: LiveEvent, to subscribers: [SubscriberAddress]) {
         guard !subscribers.isEmpty else { return }
-        let frame = OutboundFrame(text: ServerFrame.event(event))
-        let topic = event.droppableTopic
         let targets = connections.withLock { map in
             subscribers.compactMap { $0.node == node ? map[$0.connection] : nil }
         }
+        if case .resync(let topic, let reason) = event {
+            // The topic's frames stop here and now, not when the client reads this.
+            for connection in targets { connection.resync(topic: topic, reason: reason) }
+            delivered.increment(by: targets.count)
+            return
+        }
+        let frame = OutboundFrame(text: ServerFrame.event(event))
+        let droppable = event.droppableTopic
         var drains = DrainBatch()
         let check = checksVersions ? event.versionCheck : nil
         for connection in targets {
             if let check {
                 switch check {
                 case .reply(let topic, let version, let staff):
-                    connection.track(topic, version: staff == false ? nil : version, onlyIfTracked: staff == nil)
+                    if !connection.track(topic, version: staff ? version : nil) {
+                        if let outlet = connection.enqueueDeferringDrain(frame, topic: droppable) { drains.add(outlet) }
+                        connection.resync(topic: topic, reason: "relay_gap")
+                        continue
+                    }
                 case .frame(let topic, let version, let isOp):
                     switch connection.versionVerdict(topic, version: version, isOp: isOp) {
                     case .deliver: break
@@ -86,7 +96,7 @@ public final class ConnectionHub: EventDelivery, ConnectionControl, Sendable {
                     }
                 }
             }
-            if let outlet = connection.enqueueDeferringDrain(frame, topic: topic) { drains.add(outlet) }
+            if let outlet = connection.enqueueDeferringDrain(frame, topic: droppable) { drains.add(outlet) }
         }
         drains.run()
         delivered.increment(by: targets.count)
@@ -117,8 +127,8 @@ public final class ConnectionHub: EventDelivery, ConnectionControl, Sendable {
 
 /// What the version check of a cluster node looks at in an event.
 enum VersionCheck {
-    /// A subscription reply at `version`; `staff` is nil when the reply does not say (an `ops` reply).
-    case reply(topic: String, version: Int64, staff: Bool?)
+    /// A subscription reply at `version`; `staff` for the staff view, the one that sees every version.
+    case reply(topic: String, version: Int64, staff: Bool)
     /// An operation or an acknowledgement of `version`.
     case frame(topic: String, version: Int64, isOp: Bool)
 }
@@ -126,11 +136,10 @@ enum VersionCheck {
 extension LiveEvent {
     var versionCheck: VersionCheck? {
         switch self {
-        case .subscribed(let topic, .snapshot(let view, _), _):
-            // Only the staff view carries the reply draft, and only it sees every version.
-            .reply(topic: topic, version: view.version, staff: view.replyDraft != nil)
-        case .subscribed(let topic, .ops(_, let version, _), _):
-            .reply(topic: topic, version: version, staff: nil)
+        case .subscribed(let topic, .snapshot(let view, _), let audience, _):
+            .reply(topic: topic, version: view.version, staff: audience == .staff)
+        case .subscribed(let topic, .ops(_, let version, _), let audience, _):
+            .reply(topic: topic, version: version, staff: audience == .staff)
         case .op(let topic, let op):
             .frame(topic: topic, version: op.version, isOp: true)
         case .ack(let topic, _, _, let version):

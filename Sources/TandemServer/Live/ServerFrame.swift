@@ -20,7 +20,7 @@ enum ServerFrame {
 
     static func event(_ event: LiveEvent) -> ByteBuffer {
         switch event {
-        case .subscribed(let topic, let reply, let ref):
+        case .subscribed(let topic, let reply, _, let ref):
             subscribed(topic: topic, reply: reply, ref: ref)
         case .queueSnapshot(let topic, let snapshot, let ref):
             queue(topic: topic, snapshot: snapshot, ref: ref)
