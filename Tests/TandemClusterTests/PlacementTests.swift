@@ -99,6 +99,26 @@ struct PlacementTests {
         #expect(!stored.snapshot.clientSequences.keys.contains { $0.contains("ca") })
     }
 
+    @Test("A call waiting for a node that stopped fails at the next dead-node sweep, not at its timeout")
+    func callsToAStoppedNodeFailAtTheSweep() async throws {
+        let cluster = try await TestCluster.make(nodes: 1)
+        defer { Task { await cluster.shutdown() } }
+        let node = cluster.nodes[0]
+        // A node that receives calls and never answers, and is not running (as one killed mid-call).
+        let ghost = "\(node.id)-ghost"
+        let listener = try RedisSubscriber(try ClusterTestEnvironment.options(), logger: ClusterTestEnvironment.logger)
+        try await listener.subscribe([ClusterKeys.channel(of: ghost)])
+        defer { Task { await listener.shutdown() } }
+        var failure: RelayError?
+        do {
+            _ = try await node.runtime.node.call(.ticket(cluster.ticket, .view(cluster.agent)), on: ghost)
+        } catch {
+            failure = error
+        }
+        // `.timeout` would mean it waited for the call timeout; `.lost` is the sweep.
+        #expect(failure == RelayError(.lost, node: ghost))
+    }
+
     @Test("The owner dies mid-edit: another node takes over after the lease, a resend is deduplicated")
     func failoverWithDedupe() async throws {
         let cluster = try await TestCluster.make(nodes: 2, lease: .seconds(2))

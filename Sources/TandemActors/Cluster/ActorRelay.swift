@@ -34,6 +34,10 @@ public protocol ActorRelay: Sendable {
     func send(_ call: ActorCall, to node: String)
     /// Serves calls from other nodes with `handler` until the task is cancelled.
     func serve(_ handler: @escaping @Sendable (ActorCall) async -> ActorCallResult) async
+    /// The nodes still running (from the dead-node sweep): a node not among them answers
+    /// nothing more, so calls waiting for it fail now (``RelayError/Kind/lost``) instead of
+    /// at their timeout, and subscriptions it served resync.
+    func nodesRunning(_ running: Set<String>)
 }
 
 /// The relay of a single node: there is no other node to reach.
@@ -48,4 +52,6 @@ public struct SingleNodeRelay: ActorRelay {
 
     /// Returns at once: no other node sends calls.
     public func serve(_ handler: @escaping @Sendable (ActorCall) async -> ActorCallResult) async {}
+
+    public func nodesRunning(_ running: Set<String>) {}
 }

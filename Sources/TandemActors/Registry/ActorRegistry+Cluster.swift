@@ -68,6 +68,7 @@ extension ActorRegistry {
             while !Task.isCancelled {
                 try? await Task.sleep(for: settings.deadNodeSweepInterval)
                 guard !Task.isCancelled, let alive = try? await cluster.placement.liveNodes() else { continue }
+                cluster.relay.nodesRunning(alive.union([node]))
                 await dropSubscribers(notOn: alive.union([node]))
             }
         }

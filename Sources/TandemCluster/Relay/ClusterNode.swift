@@ -98,6 +98,17 @@ public final class ClusterNode: ActorRelay, NodeEventBus, Sendable {
         wake.yield()
     }
 
+    public func nodesRunning(_ running: Set<String>) {
+        let stopped = state.withLock { state in
+            Set(state.pending.values.map(\.node)).union(state.remote.owners.map(\.owner)).subtracting(running)
+        }
+        for node in stopped {
+            logger.notice("node stopped: its calls fail and its subscriptions resync", metadata: ["stopped": "\(node)"])
+            failPending(to: node)
+            resync(servedBy: node, reason: "owner_changed")
+        }
+    }
+
     public func serve(_ handler: @escaping @Sendable (ActorCall) async -> ActorCallResult) async {
         state.withLock { $0.callHandler = handler }
         while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
