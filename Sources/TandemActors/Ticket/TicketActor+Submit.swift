@@ -67,16 +67,17 @@ extension TicketActor {
         let principal = request.actor.principal
         switch request.request {
         case .change(let change):
-            try authorize(principal, Self.action(for: change))
-            if case .comment = change {
-                throw .invalid(.invalid(ValidationError(field: "op", code: "invalid", message: "Send comments as comment requests.")))
+            return [try await prepare(change, base: request.baseVersion, principal: principal, team: (speculative ?? durable).team)]
+        case .changes(let changes):
+            // Each change is checked against the ticket as the earlier ones leave it: an
+            // assignee given with a new team must belong to that team.
+            var team = (speculative ?? durable).team
+            var prepared: [TicketChange] = []
+            for change in changes {
+                prepared.append(try await prepare(change, base: request.baseVersion, principal: principal, team: team))
+                if case .team(let moved) = change { team = moved }
             }
-            try await checkReferences(change)
-            var rewritten = change
-            for committed in try await operations(after: request.baseVersion) {
-                rewritten = rewritten.transformed(against: committed.change)
-            }
-            return [rewritten]
+            return prepared
         case .comment(let comment):
             try authorize(principal, comment.visibility == .public ? .commentPublic : .workInternal)
             if comment.fromDraft { try authorize(principal, .workInternal) }
@@ -97,11 +98,27 @@ extension TicketActor {
         }
     }
 
-    /// Refuses an assignee who is not staff of the ticket's team, and a team that does not exist.
-    private func checkReferences(_ change: TicketChange) async throws(TicketActorError) {
+    /// Authorizes and checks one change, and transforms it against every operation after `base`.
+    private func prepare(
+        _ change: TicketChange, base: Int64, principal: Principal, team: TeamID?
+    ) async throws(TicketActorError) -> TicketChange {
+        try authorize(principal, Self.action(for: change))
+        if case .comment = change {
+            throw .invalid(.invalid(ValidationError(field: "op", code: "invalid", message: "Send comments as comment requests.")))
+        }
+        try await checkReferences(change, team: team)
+        var rewritten = change
+        for committed in try await operations(after: base) {
+            rewritten = rewritten.transformed(against: committed.change)
+        }
+        return rewritten
+    }
+
+    /// Refuses an assignee who is not staff of `team`, and a team that does not exist.
+    private func checkReferences(_ change: TicketChange, team: TeamID?) async throws(TicketActorError) {
         switch change {
         case .assignee(let user?):
-            guard await context.directory.isAssignable(user, team: (speculative ?? durable).team) else {
+            guard await context.directory.isAssignable(user, team: team) else {
                 throw .invalid(.invalid(ValidationError(
                     field: "assignee", code: "not_assignable",
                     message: "The assignee must be an active agent of the ticket's team.")))

@@ -34,6 +34,8 @@ public struct CommentRequest: Codable, Sendable, Hashable {
 /// What a client submits: a change, or a comment.
 public enum ChangeRequest: Codable, Sendable, Hashable {
     case change(TicketChange)
+    /// Several changes made together, all or none, one version each (a REST update of several fields).
+    case changes([TicketChange])
     case comment(CommentRequest)
 }
 

@@ -174,13 +174,12 @@ struct TicketsController {
         guard !changes.isEmpty else {
             throw APIError(.unprocessableContent, code: "required", message: "Give at least one field to change.")
         }
-        let actorIdentity = Actor(principal: identity.principal, name: identity.user.name)
-        for change in changes {
-            let submission = SubmitRequest(
-                actor: actorIdentity, client: nil, seq: nil, baseVersion: 0, request: .change(change), replyTo: nil)
-            _ = try await run { () async throws(TicketActorError) in
-                try await registry.submit(id, submission, atCurrentVersion: true)
-            }
+        // One submission: the fields change together or, if one is refused, not at all.
+        let submission = SubmitRequest(
+            actor: Actor(principal: identity.principal, name: identity.user.name), client: nil, seq: nil, baseVersion: 0,
+            request: changes.count == 1 ? .change(changes[0]) : .changes(changes), replyTo: nil)
+        _ = try await run { () async throws(TicketActorError) in
+            try await registry.submit(id, submission, atCurrentVersion: true)
         }
         return try await read(request, context: context)
     }
