@@ -93,6 +93,12 @@ export class Connection {
     this.helloTimer = setTimeout(() => {
       if (this.ws === ws && this.snap.state !== "open") this.abandon();
     }, 10_000);
+    // With a session cookie that signs in, `hello` is the first frame. A cookie whose session ended
+    // leaves the socket open but unauthenticated and silent: this ping is then answered at once with
+    // `unauthenticated` (PROTOCOL.md §2.1), and the person is asked to sign in again.
+    ws.onopen = () => {
+      if (this.ws === ws) ws.send(JSON.stringify({ type: "ping", ref: "session-check" }));
+    };
     ws.onmessage = (e) => {
       let f: ServerFrame;
       try {
@@ -105,7 +111,10 @@ export class Connection {
         this.startHeartbeat(f.heartbeat);
         this.hooks.hello(f);
       } else if (f.type === "pong") this.lastPong = Date.now();
-      else this.hooks.frame(f);
+      else if (f.type === "error" && f.code === "unauthenticated" && this.snap.state !== "open") {
+        this.teardown();
+        this.set({ state: "signed_out", retryAt: null, connection: null });
+      } else this.hooks.frame(f);
     };
     ws.onclose = (e) => {
       if (this.ws !== ws) return;
@@ -164,6 +173,7 @@ export class Connection {
     const ws = this.ws;
     this.ws = null;
     if (ws) {
+      ws.onopen = null;
       ws.onclose = null;
       ws.onmessage = null;
       ws.close();

@@ -10,6 +10,7 @@ def test_offline_edits_survive_a_reload_and_are_sent_once(new_page, server):
     banner = page.get_by_test_id("connection-banner")
     notes = page.get_by_test_id("internal-notes")
     wait_until(lambda: banner.get_attribute("data-state") == "open", what="connected")
+    wait_until(notes.is_visible, what="ticket loaded")
 
     # The browser goes offline: the banner says so, typing goes on.
     page.context.set_offline(True)
