@@ -108,14 +108,20 @@ struct LiveService: Sendable {
         _ inbound: WebSocketInboundStream, state: ConnectionState, connection: Connection,
         outbound: WebSocketOutboundWriter, logger: Logger
     ) async {
+        var assembler = MessageAssembler(maxBytes: settings.maxMessageBytes)
         do {
-            for try await message in inbound.messages(maxSize: settings.maxMessageBytes) {
+            for try await frame in inbound {
+                guard let message = try assembler.add(frame) else { continue }
                 guard case .text(let text) = message else {
                     reject(ProtocolError(.invalidMessage, "Send JSON text frames."), state, connection)
                     continue
                 }
                 await handle(text, state: state, connection: connection, outbound: outbound, logger: logger)
             }
+        } catch let failure as MessageAssembler.Failure {
+            logger.debug("websocket message refused", metadata: ["error": "\(failure)"])
+            let reason = failure == .tooLarge ? "message too big" : "protocol error"
+            await close(outbound, connection: connection, code: failure.closeCode, reason: reason)
         } catch {
             logger.debug("websocket read ended", metadata: ["error": "\(error)"])
         }
