@@ -63,6 +63,29 @@ struct PermissionTests {
         }
     }
 
+    @Test("gaining the staff view of a subscribed ticket sends a fresh snapshot in that view")
+    func audienceChangeSendsSnapshot() async throws {
+        try await LiveServer.run { server in
+            // A customer who filed a ticket reads it in the public view; then joins the support team.
+            let requester = server.customers[1]
+            let ticket = try await server.createTicket(as: server.agents[0], requester: requester, team: server.team)
+            let socket = try await server.connect(requester)
+            let first = try await socket.subscribe("ticket:\(ticket)")
+            #expect(first.type == "snapshot")
+            #expect(first.json["ticket"]?["replyDraft"] == nil, "public view: \(first)")
+            let promoted = try await server.request(.patch, "/api/v1/users/\(requester.id)", as: server.admin, body: ["role": "agent"])
+            #expect(promoted.status == 200, "\(promoted)")
+            let joined = try await server.request(
+                .put, "/api/v1/teams/\(server.team.id.rawValue)/members/\(requester.id)", as: server.admin,
+                body: ["role": "agent"])
+            #expect(joined.status == 200, "\(joined)")
+            let fresh = try await socket.inbox.next("snapshot", topic: "ticket:\(ticket)")
+            #expect(fresh.json["ticket"]?["replyDraft"]?.string == "", "staff view: \(fresh)")
+            #expect(fresh.json["ticket"]?["internalNotes"] != nil, "staff view: \(fresh)")
+            await socket.close()
+        }
+    }
+
     @Test("disabling a user closes their socket with 4001")
     func disablingClosesSocket() async throws {
         try await LiveServer.run { server in

@@ -193,6 +193,12 @@ extension LiveService {
             connection.signal(.close(code: CloseCode.rateLimited, reason: "rate limit"))
             return
         }
+        guard state.beginSubmission() else {
+            let error = ProtocolError(.unavailable, "The server is shutting down; resend after reconnecting.", ref: ref, topic: topicName, seq: seq)
+            connection.enqueue(ServerFrame.error(error), topic: nil)
+            return
+        }
+        defer { state.endSubmission() }
         let submission = SubmitRequest(
             actor: Actor(principal: identity.principal, name: identity.user.name), client: client, seq: seq,
             baseVersion: version, request: request, replyTo: connection.address)

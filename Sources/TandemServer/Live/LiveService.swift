@@ -71,6 +71,7 @@ struct LiveService: Sendable {
                 await recheck(state: state, connection: connection, logger: logger)
                 return true
             case .close(let code, let reason):
+                if code == CloseCode.goingAway { await finishSubmissions(state) }
                 await close(outbound, connection: connection, code: code, reason: reason)
                 return false
             }
@@ -145,6 +146,16 @@ struct LiveService: Sendable {
         connection.enqueue(ServerFrame.error(error), topic: nil)
         if state.recordInvalid(limit: settings.maxInvalidFrames, window: settings.invalidWindow) {
             connection.signal(.close(code: CloseCode.abusive, reason: "too many invalid messages"))
+        }
+    }
+
+    /// On shutdown: takes no new operation and waits (at most two seconds) for the one being
+    /// committed, so that its acknowledgement is queued before the close and not lost with it.
+    func finishSubmissions(_ state: ConnectionState) async {
+        guard state.stopSubmissions() else { return }
+        let deadline = ContinuousClock.now + .seconds(2)
+        while state.isSubmitting && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
         }
     }
 

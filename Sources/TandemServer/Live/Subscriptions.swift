@@ -17,6 +17,10 @@ final class ConnectionState: Sendable {
         var present: Set<Topic> = []
         /// Times of recent invalid frames, for the abuse threshold.
         var invalidFrames: [ContinuousClock.Instant] = []
+        /// Operations handed to a ticket and not yet answered.
+        var submitting = 0
+        /// The server is shutting down: no new operation is taken.
+        var closing = false
     }
     private let value = Mutex(Value())
 
@@ -56,6 +60,29 @@ final class ConnectionState: Sendable {
     }
 
     func contains(_ topic: Topic) -> Bool { value.withLock { $0.topics.contains(topic) } }
+
+    /// Starts an operation; `false` once the connection is closing for a shutdown.
+    func beginSubmission() -> Bool {
+        value.withLock { value in
+            guard !value.closing else { return false }
+            value.submitting += 1
+            return true
+        }
+    }
+
+    func endSubmission() {
+        value.withLock { $0.submitting -= 1 }
+    }
+
+    /// Takes no new operation from now on; returns whether one is still being committed.
+    func stopSubmissions() -> Bool {
+        value.withLock { value in
+            value.closing = true
+            return value.submitting > 0
+        }
+    }
+
+    var isSubmitting: Bool { value.withLock { $0.submitting > 0 } }
 
     /// Records an invalid frame; true when the client has sent too many recently.
     func recordInvalid(limit: Int, window: Duration) -> Bool {
