@@ -12,6 +12,11 @@ public enum ClusterKeys {
     public static func lease(_ key: ActorKey) -> String { "tandem:lease:\(key)" }
     /// `tandem:node:<node>`: the channel a node listens on for calls, replies and deliveries.
     public static func channel(of node: String) -> String { "tandem:node:\(node)" }
+
+    /// The `CLIENT SETNAME` of a node's command connections (its pub/sub one adds `-bus`).
+    public static func clientName(of node: String) -> String {
+        "tandem-" + String(node.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
+    }
     /// `tandem:events`: node events (revocations, permission changes, notifications) for every node.
     public static let events = "tandem:events"
     /// `tandem:nodes`: a sorted set of running nodes scored by when their presence expires (ms, Redis time).

@@ -30,9 +30,14 @@ public final class ClusterRuntime: Service, Sendable {
     public init(settings: ClusterSettings, local: any EventDelivery, logger: Logger) throws(RedisError) {
         self.settings = settings
         self.logger = logger
-        let redis = RedisClient(settings.redis, logger: logger)
+        // Named for CLIENT LIST: tandem-<node> (commands) and tandem-<node>-bus (pub/sub).
+        var commands = settings.redis
+        commands.clientName = commands.clientName ?? ClusterKeys.clientName(of: settings.node)
+        var bus = commands
+        bus.clientName = commands.clientName.map { "\($0)-bus" }
+        let redis = RedisClient(commands, logger: logger)
         self.redis = redis
-        let subscriber = try RedisSubscriber(settings.redis, logger: logger)
+        let subscriber = try RedisSubscriber(bus, logger: logger)
         self.node = ClusterNode(settings: settings, redis: redis, subscriber: subscriber, local: local, logger: logger)
         self.placement = RedisPlacement(settings: settings, redis: redis, logger: logger)
     }

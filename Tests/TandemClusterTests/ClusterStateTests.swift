@@ -48,6 +48,22 @@ struct ClusterStateTests {
         #expect(b.recorder.closeCode(b.address(4)) == nil)
     }
 
+    @Test("When a node's link to the event bus drops, its connections re-check their sessions")
+    func missedEventsMakeConnectionsRecheck() async throws {
+        let cluster = try await TestCluster.make(nodes: 2)
+        defer { Task { await cluster.shutdown() } }
+        let b = cluster.nodes[1]
+        let session: SessionID = IdentifierGenerator().make("ses", at: 5)
+        await b.registry.session(cluster.agent.userID).connected(b.address(5), session: session, now: WallClock().now())
+        #expect(b.recorder.recheckCount(b.address(5)) == 0)
+        // Redis drops node B's pub/sub connection: a revocation published meanwhile would be lost.
+        let clients = try await b.runtime.redis.send(RedisCommand("CLIENT", "LIST", "TYPE", "pubsub")).string ?? ""
+        let line = try #require(clients.split(separator: "\n").first { $0.contains("name=\(ClusterKeys.clientName(of: b.id))-bus ") })
+        let id = try #require(line.split(separator: " ").first { $0.hasPrefix("id=") }?.dropFirst(3))
+        _ = try await b.runtime.redis.send(RedisCommand("CLIENT", "KILL", "ID", String(id)))
+        #expect(await eventually { b.recorder.recheckCount(b.address(5)) >= 1 })
+    }
+
     @Test("A user's operation budget is shared by the nodes")
     func rateLimitAcrossNodes() async throws {
         let cluster = try await TestCluster.make(nodes: 2)

@@ -12,6 +12,11 @@ public enum NodeEvent: Codable, Sendable, Hashable {
     case permissionsChanged(user: UserID)
     /// A new notification for the user's notification subscribers.
     case notification(UserNotification, unread: Int)
+    /// Never published: the bus tells its own node that its link was interrupted, so events
+    /// may have been missed meanwhile (pub/sub is at-most-once). Every connection of the node
+    /// re-checks its account and session against the store, which a missed revocation or
+    /// permission change has already reached.
+    case eventsMissed
 }
 
 /// Publishes ``NodeEvent``s to every node of the cluster, this one included.

@@ -29,6 +29,9 @@ extension ActorRegistry {
             await activeSession(user)?.permissionsChanged()
         case .notification(let note, let unread):
             await activeSession(note.user)?.notify(note, unread: unread)
+        case .eventsMissed:
+            logger.notice("node events may have been missed: every connection re-checks its session")
+            for session in activeSessions { await session.permissionsChanged() }
         }
     }
 

@@ -146,6 +146,11 @@ public final class ActorRegistry: Service, Sendable {
         sessionActors.withLock { $0[user] }
     }
 
+    /// Every session actor active here.
+    var activeSessions: [SessionActor] {
+        sessionActors.withLock { Array($0.values) }
+    }
+
     // MARK: Service
 
     public func run() async throws {

@@ -256,6 +256,10 @@ public final class ClusterNode: ActorRelay, NodeEventBus, Sendable {
                 state.withLock { $0.receiving.reset() }
                 failPending(to: nil)
                 resync(servedBy: nil, reason: "relay_gap")
+                // Node events too: once this node hears the bus again, its connections re-check
+                // what a missed revocation or permission change would have told them.
+                if case .disconnected = event { continue }
+                if let handler = state.withLock({ $0.eventHandler }) { await handler(.eventsMissed) }
             }
         }
     }

@@ -28,7 +28,7 @@ final class RedisConnection: @unchecked Sendable {
     /// Whether an error left the connection unusable.
     private(set) var isBroken = false
 
-    /// Connects, then sends `AUTH` and (when `selectDatabase`) `SELECT` as the options ask.
+    /// Connects, then sends `AUTH`, (when `selectDatabase`) `SELECT` and `CLIENT SETNAME` as the options ask.
     init(_ options: RedisConnectionOptions, selectDatabase: Bool = true) throws(RedisError) {
         var osErrno: Int32 = 0
         guard let context = tandem_redis_connect(
@@ -53,6 +53,7 @@ final class RedisConnection: @unchecked Sendable {
                 options.username.map { RedisCommand("AUTH", $0, password) } ?? RedisCommand("AUTH", password))
         }
         if selectDatabase, options.database != 0 { handshake.append(RedisCommand("SELECT", options.database)) }
+        if let name = options.clientName { handshake.append(RedisCommand("CLIENT", "SETNAME", name)) }
         if !handshake.isEmpty {
             for reply in try run(handshake, deadline: .now + options.commandTimeout) { _ = try reply.get() }
         }

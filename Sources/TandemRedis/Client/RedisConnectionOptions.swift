@@ -30,6 +30,9 @@ public struct RedisConnectionOptions: Sendable, Hashable {
     public var subscriberPingInterval: Duration
     /// Delays between connection attempts while Redis is unreachable.
     public var reconnect: RedisBackoff
+    /// Sent with `CLIENT SETNAME` on every new connection, so that `CLIENT LIST` says whose
+    /// it is (no spaces; `nil` sends nothing).
+    public var clientName: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 6379, username: String? = nil, password: String? = nil,

@@ -16,6 +16,7 @@ struct WallClock: TandemClock {
 final class Recorder: EventDelivery, ConnectionControl, Sendable {
     private let events = Mutex<[SubscriberAddress: [LiveEvent]]>([:])
     private let closes = Mutex<[SubscriberAddress: UInt16]>([:])
+    private let rechecks = Mutex<[SubscriberAddress: Int]>([:])
 
     func deliver(_ event: LiveEvent, to subscribers: [SubscriberAddress]) {
         events.withLock { map in for address in subscribers { map[address, default: []].append(event) } }
@@ -25,7 +26,11 @@ final class Recorder: EventDelivery, ConnectionControl, Sendable {
         closes.withLock { $0[address] = code }
     }
 
-    func recheck(_ address: SubscriberAddress) {}
+    func recheck(_ address: SubscriberAddress) {
+        rechecks.withLock { $0[address, default: 0] += 1 }
+    }
+
+    func recheckCount(_ address: SubscriberAddress) -> Int { rechecks.withLock { $0[address] ?? 0 } }
 
     func received(_ address: SubscriberAddress) -> [LiveEvent] { events.withLock { $0[address] ?? [] } }
     func closeCode(_ address: SubscriberAddress) -> UInt16? { closes.withLock { $0[address] } }
