@@ -235,8 +235,15 @@ extension LiveService {
             let allowed: Bool
             switch topic {
             case .ticket(let id):
-                let address = connection.address
-                allowed = (try? await registry.recheck(id, address, principal: principal)) ?? false
+                do {
+                    allowed = try await registry.recheck(id, connection.address, principal: principal)
+                } catch {
+                    // The ticket cannot answer now (moving between nodes, store down). Its frames
+                    // stop here, and the client's resubscription is authorized afresh.
+                    logger.warning("subscription re-check failed", metadata: ["topic": "\(topic)", "error": "\(error)"])
+                    connection.resync(topic: "\(topic)", reason: "recheck")
+                    allowed = true
+                }
             case .team(let id?):
                 allowed = policy.decide(principal, .readTeam, .team(id)).isAllowed
             case .team(nil):
