@@ -2,6 +2,7 @@
 // Tandem — an open-source, real-time technical-support desk.
 //===----------------------------------------------------------------------===//
 
+import TandemActors
 import Testing
 
 /// Permission changes must reach open subscriptions at once. These depend on the REST
@@ -83,6 +84,32 @@ struct PermissionTests {
             #expect(fresh.json["ticket"]?["replyDraft"]?.string == "", "staff view: \(fresh)")
             #expect(fresh.json["ticket"]?["internalNotes"] != nil, "staff view: \(fresh)")
             await socket.close()
+        }
+    }
+
+    @Test("a re-check that cannot read the store keeps the connection; one that can still closes an ended session")
+    func recheckDuringAStoreOutage() async throws {
+        try await LiveServer.run(LiveOptions(controlledStore: true)) { server in
+            let store = try #require(server.controlled)
+            let agent = server.agents[2]
+            let ticket = try await server.createTicket(as: server.agents[0], requester: server.customers[0], team: server.team)
+            let socket = try await server.connect(agent)
+            #expect(try await socket.subscribe("ticket:\(ticket)").type == "snapshot")
+            let hello = try #require(socket.inbox.all.first { $0.type == "hello" }?.json["connection"]?.string)
+            let parts = hello.split(separator: "/")
+            let address = SubscriberAddress(node: String(parts[0]), connection: try #require(UInt64(parts[1])))
+            // The database cannot say who the agent is: the connection is not taken for a revoked one.
+            store.failReads(of: agent.user.id)
+            server.dependencies.hub.recheck(address)
+            #expect(try await socket.inbox.staysQuiet(for: .milliseconds(500)) { $0.type == "unsubscribed" })
+            #expect(!socket.inbox.isClosed, "\(socket.inbox.closeInfo.map(String.init(describing:)) ?? "")")
+            store.failReads(of: nil)
+            try await server.setStatus(ticket, "open", as: server.agents[0])
+            _ = try await socket.inbox.next("op", topic: "ticket:\(ticket)")
+            // With the store back, a re-check of a disabled account closes the socket.
+            let disabled = try await server.request(.patch, "/api/v1/users/\(agent.id)", as: server.admin, body: ["disabled": true])
+            #expect(disabled.status == 200, "\(disabled)")
+            #expect(try await socket.inbox.waitForClose(timeout: .seconds(3)).code == 4001)
         }
     }
 

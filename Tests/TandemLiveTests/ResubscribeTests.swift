@@ -79,7 +79,7 @@ struct ResubscribeTests {
 
     @Test("a client resuming from before the kept operations gets a fresh snapshot")
     func tooOldGetsSnapshot() async throws {
-        let options = LiveOptions(configure: { $0.actors.snapshotEveryOps = 4 }, purgeableStore: true)
+        let options = LiveOptions(configure: { $0.actors.snapshotEveryOps = 4 }, controlledStore: true)
         try await LiveServer.run(options) { server in
             let ticket = try await server.createTicket(as: server.agents[0], requester: server.customers[0], team: server.team)
             let topic = "ticket:\(ticket)"
@@ -94,7 +94,7 @@ struct ResubscribeTests {
             // Drop the in-memory window (the next activation loads the latest snapshot), and
             // purge the op log up to version 8, as a compacting store would.
             await server.dependencies.actors.passivateAll()
-            server.purger?.purge(through: 8)
+            server.controlled?.purge(through: 8)
 
             let reader = try await server.connect(server.agents[1])
             let old = try await reader.subscribe(topic, from: 2)

@@ -32,18 +32,18 @@ struct LiveOptions: Sendable {
     var live: (@Sendable (inout LiveSettings) -> Void)?
     /// Outbound queue limits of the connection hub (not in the configuration either).
     var outbound: OutboundLimits?
-    /// Wrap the store in a ``PurgingStore`` (see ``LiveServer/purger``).
-    var purgeableStore = false
+    /// Wrap the store in a ``ControlledStore`` (see ``LiveServer/controlled``).
+    var controlledStore = false
 
     init(
         configure: @escaping @Sendable (inout TandemConfiguration) -> Void = { _ in },
         live: (@Sendable (inout LiveSettings) -> Void)? = nil, outbound: OutboundLimits? = nil,
-        purgeableStore: Bool = false
+        controlledStore: Bool = false
     ) {
         self.configure = configure
         self.live = live
         self.outbound = outbound
-        self.purgeableStore = purgeableStore
+        self.controlledStore = controlledStore
     }
 }
 
@@ -78,7 +78,7 @@ struct LiveServer: Sendable {
         logger.logLevel = ProcessInfo.processInfo.environment["TANDEM_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
         let sqlite = try SQLiteStore.temporary(logger: logger)
         try await sqlite.migrate()
-        let store: any TandemStore = options.purgeableStore ? PurgingStore(sqlite) : sqlite
+        let store: any TandemStore = options.controlledStore ? ControlledStore(sqlite) : sqlite
         var dependencies = TandemDependencies(
             configuration: configuration, store: store, clock: SystemClock(),
             throttle: InMemoryLoginThrottle(maxPerAccount: 1000, maxPerAddress: 1000, windowSeconds: 60),
@@ -125,7 +125,7 @@ struct LiveServer: Sendable {
     }
 
     /// The store, when the test asked for a purgeable one.
-    var purger: PurgingStore? { dependencies.store as? PurgingStore }
+    var controlled: ControlledStore? { dependencies.store as? ControlledStore }
 
     // MARK: Clients
 

@@ -6,17 +6,30 @@ import Synchronization
 import TandemCore
 import TandemStore
 
-/// A store that forwards to another one but can pretend that old operations were purged
-/// from the op log (the `TicketStore.ops` contract allows it), so that a resubscribe from
-/// a version older than what is kept must fall back to a snapshot.
-final class PurgingStore: TandemStore {
+/// A store that forwards to another one, with what a test may need to make happen:
+/// old operations purged from the op log (the `TicketStore.ops` contract allows it), so
+/// that a resubscribe from a version older than what is kept must fall back to a snapshot;
+/// and one user's record failing to read, as in a database outage.
+final class ControlledStore: TandemStore {
     private let base: any TandemStore
     private let purgedThrough = Mutex<Int64>(0)
+    private let unreadable = Mutex<UserID?>(nil)
+
+    /// The database is down, as far as reads of a user's record go.
+    struct Unavailable: Error {}
 
     init(_ base: any TandemStore) { self.base = base }
 
     /// From now on, operations with version ≤ `version` are gone from the op log.
     func purge(through version: Int64) { purgedThrough.withLock { $0 = version } }
+
+    /// From now on (until `nil`), reading `user`'s record fails.
+    func failReads(of user: UserID?) { unreadable.withLock { $0 = user } }
+
+    func user(id: UserID) async throws -> User? {
+        if unreadable.withLock({ $0 }) == id { throw Unavailable() }
+        return try await base.user(id: id)
+    }
 
     func ops(ticket: TicketID, after: Int64, through: Int64) async throws -> [TicketOp] {
         let horizon = purgedThrough.withLock { $0 }
@@ -29,7 +42,6 @@ final class PurgingStore: TandemStore {
     func ping() async throws { try await base.ping() }
     func close() async throws { try await base.close() }
     func createUser(_ user: User) async throws { try await base.createUser(user) }
-    func user(id: UserID) async throws -> User? { try await base.user(id: id) }
     func user(email: String) async throws -> User? { try await base.user(email: email) }
     func updateUser(_ user: User) async throws { try await base.updateUser(user) }
     func listUsers(_ filter: UserFilter, page: PageRequest) async throws -> Page<User> {
