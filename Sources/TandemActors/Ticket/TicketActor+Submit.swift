@@ -67,17 +67,9 @@ extension TicketActor {
         let principal = request.actor.principal
         switch request.request {
         case .change(let change):
-            return [try await prepare(change, base: request.baseVersion, principal: principal, team: (speculative ?? durable).team)]
+            return try await prepare([change], base: request.baseVersion, principal: principal)
         case .changes(let changes):
-            // Each change is checked against the ticket as the earlier ones leave it: an
-            // assignee given with a new team must belong to that team.
-            var team = (speculative ?? durable).team
-            var prepared: [TicketChange] = []
-            for change in changes {
-                prepared.append(try await prepare(change, base: request.baseVersion, principal: principal, team: team))
-                if case .team(let moved) = change { team = moved }
-            }
-            return prepared
+            return try await prepare(changes, base: request.baseVersion, principal: principal)
         case .comment(let comment):
             try authorize(principal, comment.visibility == .public ? .commentPublic : .workInternal)
             if comment.fromDraft { try authorize(principal, .workInternal) }
@@ -98,20 +90,24 @@ extension TicketActor {
         }
     }
 
-    /// Authorizes and checks one change, and transforms it against every operation after `base`.
+    /// Authorizes and checks changes made together, then transforms each against every
+    /// operation after `base`. Each is checked on the ticket as the earlier ones leave it:
+    /// an assignee given with a new team must belong to that team.
     private func prepare(
-        _ change: TicketChange, base: Int64, principal: Principal, team: TeamID?
-    ) async throws(TicketActorError) -> TicketChange {
-        try authorize(principal, Self.action(for: change))
-        if case .comment = change {
-            throw .invalid(.invalid(ValidationError(field: "op", code: "invalid", message: "Send comments as comment requests.")))
+        _ changes: [TicketChange], base: Int64, principal: Principal
+    ) async throws(TicketActorError) -> [TicketChange] {
+        var team = (speculative ?? durable).team
+        for change in changes {
+            try authorize(principal, Self.action(for: change))
+            if case .comment = change {
+                throw .invalid(.invalid(ValidationError(field: "op", code: "invalid", message: "Send comments as comment requests.")))
+            }
+            try await checkReferences(change, team: team)
+            if case .team(let moved) = change { team = moved }
         }
-        try await checkReferences(change, team: team)
-        var rewritten = change
-        for committed in try await operations(after: base) {
-            rewritten = rewritten.transformed(against: committed.change)
-        }
-        return rewritten
+        // Read once, after the checks: operations queued while they awaited are included.
+        let since = try await operations(after: base)
+        return changes.map { change in since.reduce(change) { $0.transformed(against: $1.change) } }
     }
 
     /// Refuses an assignee who is not staff of `team`, and a team that does not exist.

@@ -78,14 +78,12 @@ public final class ConnectionHub: EventDelivery, ConnectionControl, Sendable {
         var drains = DrainBatch()
         let check = checksVersions ? event.versionCheck : nil
         for connection in targets {
+            // A reply that frames newer than itself overtook: it goes out, then the topic resyncs.
+            var resyncAfter: String?
             if let check {
                 switch check {
                 case .reply(let topic, let version, let staff):
-                    if !connection.track(topic, version: staff ? version : nil) {
-                        if let outlet = connection.enqueueDeferringDrain(frame, topic: droppable) { drains.add(outlet) }
-                        connection.resync(topic: topic, reason: "relay_gap")
-                        continue
-                    }
+                    if !connection.track(topic, version: staff ? version : nil) { resyncAfter = topic }
                 case .frame(let topic, let version, let isOp):
                     switch connection.versionVerdict(topic, version: version, isOp: isOp) {
                     case .deliver: break
@@ -97,6 +95,7 @@ public final class ConnectionHub: EventDelivery, ConnectionControl, Sendable {
                 }
             }
             if let outlet = connection.enqueueDeferringDrain(frame, topic: droppable) { drains.add(outlet) }
+            if let topic = resyncAfter { connection.resync(topic: topic, reason: "relay_gap") }
         }
         drains.run()
         delivered.increment(by: targets.count)
