@@ -147,6 +147,15 @@ struct ClusterTests {
         let app = try await Curl.get(base + "/tickets/tkt_client_route", ca: cluster.certificate)
         #expect(app.status == 200 && app.body.contains("<html"), "a client-side route should get the app (got \(app.status): \(app.body.prefix(200)))")
         #expect(app.headers["strict-transport-security"] != nil)
+        // Sign-in routes are rate limited per client address (Config/nginx.conf: a burst of 20, then
+        // @AUTH_RATE@ a minute): a burst of refreshes past it gets nginx's own JSON 429.
+        let burst = try await Curl.postBurst(
+            base + "/api/v1/auth/refresh", body: #"{"refreshToken":"not-a-token"}"#, count: 100, ca: cluster.certificate)
+        #expect(burst.count == 100, "\(burst.count) answers")
+        let limited = burst.filter { $0.status == 429 }
+        #expect(!limited.isEmpty, "no 429 in \(Set(burst.map(\.status)))")
+        #expect(limited.allSatisfy { $0.body.contains(#""code":"rate_limited""#) }, "\(limited.first?.body ?? "")")
+        #expect(burst.allSatisfy { $0.status == 429 || $0.status == 401 }, "\(Set(burst.map(\.status)))")
         // Two nodes down: every request still answered by the third.
         try await cluster.kill("n1")
         try await cluster.kill("n2")

@@ -25,6 +25,28 @@ enum Curl {
         return parse(result.output)
     }
 
+    /// POSTs `body` to `url` `count` times, one after the other on one connection, and returns
+    /// each answer's status and body.
+    static func postBurst(_ url: String, body: String, count: Int, ca: String?) async throws -> [(status: Int, body: String)] {
+        var arguments = [
+            "-s", "--max-time", "20", "-X", "POST",
+            "-H", "Content-Type: application/json", "-d", body, "-w", "\n<<status %{http_code}>>\n", "\(url)?burst=[1-\(count)]",
+        ]
+        if let ca { arguments += ["--cacert", ca] }
+        let result = try await Command.run("/usr/bin/curl", arguments, environment: ProcessInfo.processInfo.environment)
+        // Each answer is its body followed by its status marker.
+        var answers: [(status: Int, body: String)] = []
+        var rest = Substring(result.output)
+        while let marker = rest.range(of: "<<status ") {
+            let body = rest[..<marker.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
+            let after = rest[marker.upperBound...]
+            guard let end = after.range(of: ">>") else { break }
+            answers.append((Int(after[..<end.lowerBound]) ?? 0, body))
+            rest = after[end.upperBound...]
+        }
+        return answers
+    }
+
     /// `-D -` output: the status line and headers, a blank line, the body.
     private static func parse(_ output: String) -> Response {
         let normalized = output.replacingOccurrences(of: "\r\n", with: "\n")
