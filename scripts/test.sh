@@ -20,8 +20,19 @@ export TANDEM_TEST_NX27017="${TANDEM_TEST_NX27017:-$TANDEM_VENV/bin/nx-27017}"
 # Redis tests that kill and restart Redis run a redis-server process of their own.
 export TANDEM_TEST_REDIS_SERVER="${TANDEM_TEST_REDIS_SERVER:-$(command -v redis-server || true)}"
 
+# Prints the failing tests (Swift Testing's ✘ lines, XCTest's failures, crashes) of a swift test log.
+failure_summary() {
+  log "what failed in swift test (full log: $1):"
+  grep -E '✘|error: |Test Case .* failed|Fatal error|unexpected signal|Exited with' "$1" \
+    | grep -vE '^warning:' | tail -n 40 >&2 || true
+}
+
 main() {
   local start status svc
+  # The tests read nothing from standard input. CI may start them with it closed; then
+  # the first socket a test opens would become descriptor 0, which some C libraries
+  # treat as "no socket" (hiredis 0.14 never closes it). Give them /dev/null instead.
+  exec </dev/null
   start="$(now_ms)"
   scripts/setup.sh test
   Web/build.sh
@@ -29,15 +40,16 @@ main() {
   services_install_trap
   for svc in "${TEST_SERVICES[@]}"; do "start_$svc"; done
 
-  log "swift build --build-tests"
+  log "swift build --build-tests ($(( ($(now_ms) - start) / 1000 )) s in)"
   if ! swift build --build-tests; then
     log "FAILED: build did not compile ($(( ($(now_ms) - start) / 1000 )) s)"
     return 1
   fi
 
-  log "swift test $*"
+  log "swift test $* ($(( ($(now_ms) - start) / 1000 )) s in)"
   status=0
-  swift test "$@" || status=$?
+  mkdir -p .artifacts
+  swift test "$@" 2>&1 | tee .artifacts/swift-test.log || status=$?
   services_stop_all
 
   # The web client's unit and browser tests (their server is started by the tests themselves).
@@ -52,6 +64,8 @@ main() {
   if [[ "$status" -eq 0 && "$browser" -eq 0 ]]; then
     log "PASSED: swift test and web client tests ($(( ($(now_ms) - start) / 1000 )) s)"
   else
+    # CI shows only the end of the output: repeat what failed there.
+    [[ "$status" -eq 0 ]] || failure_summary .artifacts/swift-test.log
     log "FAILED: swift test exited $status, web client tests exited $browser ($(( ($(now_ms) - start) / 1000 )) s)"
     [[ "$status" -ne 0 ]] || status="$browser"
   fi
