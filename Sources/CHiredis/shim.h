@@ -32,10 +32,27 @@ static inline struct timeval tandem_timeval(long milliseconds) {
 /// Connects over TCP, waiting at most `timeout_ms`. Returns NULL (out of
 /// memory) or a context whose `err` tells whether it failed; `*os_errno` is
 /// errno right after the attempt (ECONNREFUSED, ETIMEDOUT, ...).
+///
+/// The socket is closed on exec (hiredis does not ask for it): a child process
+/// holding a copy would keep the connection open after the wrapper closes it, and
+/// Redis would go on counting a subscriber that is gone. A socket that came out as
+/// descriptor 0, 1 or 2 (the process started with standard input, output or error
+/// closed) is moved above them, as hiredis 0.14 never closes descriptor 0
+/// (redisFree tests `fd > 0`).
 static inline redisContext *tandem_redis_connect(const char *host, int port, long timeout_ms, int *os_errno) {
     errno = 0;
     redisContext *c = redisConnectWithTimeout(host, port, tandem_timeval(timeout_ms));
     *os_errno = errno;
+    if (c == NULL || c->err != 0 || c->fd < 0) return c;
+    if (c->fd <= 2) {
+        int moved = fcntl(c->fd, F_DUPFD_CLOEXEC, 3);
+        if (moved >= 0) {
+            close(c->fd);
+            c->fd = moved;
+        }
+    } else {
+        fcntl(c->fd, F_SETFD, FD_CLOEXEC);
+    }
     return c;
 }
 
