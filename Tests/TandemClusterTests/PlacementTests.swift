@@ -104,10 +104,7 @@ struct PlacementTests {
         let cluster = try await TestCluster.make(nodes: 1)
         defer { Task { await cluster.shutdown() } }
         let node = cluster.nodes[0]
-        // A node that receives calls and never answers, and is not running (as one killed mid-call).
-        let ghost = "\(node.id)-ghost"
-        let listener = try RedisSubscriber(try ClusterTestEnvironment.options(), logger: ClusterTestEnvironment.logger)
-        try await listener.subscribe([ClusterKeys.channel(of: ghost)])
+        let (ghost, listener) = try await Self.ghost(of: node)
         defer { Task { await listener.shutdown() } }
         var failure: RelayError?
         do {
@@ -117,6 +114,38 @@ struct PlacementTests {
         }
         // `.timeout` would mean it waited for the call timeout; `.lost` is the sweep.
         #expect(failure == RelayError(.lost, node: ghost))
+    }
+
+    @Test("A call on its way to an owner that stops is sent again only if repeating it is harmless")
+    func lostCallsAreRetriedOnlyWhenRepeatable() async throws {
+        let cluster = try await TestCluster.make(nodes: 1)
+        defer { Task { await cluster.shutdown() } }
+        let node = cluster.nodes[0]
+        // The ghost owns the ticket for a while: each call to it fails at the sweep as `lost`.
+        let (ghost, listener) = try await Self.ghost(of: node)
+        defer { Task { await listener.shutdown() } }
+        let lease = ClusterKeys.lease(.ticket(cluster.ticket))
+        _ = try await node.runtime.redis.send(RedisCommand("SET", lease, "\(ghost)/1", "PX", "1500"))
+
+        // A REST change has no client sequence: sent again, it could apply twice. Its caller
+        // learns that the outcome is unknown.
+        let rest = SubmitRequest(
+            actor: Actor(principal: cluster.agent, name: "Ada"), client: nil, seq: nil, baseVersion: 0,
+            request: .change(.priority(.high)), replyTo: nil)
+        await #expect {
+            try await node.registry.submit(cluster.ticket, rest, atCurrentVersion: true)
+        } throws: { error in
+            if case .unavailable(let reason) = error as? TicketActorError { reason.contains("lost") } else { false }
+        }
+
+        // A live edit carries (client, seq): it is sent again until the ghost's lease runs
+        // out, then this node takes the ticket over and applies it once.
+        let edit = try await node.registry.submit(
+            cluster.ticket, cluster.insert("x", client: "c", seq: 1, base: 0, replyTo: nil))
+        #expect(edit.version == 1 && !edit.duplicate)
+        #expect(cluster.activeOwners() == [node.id])
+        let view = try await node.registry.view(cluster.ticket, for: cluster.agent)
+        #expect(view.description == "x" && view.priority == .normal)
     }
 
     @Test("The owner dies mid-edit: another node takes over after the lease, a resend is deduplicated")
@@ -145,5 +174,14 @@ struct PlacementTests {
         #expect(b.registry.activeCounts.tickets == 1)
         let view = try await b.registry.view(cluster.ticket, for: cluster.agent)
         #expect(view.description == "yxxxxx")
+    }
+
+    /// A node that receives calls and never answers, and is not running (as one killed
+    /// with calls in flight): its id, and the subscription that listens in its place.
+    static func ghost(of node: TestNode) async throws -> (String, RedisSubscriber) {
+        let ghost = "\(node.id)-ghost"
+        let listener = try RedisSubscriber(try ClusterTestEnvironment.options(), logger: ClusterTestEnvironment.logger)
+        try await listener.subscribe([ClusterKeys.channel(of: ghost)])
+        return (ghost, listener)
     }
 }

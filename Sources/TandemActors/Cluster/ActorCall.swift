@@ -39,6 +39,15 @@ public enum ActorCall: Codable, Sendable, Hashable {
         case .team(let id, _): .team(id)
         }
     }
+
+    /// Whether running the call twice has the effect of running it once, so that a call
+    /// whose reply was lost with its node may be sent again. Every call is, except a
+    /// submission without a client sequence (REST changes and comments): the actor can
+    /// only recognise a resend by its `(client, seq)`.
+    public var isRepeatable: Bool {
+        guard case .ticket(_, .submit(let request, _)) = self else { return true }
+        return request.client != nil && request.seq != nil
+    }
 }
 
 /// What an actor answered.

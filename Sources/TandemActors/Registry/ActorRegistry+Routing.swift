@@ -10,7 +10,9 @@ import TandemCore
 /// runs on the local actor when this node holds the lease; otherwise this node takes the
 /// lease if it is free, or relays the call to the owner and waits for its answer. While
 /// an owner is unreachable (it died and its lease has not expired yet) the call retries
-/// until ``ClusterSeams/takeoverWait`` has passed, then fails with `unavailable`.
+/// until ``ClusterSeams/takeoverWait`` has passed, then fails with `unavailable`. A call
+/// that was on its way when the owner died is retried too when it is
+/// ``ActorCall/isRepeatable``.
 extension ActorRegistry {
     /// The durable ticket as `principal` may see it.
     public func view(_ id: TicketID, for principal: Principal) async throws(TicketActorError) -> TicketView {
@@ -106,8 +108,11 @@ extension ActorRegistry {
             do {
                 result = try await cluster.relay.call(call, on: owner)
             } catch {
-                // The owner is gone or silent: its lease runs out within the lease time.
-                guard error.kind == .unreachable, ContinuousClock.now + pause < deadline else {
+                // The owner is gone (unreachable, or it stopped with the call: lost): its lease
+                // runs out within the lease time. A lost call is sent again only if repeating
+                // it is harmless; otherwise the caller learns that its outcome is unknown.
+                let retry = error.kind == .unreachable || (error.kind == .lost && call.isRepeatable)
+                guard retry, ContinuousClock.now + pause < deadline else {
                     throw .unavailable("\(error)")
                 }
                 try? await Task.sleep(for: pause)
