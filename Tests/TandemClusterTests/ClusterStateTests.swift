@@ -13,7 +13,9 @@ import Testing
 struct ClusterStateTests {
     @Test("A viewer on node B is seen by an agent on node A; when B dies, the viewer leaves")
     func presenceAcrossNodes() async throws {
-        let cluster = try await TestCluster.make(nodes: 2, lease: .seconds(2))
+        // A short lease makes B's death show soon; shorter than this, a renewal delayed by a
+        // loaded machine (every suite runs at once) could cost A the ticket mid-test.
+        let cluster = try await TestCluster.make(nodes: 2, lease: .seconds(4))
         defer { Task { await cluster.shutdown() } }
         let (a, b) = (cluster.nodes[0], cluster.nodes[1])
         try await a.registry.subscribe(
@@ -27,7 +29,8 @@ struct ClusterStateTests {
             a.recorder.received(a.address(1)).contains { if case .presence(_, let p) = $0 { p.connection == b.address(7) } else { false } }
         })
         await b.kill()
-        #expect(await eventually(.seconds(5)) {
+        // B's heartbeat lapses within the lease; A's next dead-node sweep drops its viewer.
+        #expect(await eventually(.seconds(15)) {
             a.recorder.received(a.address(1)).contains {
                 if case .presenceLeft(_, _, let connection) = $0 { connection == b.address(7) } else { false }
             }
