@@ -143,8 +143,10 @@ def new_page(browser: Browser, server: TandemServer, request):
     contexts: list[BrowserContext] = []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
-    def make(email: str, path: str = "/", width: int = 1280, height: int = 860) -> Page:
-        ctx = browser.new_context(viewport={"width": width, "height": height}, reduced_motion="reduce", base_url=server.base)
+    def make(email: str, path: str = "/", width: int = 1280, height: int = 860, color_scheme: str = "light") -> Page:
+        ctx = browser.new_context(
+            viewport={"width": width, "height": height}, reduced_motion="reduce", color_scheme=color_scheme, base_url=server.base
+        )
         contexts.append(ctx)
         page = ctx.new_page()
         page.errors = []  # type: ignore[attr-defined]
