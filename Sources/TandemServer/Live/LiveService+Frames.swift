@@ -4,6 +4,7 @@
 
 import HummingbirdWebSocket
 import Logging
+import NIOCore
 import TandemActors
 import TandemCore
 import TandemStore
@@ -134,9 +135,14 @@ extension LiveService {
                     id, subscriber(identity, connection), principal: identity.principal, ref: ref)
             case .notifications:
                 await registry.session(identity.user.id).subscribeNotifications(connection.address)
-                let page = try? await store.notifications(of: identity.user.id, unreadOnly: false, page: PageRequest(limit: 20))
-                let unread = (try? await store.unreadCount(of: identity.user.id)) ?? 0
-                connection.enqueue(ServerFrame.notifications(page?.items ?? [], unread: unread, ref: ref), topic: nil)
+                guard let frame = await notificationsFrame(of: identity.user.id, ref: ref) else {
+                    // An empty list would read as "no notifications": say that it cannot be read.
+                    await leave(topic, state: state, connection: connection)
+                    let message = "Notifications cannot be read now; subscribe again later."
+                    reject(ProtocolError(.unavailable, message, ref: ref, topic: "\(topic)"), state, connection)
+                    return
+                }
+                connection.enqueue(frame, topic: nil)
             }
         } catch {
             // The calls throw only TicketActorError. A failure also ends a previous registration.
@@ -206,7 +212,19 @@ extension LiveService {
         }
     }
 
-    /// Re-reads the user's account and teams and drops what they may no longer see.
+    /// The user's 20 newest notifications and unread count as a `notifications` frame; nil
+    /// when the store cannot read them.
+    func notificationsFrame(of user: UserID, ref: String?) async -> ByteBuffer? {
+        do {
+            let page = try await store.notifications(of: user, unreadOnly: false, page: PageRequest(limit: 20))
+            return ServerFrame.notifications(page.items, unread: try await store.unreadCount(of: user), ref: ref)
+        } catch {
+            return nil
+        }
+    }
+
+    /// Re-reads the user's account and teams and drops what they may no longer see; sends
+    /// the notifications again.
     func recheck(state: ConnectionState, connection: Connection, logger: Logger) async {
         guard let identity = state.identity else { return }
         let found: (user: User?, session: Session?, teams: [TeamID: TeamRole])
@@ -249,7 +267,10 @@ extension LiveService {
             case .team(nil):
                 allowed = principal.role.isStaff
             case .notifications:
+                // A notification pushed while this node missed events (or any other) is in the
+                // store: send the list and count again, which replace the client's.
                 allowed = true
+                if let frame = await notificationsFrame(of: user.id, ref: nil) { connection.enqueue(frame, topic: nil) }
             }
             if !allowed {
                 await leave(topic, state: state, connection: connection)

@@ -9,7 +9,7 @@ import TandemStore
 /// A store that forwards to another one, with what a test may need to make happen:
 /// old operations purged from the op log (the `TicketStore.ops` contract allows it), so
 /// that a resubscribe from a version older than what is kept must fall back to a snapshot;
-/// and one user's record failing to read, as in a database outage.
+/// and one user's record and notifications failing to read, as in a database outage.
 final class ControlledStore: TandemStore {
     private let base: any TandemStore
     private let purgedThrough = Mutex<Int64>(0)
@@ -23,7 +23,7 @@ final class ControlledStore: TandemStore {
     /// From now on, operations with version ≤ `version` are gone from the op log.
     func purge(through version: Int64) { purgedThrough.withLock { $0 = version } }
 
-    /// From now on (until `nil`), reading `user`'s record fails.
+    /// From now on (until `nil`), reading `user`'s record or notifications fails.
     func failReads(of user: UserID?) { unreadable.withLock { $0 = user } }
 
     func user(id: UserID) async throws -> User? {
@@ -34,6 +34,16 @@ final class ControlledStore: TandemStore {
     func ops(ticket: TicketID, after: Int64, through: Int64) async throws -> [TicketOp] {
         let horizon = purgedThrough.withLock { $0 }
         return try await base.ops(ticket: ticket, after: after, through: through).filter { $0.version > horizon }
+    }
+
+    func notifications(of user: UserID, unreadOnly: Bool, page: PageRequest) async throws -> Page<UserNotification> {
+        if unreadable.withLock({ $0 }) == user { throw Unavailable() }
+        return try await base.notifications(of: user, unreadOnly: unreadOnly, page: page)
+    }
+
+    func unreadCount(of user: UserID) async throws -> Int {
+        if unreadable.withLock({ $0 }) == user { throw Unavailable() }
+        return try await base.unreadCount(of: user)
     }
 
     // MARK: Forwarded
@@ -75,10 +85,7 @@ final class ControlledStore: TandemStore {
     func createNotifications(_ notifications: [UserNotification]) async throws {
         try await base.createNotifications(notifications)
     }
-    func notifications(of user: UserID, unreadOnly: Bool, page: PageRequest) async throws -> Page<UserNotification> {
-        try await base.notifications(of: user, unreadOnly: unreadOnly, page: page)
-    }
-    func unreadCount(of user: UserID) async throws -> Int { try await base.unreadCount(of: user) }
+
     func markRead(user: UserID, ids: [NotificationID]?, at: Timestamp) async throws -> Int {
         try await base.markRead(user: user, ids: ids, at: at)
     }

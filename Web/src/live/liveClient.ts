@@ -187,6 +187,13 @@ class LiveClient {
         return;
       case "error":
         if (topic && this.queues.has(topic)) return dispatch({ type: "queue/error", topic, message: f.message });
+        if (topic === "notifications" && f.code === "unavailable") {
+          // The server could not read them just now: ask again shortly (a reconnect asks anyway).
+          setTimeout(() => {
+            if (this.conn.snapshot.state === "open") this.conn.send({ type: "subscribe", topic: "notifications" });
+          }, 5_000);
+          return;
+        }
         console.warn("tandem: server error", f);
         return;
       default:
