@@ -118,14 +118,16 @@ struct PlacementTests {
 
     @Test("A call on its way to an owner that stops is sent again only if repeating it is harmless")
     func lostCallsAreRetriedOnlyWhenRepeatable() async throws {
-        let cluster = try await TestCluster.make(nodes: 1)
+        // The ghost's lease outlasts the two calls that must fail, even on a loaded machine;
+        // the edit then waits for it (up to 1.5 leases).
+        let cluster = try await TestCluster.make(nodes: 1, lease: .seconds(4))
         defer { Task { await cluster.shutdown() } }
         let node = cluster.nodes[0]
         // The ghost owns the ticket for a while: each call to it fails at the sweep as `lost`.
         let (ghost, listener) = try await Self.ghost(of: node)
         defer { Task { await listener.shutdown() } }
         let lease = ClusterKeys.lease(.ticket(cluster.ticket))
-        _ = try await node.runtime.redis.send(RedisCommand("SET", lease, "\(ghost)/1", "PX", "1500"))
+        _ = try await node.runtime.redis.send(RedisCommand("SET", lease, "\(ghost)/1", "PX", "3000"))
 
         // A REST change has no client sequence: sent again, it could apply twice. Its caller
         // learns that the outcome is unknown.
@@ -137,6 +139,17 @@ struct PlacementTests {
         } throws: { error in
             if case .unavailable(let reason) = error as? TicketActorError { reason.contains("lost") } else { false }
         }
+
+        // A subscription's reply reaches the connection from the actor itself: sent again, the
+        // client could get two replies. It fails, and the client subscribes again.
+        await #expect {
+            try await node.registry.subscribe(
+                cluster.ticket,
+                SubscribeRequest(subscriber: cluster.subscriber(node, 1), principal: cluster.agent, fromVersion: nil))
+        } throws: { error in
+            if case .unavailable(let reason) = error as? TicketActorError { reason.contains("lost") } else { false }
+        }
+        #expect(node.recorder.received(node.address(1)).isEmpty)
 
         // A live edit carries (client, seq): it is sent again until the ghost's lease runs
         // out, then this node takes the ticket over and applies it once.

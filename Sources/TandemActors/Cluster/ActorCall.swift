@@ -41,12 +41,16 @@ public enum ActorCall: Codable, Sendable, Hashable {
     }
 
     /// Whether running the call twice has the effect of running it once, so that a call
-    /// whose reply was lost with its node may be sent again. Every call is, except a
-    /// submission without a client sequence (REST changes and comments): the actor can
-    /// only recognise a resend by its `(client, seq)`.
+    /// whose reply was lost with its node may be sent again. Not so for a submission
+    /// without a client sequence (REST changes and comments: the actor recognises a resend
+    /// only by its `(client, seq)`), nor for a subscription, whose reply the actor delivers
+    /// to the connection itself: a second one would reach the client twice.
     public var isRepeatable: Bool {
-        guard case .ticket(_, .submit(let request, _)) = self else { return true }
-        return request.client != nil && request.seq != nil
+        switch self {
+        case .ticket(_, .submit(let request, _)): request.client != nil && request.seq != nil
+        case .ticket(_, .subscribe), .team(_, .subscribe): false
+        default: true
+        }
     }
 }
 
