@@ -19,6 +19,10 @@ extension TicketActor {
         guard request.baseVersion >= 0 else { throw .versionTooOld }
 
         let changes = try await prepare(request)
+        // `prepare` may have suspended (store reads), and the same (client, seq) may have come
+        // in meanwhile (a resend, or a call repeated after its reply was lost) and been
+        // applied: look again. From here to the speculative state there is no suspension.
+        if let duplicate = try await deduplicate(request) { return duplicate }
         let ops = try applySpeculatively(changes, request: request)
         let serverBuilt = if case .comment = request.request { true } else { false }
         try await commit(ops, replyTo: request.replyTo, echo: serverBuilt)

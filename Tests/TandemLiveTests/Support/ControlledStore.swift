@@ -9,11 +9,13 @@ import TandemStore
 /// A store that forwards to another one, with what a test may need to make happen:
 /// old operations purged from the op log (the `TicketStore.ops` contract allows it), so
 /// that a resubscribe from a version older than what is kept must fall back to a snapshot;
-/// and one user's record and notifications failing to read, as in a database outage.
+/// one user's record and notifications failing to read, as in a database outage; and one
+/// user's record slow to read.
 final class ControlledStore: TandemStore {
     private let base: any TandemStore
     private let purgedThrough = Mutex<Int64>(0)
     private let unreadable = Mutex<UserID?>(nil)
+    private let held = Mutex<UserID?>(nil)
 
     /// The database is down, as far as reads of a user's record go.
     struct Unavailable: Error {}
@@ -26,8 +28,12 @@ final class ControlledStore: TandemStore {
     /// From now on (until `nil`), reading `user`'s record or notifications fails.
     func failReads(of user: UserID?) { unreadable.withLock { $0 = user } }
 
+    /// From now on (until `nil`), reading `user`'s record waits, as on a slow database.
+    func holdReads(of user: UserID?) { held.withLock { $0 = user } }
+
     func user(id: UserID) async throws -> User? {
         if unreadable.withLock({ $0 }) == id { throw Unavailable() }
+        while held.withLock({ $0 }) == id { try await Task.sleep(for: .milliseconds(5)) }
         return try await base.user(id: id)
     }
 
