@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 from conftest import ARTIFACTS, rest, wait_until
@@ -45,12 +46,25 @@ def test_queue_keyboard_navigation(new_page, server):
     page = new_page("grace@tandem.example", "/queue")
     rows = page.get_by_test_id("queue-row")
     wait_until(lambda: rows.count() > 3, what="queue rows")
+    # The list merges one snapshot per queue (teams, triage) as they arrive, each re-sorting it:
+    # wait until it has stopped changing, or the focused row may move under the keys.
+    order = "[...document.querySelectorAll('[data-testid=queue-row]')].map((row) => row.dataset.id)"
+    seen = {"ids": None, "since": time.time()}
+
+    def settled() -> bool:
+        ids = page.evaluate(order)
+        if ids != seen["ids"]:
+            seen.update(ids=ids, since=time.time())
+        return time.time() - seen["since"] >= 1.0
+
+    wait_until(settled, what="queue settled")
+    ids = seen["ids"]
     rows.first.focus()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
     index = page.evaluate("[...document.querySelectorAll('[data-testid=queue-row]')].indexOf(document.activeElement)")
-    assert index == 2
     focused = page.evaluate("document.activeElement.dataset.id")
+    assert (index, focused) == (2, ids[2])
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/tickets/{focused}")
     wait_until(lambda: page.get_by_test_id("ticket").is_visible(), what="ticket open")
