@@ -27,12 +27,31 @@ failure_summary() {
     | grep -vE '^warning:' | tail -n 40 >&2 || true
 }
 
+# Open files and concurrency. Swift Testing runs every suite at once by default: early in
+# the run the test process then holds about 1,100 descriptors and 500 threads, and under a
+# soft limit of 1,024 open files (a common default) sockets, SQLite files and event loops
+# fail with EMFILE. At most 4 tests at a time keep it near 130 descriptors, spare the two
+# cores the pile-up (timing-sensitive tests flaked in it), and take no longer: the
+# serialized cluster suite (about 400 s) is the run's critical path either way.
+# SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=N overrides the width.
+limit_concurrency() {
+  local hard
+  export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-4}"
+  if ! ulimit -n 65536 2>/dev/null; then
+    hard="$(ulimit -Hn)"
+    [[ "$hard" != unlimited ]] || hard=65536
+    ulimit -Sn "$hard" 2>/dev/null || true
+  fi
+  log "at most $SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH tests at a time; open files limit $(ulimit -Sn)"
+}
+
 main() {
   local start status svc
   # The tests read nothing from standard input. CI may start them with it closed; then
   # the first socket a test opens would become descriptor 0, which some C libraries
   # treat as "no socket" (hiredis 0.14 never closes it). Give them /dev/null instead.
   exec </dev/null
+  limit_concurrency
   start="$(now_ms)"
   scripts/setup.sh test
   Web/build.sh
