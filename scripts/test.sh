@@ -47,6 +47,7 @@ limit_concurrency() {
 
 main() {
   local start status svc
+  elapsed() { echo "$(( ($(now_ms) - start) / 1000 ))"; }
   # The tests read nothing from standard input. CI may start them with it closed; then
   # the first socket a test opens would become descriptor 0, which some C libraries
   # treat as "no socket" (hiredis 0.14 never closes it). Give them /dev/null instead.
@@ -59,13 +60,13 @@ main() {
   services_install_trap
   for svc in "${TEST_SERVICES[@]}"; do "start_$svc"; done
 
-  log "swift build --build-tests ($(( ($(now_ms) - start) / 1000 )) s in)"
+  log "swift build --build-tests ($(elapsed) s in)"
   if ! swift build --build-tests; then
-    log "FAILED: build did not compile ($(( ($(now_ms) - start) / 1000 )) s)"
+    log "FAILED: build did not compile ($(elapsed) s)"
     return 1
   fi
 
-  log "swift test $* ($(( ($(now_ms) - start) / 1000 )) s in)"
+  log "swift test $* ($(elapsed) s in)"
   status=0
   mkdir -p .artifacts
   swift test "$@" 2>&1 | tee .artifacts/swift-test.log || status=$?
@@ -81,11 +82,11 @@ main() {
   fi
 
   if [[ "$status" -eq 0 && "$browser" -eq 0 ]]; then
-    log "PASSED: swift test and web client tests ($(( ($(now_ms) - start) / 1000 )) s)"
+    log "PASSED: swift test and web client tests ($(elapsed) s)"
   else
     # CI shows only the end of the output: repeat what failed there.
     [[ "$status" -eq 0 ]] || failure_summary .artifacts/swift-test.log
-    log "FAILED: swift test exited $status, web client tests exited $browser ($(( ($(now_ms) - start) / 1000 )) s)"
+    log "FAILED: swift test exited $status, web client tests exited $browser ($(elapsed) s)"
     [[ "$status" -ne 0 ]] || status="$browser"
   fi
   return "$status"
