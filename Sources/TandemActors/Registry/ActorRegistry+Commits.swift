@@ -40,7 +40,10 @@ extension ActorRegistry: TicketCommitObserver {
         for op in ops {
             switch op.change {
             case .comment(let comment):
-                for mentioned in comment.mentions where await mayRead(mentioned, ticket) {
+                // An internal comment may notify only those who may read internal content: a
+                // customer, or staff who see the ticket only as its requester, learn nothing of it.
+                let needed: Action = comment.visibility == .public ? .readTicket : .workInternal
+                for mentioned in comment.mentions where await may(mentioned, needed, ticket) {
                     add(mentioned, .mention, op)
                 }
                 if comment.visibility == .public { add(ticket.requester, .ticketUpdated, op) }
@@ -55,13 +58,14 @@ extension ActorRegistry: TicketCommitObserver {
         return result
     }
 
-    /// Whether a mentioned user may read the ticket (a mention never leaks a ticket).
-    private func mayRead(_ user: UserID, _ ticket: Ticket) async -> Bool {
+    /// Whether a mentioned user may do `action` on the ticket (a mention never leaks a ticket,
+    /// nor an internal comment).
+    private func may(_ user: UserID, _ action: Action, _ ticket: Ticket) async -> Bool {
         guard let account = try? await users.user(id: user), !account.disabled,
             let teams = try? await teamsStore.memberships(of: user)
         else { return false }
         let principal = Principal(userID: user, role: account.role, teams: teams)
-        return AccessPolicy().decide(principal, .readTicket, .ticket(requester: ticket.requester, team: ticket.team))
+        return AccessPolicy().decide(principal, action, .ticket(requester: ticket.requester, team: ticket.team))
             .isAllowed
     }
 }

@@ -170,6 +170,15 @@ struct LiveServer: Sendable {
         return try #require(reply.json["id"]?.string, "create ticket: \(reply)")
     }
 
+    /// Creates a ticket through REST with `person` as its requester, in `team`; returns its id.
+    func createOwnTicket(as person: Person, team: Team?, subject: String = "My laptop") async throws -> String {
+        var body: [String: Any] = ["subject": subject, "description": "It will not boot."]
+        if let team { body["team"] = team.id.rawValue }
+        let reply = try await request(.post, "/api/v1/tickets", as: person, body: body)
+        #expect(reply.status == 201, "create ticket: \(reply)")
+        return try #require(reply.json["id"]?.string, "create ticket: \(reply)")
+    }
+
     /// The ticket as REST shows it to `person`.
     func ticket(_ id: String, as person: Person) async throws -> JSON {
         let reply = try await request(.get, "/api/v1/tickets/\(id)", as: person)
