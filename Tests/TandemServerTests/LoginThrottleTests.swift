@@ -12,7 +12,8 @@ import Testing
 
 /// Failed logins are throttled per account and per client address, with a clear 429.
 @Suite struct LoginThrottleTests {
-    private static func environment() async throws -> TestEnvironment {
+    /// Small limits: 3 failures per account, 6 per address, over 60 s.
+    static func environment() async throws -> TestEnvironment {
         try await TestEnvironment.make {
             $0.auth.maxFailedLoginsPerAccount = 3
             $0.auth.maxFailedLoginsPerAddress = 6

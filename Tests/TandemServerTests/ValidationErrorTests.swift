@@ -238,7 +238,7 @@ import Testing
             expectError(
                 try await api.post(
                     "/api/v1/auth/signup", ["email": "ADA@Example.com", "name": "Ada Two", "password": goodPassword]),
-                .conflict, "duplicate", field: "email")
+                .conflict, "signup_refused", field: "email")
             let admin = try await api.login("root@example.com").accessToken
             expectError(
                 try await api.post(
@@ -247,7 +247,9 @@ import Testing
                 .conflict, "duplicate", field: "email")
             let root = try await api.login("root@example.com")
             expectError(
-                try await api.patch("/api/v1/users/\(root.userID)", ["email": "ADA@example.com"], bearer: admin),
+                try await api.patch(
+                    "/api/v1/users/\(root.userID)", ["email": "ADA@example.com", "currentPassword": goodPassword],
+                    bearer: admin),
                 .conflict, "duplicate", field: "email")
         }
     }

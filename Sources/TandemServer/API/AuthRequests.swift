@@ -52,8 +52,10 @@ struct CreateUserRequest: RequestBody {
 }
 
 struct UpdateUserRequest: RequestBody {
-    static let fields: Set<String> = ["email", "name", "role", "disabled"]
+    static let fields: Set<String> = ["email", "name", "role", "disabled", "currentPassword"]
     var email: String?
+    /// Required when users change their own e-mail address.
+    var currentPassword: String?
     var name: String?
     var role: String?
     var disabled: Bool?

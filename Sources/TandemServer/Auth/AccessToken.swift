@@ -2,6 +2,7 @@
 // Tandem — an open-source, real-time technical-support desk.
 //===----------------------------------------------------------------------===//
 
+import Crypto
 import Foundation
 import JWTKit
 import TandemCore
@@ -34,6 +35,9 @@ public struct TokenService: Sendable {
     private let audience: String
     /// Lifetime of an access token.
     public let accessTokenLifetime: Int
+    /// Seals refresh tokens and session cookies (``SecretToken``); derived from the same secret,
+    /// so every node of a cluster recognises every node's tokens.
+    let sessionTokenKey: SymmetricKey
 
     public init(secret: String, keyID: String, issuer: String, audience: String, accessTokenSeconds: Int) async {
         let keys = JWTKeyCollection()
@@ -43,6 +47,9 @@ public struct TokenService: Sendable {
         self.issuer = issuer
         self.audience = audience
         self.accessTokenLifetime = accessTokenSeconds
+        self.sessionTokenKey = SymmetricKey(
+            data: HMAC<SHA256>.authenticationCode(
+                for: Data("tandem session token seal v1".utf8), using: SymmetricKey(data: Data(secret.utf8))))
     }
 
     /// Signs a token for `user` in `session`.

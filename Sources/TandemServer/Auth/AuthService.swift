@@ -55,6 +55,32 @@ public struct AuthService: Sendable {
         return user
     }
 
+    /// Self sign-up of a customer. Every attempt counts against the target address and the
+    /// client address (keys apart from the login's), successful or not: a source can create
+    /// only so many accounts, and probe only so many addresses, per window. A taken address
+    /// answers `signup_refused` without naming the cause beyond what the refusal itself implies
+    /// (see docs/SECURITY.md: the residual oracle until sign-up confirms by e-mail).
+    public func signUp(email rawEmail: String, name: String, password: String, address: String?) async throws -> User {
+        let now = clock.now()
+        let account = "signup:" + rawEmail.trimmingWhitespace().lowercased()
+        if let wait = await throttle.beginAttempt(account: account, address: address.map { "signup:" + $0 }, now: now) {
+            logger.warning("sign-up throttled", metadata: ["address": "\(address ?? "-")"])
+            throw Self.throttled(wait, "Too many sign-up attempts. Try again in \(wait) seconds.")
+        }
+        do {
+            return try await createUser(email: rawEmail, name: name, password: password, role: .customer)
+        } catch StoreError.duplicate(_, "email") {
+            throw APIError(
+                .conflict, code: "signup_refused",
+                message: "This e-mail address cannot be used to sign up. If it is yours, sign in instead.",
+                field: "email")
+        }
+    }
+
+    static func throttled(_ wait: Int, _ message: String) -> APIError {
+        APIError(.tooManyRequests, code: "too_many_attempts", message: message, headers: [.retryAfter: String(wait)])
+    }
+
     /// Checks credentials and opens a session. Failed attempts are throttled per
     /// account and per address; the answer never says whether the e-mail exists.
     public func login(email rawEmail: String, password: String, address: String?, userAgent: String?) async throws
@@ -65,10 +91,7 @@ public struct AuthService: Sendable {
         // Checks and counts in one step; a success takes the count back below.
         if let wait = await throttle.beginAttempt(account: account, address: address, now: now) {
             logger.warning("login throttled", metadata: ["address": "\(address ?? "-")"])
-            throw APIError(
-                .tooManyRequests, code: "too_many_attempts",
-                message: "Too many failed sign-in attempts. Try again in \(wait) seconds.",
-                headers: [.retryAfter: String(wait)])
+            throw Self.throttled(wait, "Too many failed sign-in attempts. Try again in \(wait) seconds.")
         }
         let user = try await store.user(email: account)
         let valid: Bool
@@ -93,7 +116,7 @@ public struct AuthService: Sendable {
     public func openSession(for user: User, address: String?, userAgent: String?) async throws -> IssuedSession {
         let now = clock.now()
         let sessionID: SessionID = ids.make("ses", at: UInt64(now.millisecondsSince1970))
-        let token = SecretToken(sessionID: sessionID)
+        let token = SecretToken(sessionID: sessionID, sealedWith: tokens.sessionTokenKey)
         let session = Session(
             id: sessionID, userID: user.id, refreshTokenHash: token.hash, csrfToken: SecretToken.random(bytes: 24),
             createdAt: now, expiresAt: now.adding(seconds: Int64(refreshLifetimeSeconds)),
@@ -108,6 +131,9 @@ public struct AuthService: Sendable {
     /// Exchanges a refresh token for a new access token and a new refresh token.
     /// Presenting an already-rotated refresh token revokes the session: it was stolen or replayed
     /// (``RefreshTokenReuse``, which the caller turns into 401 after ending the session's sockets).
+    /// Only a token this server really issued for the session counts as rotated: its seal proves
+    /// it. Anything else that names the session (its id is readable in every access token) is
+    /// refused without touching the session.
     public func refresh(_ rawToken: String) async throws -> IssuedSession {
         let invalid = APIError(.unauthorized, code: "invalid_refresh_token", message: "Sign in again.")
         guard let presented = SecretToken(parsing: rawToken),
@@ -115,12 +141,16 @@ public struct AuthService: Sendable {
             session.isActive(at: clock.now())
         else { throw invalid }
         guard presented.matches(hash: session.refreshTokenHash) else {
+            guard presented.isSealed(with: tokens.sessionTokenKey) else {
+                logger.warning("refresh token not issued here; refused", metadata: ["session": "\(session.id)"])
+                throw invalid
+            }
             try await store.revokeSession(id: session.id, at: clock.now())
             logger.warning("refresh token reuse; session revoked", metadata: ["session": "\(session.id)"])
             throw RefreshTokenReuse(user: session.userID, session: session.id)
         }
         guard let user = try await store.user(id: session.userID), !user.disabled else { throw invalid }
-        let next = SecretToken(sessionID: session.id)
+        let next = SecretToken(sessionID: session.id, sealedWith: tokens.sessionTokenKey)
         let now = clock.now()
         let expiresAt = now.adding(seconds: Int64(refreshLifetimeSeconds))
         try await store.rotateRefreshToken(sessionID: session.id, newHash: next.hash, expiresAt: expiresAt)
@@ -140,12 +170,10 @@ public struct AuthService: Sendable {
     /// Changes a password after checking the current one; ends every other session of the user
     /// and returns their ids.
     @discardableResult
-    public func changePassword(_ identity: AuthenticatedIdentity, current: String, new: String) async throws -> [SessionID] {
-        guard try await hasher.verify(current, against: identity.user.passwordHash) else {
-            throw APIError(
-                .unprocessableContent, code: "invalid_credentials", message: "The current password is wrong.",
-                field: "currentPassword")
-        }
+    public func changePassword(
+        _ identity: AuthenticatedIdentity, current: String, new: String, address: String? = nil
+    ) async throws -> [SessionID] {
+        try await verifyCurrentPassword(current, of: identity.user, address: address)
         try Validators.password(new, field: "newPassword", email: identity.user.email, name: identity.user.name)
         var user = identity.user
         user.passwordHash = try await hasher.hash(new)
@@ -154,6 +182,25 @@ public struct AuthService: Sendable {
         let revoked = try await store.revokeSessions(of: user.id, except: identity.session.id, at: clock.now())
         logger.notice("password changed", metadata: ["user": "\(user.id)", "revoked": "\(revoked.count)"])
         return revoked
+    }
+
+    /// Checks a signed-in user's current password (before a password or e-mail change). A wrong
+    /// one counts as a failed login of the account and the address, with the same limits: a
+    /// stolen session cannot be used to guess the password faster than the login form allows.
+    public func verifyCurrentPassword(_ password: String, of user: User, address: String?) async throws {
+        let account = user.email.lowercased()
+        let now = clock.now()
+        if let wait = await throttle.beginAttempt(account: account, address: address, now: now) {
+            logger.warning("password check throttled", metadata: ["user": "\(user.id)", "address": "\(address ?? "-")"])
+            throw Self.throttled(wait, "Too many wrong passwords. Try again in \(wait) seconds.")
+        }
+        guard try await hasher.verify(password, against: user.passwordHash) else {
+            logger.warning("current password wrong", metadata: ["user": "\(user.id)", "address": "\(address ?? "-")"])
+            throw APIError(
+                .unprocessableContent, code: "invalid_credentials", message: "The current password is wrong.",
+                field: "currentPassword")
+        }
+        await throttle.recordSuccess(account: account, address: address, attemptedAt: now)
     }
 
     /// Authenticates a bearer access token: valid signature and claims, a live session, an enabled user.

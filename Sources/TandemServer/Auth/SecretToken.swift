@@ -6,17 +6,25 @@ import Crypto
 import Foundation
 import TandemCore
 
-/// An opaque bearer secret bound to a session: `<session id>.<random>`.
+/// An opaque bearer secret bound to a session: `<session id>.<secret>`.
 /// Used as the refresh token and as the browser session cookie. Only its
 /// SHA-256 is stored, so a leaked database does not leak live tokens.
+///
+/// A secret issued here is sealed: 32 random bytes followed by a 16-byte HMAC-SHA256 of the
+/// session id and those bytes under the server's session-token key, base64url. The seal
+/// proves that a secret which no longer matches its session was really issued for it (a
+/// rotated refresh token coming back, which revokes the session), while a made-up secret
+/// proves nothing and is merely refused.
 struct SecretToken: Sendable, Hashable {
     let sessionID: SessionID
     let secret: String
 
-    /// A fresh token with 256 bits of randomness.
-    init(sessionID: SessionID) {
+    /// A fresh token with 256 bits of randomness, sealed with `key`.
+    init(sessionID: SessionID, sealedWith key: SymmetricKey) {
         self.sessionID = sessionID
-        self.secret = Self.random(bytes: 32)
+        var bytes = Self.randomBytes(32)
+        bytes.append(contentsOf: Self.seal(bytes, sessionID: sessionID, key: key))
+        self.secret = Self.base64URL(Data(bytes))
     }
 
     /// Parses `<session id>.<secret>`; `nil` when malformed.
@@ -39,13 +47,41 @@ struct SecretToken: Sendable, Hashable {
         SecretTokenComparison.equal(hash, stored)
     }
 
+    /// Whether this secret carries a valid seal for its session under `key`.
+    func isSealed(with key: SymmetricKey) -> Bool {
+        guard let bytes = Self.decodeBase64URL(secret), bytes.count == 48 else { return false }
+        let random = Array(bytes.prefix(32))
+        let seal = Self.seal(random, sessionID: sessionID, key: key)
+        return SecretTokenComparison.equal(Self.base64URL(Data(seal)), Self.base64URL(Data(bytes.suffix(16))))
+    }
+
+    private static func seal(_ random: [UInt8], sessionID: SessionID, key: SymmetricKey) -> [UInt8] {
+        var message = Data(sessionID.rawValue.utf8)
+        message.append(0)
+        message.append(contentsOf: random)
+        return Array(HMAC<SHA256>.authenticationCode(for: message, using: key)).prefix(16).map { $0 }
+    }
+
     /// `bytes` random bytes from the system CSPRNG, base64url without padding.
     static func random(bytes: Int) -> String {
+        base64URL(Data(randomBytes(bytes)))
+    }
+
+    private static func randomBytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
-        let data = Data((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) })
-        return data.base64EncodedString()
+        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }
+
+    private static func base64URL(_ data: Data) -> String {
+        data.base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
+    }
+
+    private static func decodeBase64URL(_ text: String) -> [UInt8]? {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64.append("=") }
+        return Data(base64Encoded: base64).map(Array.init)
     }
 
     static func sha256Hex(_ string: String) -> String {

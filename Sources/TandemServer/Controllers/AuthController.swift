@@ -29,7 +29,8 @@ struct AuthController {
             throw APIError(.forbidden, code: "signup_disabled", message: "Self sign-up is switched off.")
         }
         let body = try await request.decodeBody(SignUpRequest.self, context: context)
-        let user = try await auth.createUser(email: body.email, name: body.name, password: body.password, role: .customer)
+        let user = try await auth.signUp(
+            email: body.email, name: body.name, password: body.password, address: context.remoteAddress)
         let issued = try await auth.openSession(
             for: user, address: context.remoteAddress, userAgent: request.headers[.userAgent])
         return try sessionResponse(issued, mode: body.session ?? .token, status: .created, request: request, context: context)
@@ -73,7 +74,8 @@ struct AuthController {
     @Sendable func changePassword(_ request: Request, context: Context) async throws -> Response {
         let identity = try context.requireIdentity()
         let body = try await request.decodeBody(ChangePasswordRequest.self, context: context)
-        let revoked = try await auth.changePassword(identity, current: body.currentPassword, new: body.newPassword)
+        let revoked = try await auth.changePassword(
+            identity, current: body.currentPassword, new: body.newPassword, address: context.remoteAddress)
         await events.sessionsRevoked(user: identity.user.id, sessions: Set(revoked))
         return Response(status: .noContent)
     }

@@ -74,7 +74,19 @@ struct UsersController {
             try policy.authorize(identity, .updateUserProfile, resource)
         }
         if let name = body.name { user.name = try Validators.name(name) }
-        if let email = body.email { user.email = try Validators.email(email) }
+        if let email = body.email {
+            let email = try Validators.email(email)
+            if email != user.email && user.id == identity.user.id {
+                // A stolen session must not be enough to take the account's address.
+                guard let current = body.currentPassword else {
+                    throw APIError(
+                        .unprocessableContent, code: "required",
+                        message: "Enter your current password to change your e-mail address.", field: "currentPassword")
+                }
+                try await auth.verifyCurrentPassword(current, of: identity.user, address: context.remoteAddress)
+            }
+            user.email = email
+        }
         if let role = body.role {
             try policy.authorize(identity, .changeUserRole, resource)
             user.role = try Validators.oneOf(role, as: Role.self, field: "role")

@@ -2,13 +2,14 @@
 
 const MESSAGES: Record<string, string> = {
   invalid_credentials: "That e-mail and password do not match an account.",
-  too_many_attempts: "Too many failed sign-ins. Wait a few minutes and try again.",
+  too_many_attempts: "Too many attempts. Wait a few minutes and try again.",
   account_disabled: "This account is disabled. Contact your administrator.",
   csrf_failed: "Your session's security token is out of date. Reload the page and try again.",
   unauthenticated: "Please sign in again.",
   invalid_token: "Your session has ended. Please sign in again.",
   signup_disabled: "Sign-up is turned off on this desk.",
   duplicate: "An account with this e-mail already exists. Sign in instead.",
+  signup_refused: "This e-mail address cannot be used to sign up. If it is yours, sign in instead.",
   too_short: "The password needs at least 12 characters.",
   too_weak: "Choose a password with more variety that does not contain your name or e-mail.",
   invalid_email: "Enter a valid e-mail address, like name@example.com.",
