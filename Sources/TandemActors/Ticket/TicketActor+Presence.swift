@@ -41,6 +41,7 @@ extension TicketActor {
             user: update.subscriber.user, name: update.subscriber.name, connection: address, state: update.state,
             field: update.field, selection: selection, updatedAt: context.clock.now())
         presence[address] = entry
+        activityRenewedAt[address] = Self.isActive(entry) ? entry.updatedAt : nil
         lastActivity = entry.updatedAt
         let staff = subscribers.values.filter { $0.audience == .staff && $0.address != address }.map(\.address)
         context.delivery.deliver(.presence(topic: topic, presence: entry), to: staff)
@@ -64,13 +65,35 @@ extension TicketActor {
         }
     }
 
-    /// Drops presence that has not been refreshed within the TTL.
+    /// Drops presence that has not been refreshed within the TTL, and turns typing and carets
+    /// that were not renewed within the activity TTL into plain viewing (told to the staff view
+    /// as a `presence` frame; the public view hears `agent_activity` when replying ends).
     func expirePresence(now: Timestamp) {
         let cutoff = now.adding(milliseconds: -context.settings.presenceTTLMilliseconds)
         for (_, entry) in presence where entry.updatedAt < cutoff {
             presence[entry.connection] = nil
+            activityRenewedAt[entry.connection] = nil
             broadcastPresenceLeft(entry)
         }
+        let activityCutoff = now.adding(milliseconds: -context.settings.activityTTLMilliseconds)
+        for (address, renewed) in activityRenewedAt where renewed < activityCutoff {
+            activityRenewedAt[address] = nil
+            guard var entry = presence[address] else { continue }
+            let wasReplying = agentsReplying
+            if entry.state == .typing { entry.state = .viewing }
+            entry.field = nil
+            entry.selection = nil
+            entry.updatedAt = now
+            presence[address] = entry
+            let staff = subscribers.values.filter { $0.audience == .staff && $0.address != address }.map(\.address)
+            context.delivery.deliver(.presence(topic: topic, presence: entry), to: staff)
+            announceReplyingIfChanged(from: wasReplying)
+        }
+    }
+
+    /// Typing, or showing a caret: what must be renewed to stay shown.
+    static func isActive(_ entry: Presence) -> Bool {
+        entry.state == .typing || entry.field != nil || entry.selection != nil
     }
 
     func broadcastPresenceLeft(_ entry: Presence) {

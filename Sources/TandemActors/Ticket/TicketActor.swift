@@ -37,6 +37,9 @@ public actor TicketActor {
     /// Who each subscriber is, to re-check access when the ticket moves between teams.
     var principals: [SubscriberAddress: Principal] = [:]
     var presence: [SubscriberAddress: Presence] = [:]
+    /// When each presence last said it was typing or placed a caret (its `presence` message;
+    /// heartbeats do not count). Only entries with such activity are listed.
+    var activityRenewedAt: [SubscriberAddress: Timestamp] = [:]
     /// Ops in the last committed batch, and the leader waiting for a batch that size to queue.
     var lastBatchSize = 0
     var batchGathering: BatchGathering?
@@ -167,6 +170,7 @@ public actor TicketActor {
     public func unsubscribe(_ address: SubscriberAddress) {
         subscribers[address] = nil
         principals[address] = nil
+        activityRenewedAt[address] = nil
         if let gone = presence.removeValue(forKey: address) {
             broadcastPresenceLeft(gone)
         }

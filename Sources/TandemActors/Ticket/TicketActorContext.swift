@@ -35,6 +35,10 @@ public struct TicketActorSettings: Sendable {
     public var groupCommitWait: Duration = .microseconds(1_000)
     /// Presence not refreshed for this long is dropped.
     public var presenceTTLMilliseconds: Int64 = 30_000
+    /// Typing and a caret not renewed by a `presence` message for this long fall back to
+    /// plain `viewing` (heartbeats keep a viewer, never a typist). With the one-second
+    /// maintenance sweep, a dead typist shows as typing for at most this plus a second.
+    public var activityTTLMilliseconds: Int64 = 4_000
     public var limits = TicketLimits()
 
     public init() {}

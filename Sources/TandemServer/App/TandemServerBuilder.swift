@@ -77,11 +77,12 @@ public struct TandemDependencies: Sendable {
         settings.ticket.snapshotEveryOps = configuration.actors.snapshotEveryOps
         settings.ticket.snapshotIntervalMilliseconds = Int64(configuration.actors.snapshotIntervalMilliseconds)
         settings.ticket.limits.maxTextScalars = configuration.actors.maxTextScalars
-        // Presence outlives two missed heartbeats, never less than 30 s (unless configured).
+        // A viewer stays up to two heartbeats without one, never less than 30 s (unless configured);
+        // typing and carets need their own renewal (`activityTTLMilliseconds`).
         settings.ticket.presenceTTLMilliseconds =
             configuration.cluster.presenceTTLMilliseconds > 0
             ? Int64(configuration.cluster.presenceTTLMilliseconds)
-            : max(30_000, Int64(configuration.live.heartbeatSeconds) * 3_000)
+            : max(30_000, Int64(configuration.live.heartbeatSeconds) * 2_000)
         settings.rate.opsPerSecond = Double(configuration.live.opsPerSecond)
         settings.rate.burst = Double(configuration.live.opsBurst)
         self.actors = ActorRegistry(
