@@ -2,11 +2,21 @@
 // Tandem — an open-source, real-time technical-support desk.
 //===----------------------------------------------------------------------===//
 
+import Foundation
 import TandemCore
 import Testing
 
 @Suite("OT: selections")
 struct OTSelectionTests {
+    @Test func aNegativePositionIsRefusedForWhatItIsNotForATextLength() throws {
+        let error = #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(TextSelection.self, from: Data(#"{"anchor":-1,"head":2}"#.utf8))
+        }
+        let text = "\(String(describing: error))"
+        #expect(text.contains("must not be negative (got -1)"), "\(text)")
+        #expect(!text.contains("scalars"), "the decoder knows no text length: \(text)")
+    }
+
     @Test func caretMovesWithInsertsBefore() {
         let caret = TextSelection(caret: 3)
         #expect(caret.transformed(by: textOp(.retain(1), .insert("👍🏽")), isOwn: false) == TextSelection(caret: 5))

@@ -60,7 +60,8 @@ public struct TextSelection: Sendable, Hashable, Codable {
         let anchor = try object.decode(Int.self, forKey: .anchor)
         let head = try object.decode(Int.self, forKey: .head)
         guard anchor >= 0, head >= 0 else {
-            let error = OTError.positionOutOfRange(position: min(anchor, head), length: 0)
+            // The text is unknown here: say what is wrong with the value itself.
+            let error = OTError.invalidComponent("a selection position must not be negative (got \(min(anchor, head)))")
             throw DecodingError.dataCorrupted(.init(
                 codingPath: decoder.codingPath, debugDescription: error.description, underlyingError: error))
         }

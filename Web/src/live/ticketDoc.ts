@@ -267,7 +267,9 @@ export class TicketDoc {
 
   private onRemoteOp(op: TicketOp): void {
     if (this.version !== null && op.version <= this.version) return;
-    const mine = this.inflight !== null && op.client === this.clientId && op.seq === this.inflight.seq;
+    // Client ids are scoped by user (PROTOCOL.md §5.2): the author decides too.
+    const mine =
+      this.inflight !== null && op.author === this.userId && op.client === this.clientId && op.seq === this.inflight.seq;
     if (mine && "change" in this.inflight!.item) return this.onAck(op.seq!, op.version);
     let r: TicketChange | null = op.change;
     const locals = [this.inflight?.item, ...this.pending];

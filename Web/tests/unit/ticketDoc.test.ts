@@ -16,7 +16,7 @@ function ticket(): TicketView {
   };
 }
 
-/** The server: one writer, a log, dedup by (client, seq), transform against ops after v. */
+/** The server: one writer, a log, dedup by (user, client, seq), transform against ops after v. */
 class Server {
   t = ticket();
   log: TicketOp[] = [];
@@ -31,7 +31,8 @@ class Server {
       return;
     }
     if (m.type !== "op" || !m.op || !from.subscribed) return;
-    const seen = this.last.get(m.client);
+    const key = `${from.user}|${m.client}`;
+    const seen = this.last.get(key);
     if (seen && seen.seq === m.seq) return void from.toClient.push({ type: "ack", topic: TOPIC, client: m.client, seq: m.seq, v: seen.version });
     if (seen && m.seq < seen.seq) return void from.toClient.push({ type: "error", code: "stale_sequence", message: "", topic: TOPIC, seq: m.seq });
     if (m.v > this.t.version) return void from.toClient.push({ type: "error", code: "future_version", message: "", topic: TOPIC, seq: m.seq });
@@ -44,7 +45,7 @@ class Server {
     const op: TicketOp = { version: this.t.version + 1, change, author: from.user, at: 0, client: m.client, seq: m.seq };
     this.t = applyTicketOp(this.t, op);
     this.log.push(op);
-    this.last.set(m.client, { seq: m.seq, version: op.version });
+    this.last.set(key, { seq: m.seq, version: op.version });
     for (const c of this.conns) {
       if (c !== from && c.subscribed) c.toClient.push({ type: "op", topic: TOPIC, op });
     }
@@ -88,12 +89,14 @@ function typeAt(c: Conn, r: () => number, text: string): void {
   c.doc.localText("replyDraft", pos ? [pos, text] : [text]);
 }
 
-test("two clients typing interleaved converge, every keystroke kept once", () => {
+/** Two users typing with random deliveries, drops and reconnects; `sameClientId`: both pick one client id. */
+function typingRounds(seed: number, sameClientId: boolean): void {
   for (let round = 0; round < 200; round++) {
-    const r = rng(1000 + round);
+    const r = rng(seed + round);
     const server = new Server();
     const a = new Conn("usr_a", server);
     const b = new Conn("usr_b", server);
+    if (sameClientId) b.doc.clientId = a.doc.clientId;
     a.doc.subscribe();
     b.doc.subscribe();
     const typed: string[] = [];
@@ -123,7 +126,12 @@ test("two clients typing interleaved converge, every keystroke kept once", () =>
     const sorted = (x: string) => Array.from(x).sort().join("");
     eq(sorted(final), sorted("Hi 👋" + typed.join("")), `round ${round}: every typed scalar exactly once`);
   }
-});
+}
+
+test("two clients typing interleaved converge, every keystroke kept once", () => typingRounds(1000, false));
+
+test("two users who chose the same client id never take each other's ops for their own (§5.4)", () =>
+  typingRounds(5000, true));
 
 test("a resend of an op the server already committed is acknowledged, not applied twice", () => {
   const server = new Server();
