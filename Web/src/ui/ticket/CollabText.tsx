@@ -67,7 +67,17 @@ export function CollabText({ ticketId, field, text, label, presence, placeholder
     el.style.height = `${el.scrollHeight + 2}px`;
   });
 
-  useEffect(() => () => clearTimeout(typingTimer.current), []);
+  // The server drops a caret (and "typing") 4 s after the last presence message (PROTOCOL.md §6.4), so that a
+  // client that died stops showing: while this field has the focus, the caret is renewed every 3 s.
+  const caretKeeper = useRef<ReturnType<typeof setInterval>>();
+  const keepCaret = (on: boolean) => {
+    clearInterval(caretKeeper.current);
+    caretKeeper.current = on ? setInterval(() => sendPresence(false), 3000) : undefined;
+  };
+  useEffect(() => () => {
+    clearTimeout(typingTimer.current);
+    clearInterval(caretKeeper.current);
+  }, []);
 
   const lastInput = useRef(0);
   const sendPresence = (typing: boolean) => {
@@ -130,8 +140,14 @@ export function CollabText({ ticketId, field, text, label, presence, placeholder
           onInput(el.value, el);
         }}
         onSelect={() => sendPresence(false)}
-        onFocus={() => sendPresence(false)}
-        onBlur={() => live.presence(ticketId, { state: "viewing" })}
+        onFocus={() => {
+          sendPresence(false);
+          keepCaret(true);
+        }}
+        onBlur={() => {
+          keepCaret(false);
+          live.presence(ticketId, { state: "viewing" });
+        }}
         onKeyDown={onKeyDown}
       />
       {marks.length > 0 && <Overlay text={value} marks={marks} />}
