@@ -279,7 +279,8 @@ public enum TandemServerBuilder {
         }
         let authenticated = api.add(middleware: AuthenticationMiddleware(auth: auth, store: store))
         let identityEvents = LocalIdentityEvents(registry: dependencies.actors, identities: live.identities)
-        // A plain GET /ws (no upgrade, or an upgrade that was refused) says why.
+        // A plain GET /ws (no upgrade) says why it is not one. (A refused upgrade is answered by
+        // the WebSocket router: ``UpgradeRefusalMiddleware``.)
         router.get("ws") { request, context -> Response in
             guard live.checkOrigin(request, context: context) else {
                 throw APIError.originNotAllowed(request.headers[.origin] ?? "")
