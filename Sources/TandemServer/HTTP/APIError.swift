@@ -57,7 +57,8 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     /// The JSON body: `{"error": {"code", "message", "field"}}`.
     var jsonBody: ByteBuffer {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        // Messages name URLs (origins): keep them readable.
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding three strings into JSON cannot fail.
         let data = (try? encoder.encode(Envelope(error: .init(code: code, message: message, field: field)))) ?? Data()
         return ByteBuffer(bytes: data)
