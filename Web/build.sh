@@ -38,6 +38,16 @@ check_tools() {
   [[ ${#missing[@]} -eq 0 ]] || die "missing ${missing[*]}: run scripts/setup.sh run first"
 }
 
+# The page runs under the server's Content-Security-Policy (docs/WEB.md): no inline script,
+# style or event handler in index.html, or the browser blocks it.
+check_csp() {
+  local page="$WEB/index.html"
+  if grep -Eio '<script[^>]*>' "$page" | grep -viq 'src='; then die "index.html has an inline <script>: the CSP blocks it"; fi
+  if grep -Eiq '<style|[[:space:]]style=|[[:space:]]on[a-z]+=|javascript:' "$page"; then
+    die "index.html has an inline style, event handler or javascript: URL: the CSP blocks it"
+  fi
+}
+
 build() {
   local tmp start
   start="$(now_ms)"
@@ -74,6 +84,7 @@ main() {
     *) echo "usage: Web/build.sh [--force|--clean]" >&2; exit 2 ;;
   esac
   check_tools
+  check_csp
   want="$(input_hash)"
   if [[ "$force" -eq 0 && -f "$CACHE/stamp" && "$(cat "$CACHE/stamp")" == "$want" ]]; then
     local complete=1

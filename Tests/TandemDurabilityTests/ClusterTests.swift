@@ -146,7 +146,19 @@ struct ClusterTests {
         #expect(try await Curl.get(base + "/metrics", ca: cluster.certificate).status == 404)
         let app = try await Curl.get(base + "/tickets/tkt_client_route", ca: cluster.certificate)
         #expect(app.status == 200 && app.body.contains("<html"), "a client-side route should get the app (got \(app.status): \(app.body.prefix(200)))")
-        #expect(app.headers["strict-transport-security"] != nil)
+        // The browser security headers, once each, on what nginx serves itself (the app, its 404)
+        // and on what a node answers through it.
+        let me = try await Curl.get(base + "/api/v1/auth/me", ca: cluster.certificate)
+        let metrics = try await Curl.get(base + "/metrics", ca: cluster.certificate)
+        for (what, response) in [("the app", app), ("/healthz", health), ("an API 401", me), ("/metrics", metrics)] {
+            #expect(response.headers["content-security-policy"]?.contains("frame-ancestors 'none'") == true, "\(what): \(response.headers)")
+            #expect(response.headers["content-security-policy"]?.contains("unsafe-inline") == false, "\(what)")
+            #expect(response.headers["x-content-type-options"] == "nosniff", "\(what)")
+            #expect(response.headers["x-frame-options"] == "DENY", "\(what)")
+            #expect(response.headers["referrer-policy"] == "same-origin", "\(what)")
+            #expect(response.headers["strict-transport-security"] != nil, "\(what)")
+            #expect(response.repeated.isEmpty, "\(what): repeated \(response.repeated)")
+        }
         // Sign-in routes are rate limited per client address (Config/nginx.conf: a burst of 20, then
         // @AUTH_RATE@ a minute): a burst of refreshes past it gets nginx's own JSON 429.
         let burst = try await Curl.postBurst(

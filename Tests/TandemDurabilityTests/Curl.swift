@@ -12,6 +12,8 @@ enum Curl {
         /// Lower-cased header names.
         var headers: [String: String]
         var body: String
+        /// Lower-cased names of the headers that came more than once.
+        var repeated: Set<String> = []
     }
 
     static func get(_ url: String, ca: String?, bearer: String? = nil) async throws -> Response {
@@ -56,10 +58,13 @@ enum Curl {
         let statusLine = lines.isEmpty ? "" : String(lines.removeFirst())
         let status = statusLine.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
         var headers: [String: String] = [:]
+        var repeated: Set<String> = []
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let name = line[..<colon].lowercased()
+            if headers[name] != nil { repeated.insert(name) }
+            headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        return Response(status: status, headers: headers, body: parts.dropFirst().joined(separator: "\n\n"))
+        return Response(status: status, headers: headers, body: parts.dropFirst().joined(separator: "\n\n"), repeated: repeated)
     }
 }

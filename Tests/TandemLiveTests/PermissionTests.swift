@@ -147,7 +147,7 @@ struct PermissionTests {
             #expect((200..<300).contains(reply.status), "\(reply)")
             // Well within the cache's lifetime: the revocation must win.
             let refused = try await HandshakeTests.upgrade(port: server.port, origin: "ws://127.0.0.1", token: agent.token)
-            #expect(refused.status.code == 400, "\(refused.status)")
+            #expect(refused.status.code == 401, "\(refused.status)")
             for socket in sockets { await socket.close() }
         }
     }

@@ -21,6 +21,9 @@ import Testing
         #expect(config.http.port == 8080)
         #expect(config.auth.bcryptCost == 12)
         #expect(config.mode == .development)
+        // Unset: the origins the server is reached at (OriginPolicy), not a fixed port's.
+        #expect(config.http.allowedOrigins.isEmpty)
+        #expect(config.metrics.token.isEmpty)
     }
 
     @Test func environmentOverrides() async throws {
@@ -36,6 +39,7 @@ import Testing
         (["TANDEM_MODE": "staging"], "mode"),
         (["TANDEM_MODE": "production"], "auth.jwtSecret"),
         (["TANDEM_AUTH_JWT_SECRET": "short"], "auth.jwtSecret"),
+        (["TANDEM_METRICS_TOKEN": "too-short"], "metrics.token"),
         (["TANDEM_MODE": "production", "TANDEM_AUTH_JWT_SECRET": TandemConfiguration.developmentSecret], "auth.jwtSecret"),
         (["TANDEM_LOG_LEVEL": "loud"], "log.level"),
         (["TANDEM_LOG_FORMAT": "xml"], "log.format"),

@@ -75,6 +75,34 @@ import Testing
         }
     }
 
+    /// Development: open unless a token is set. Production: only with the token, off without one.
+    @Test(arguments: [(RunMode.development, ""), (.development, "metrics-token-0123456789"), (.production, ""), (.production, "metrics-token-0123456789")])
+    func metricsAccessFollowsTheModeAndToken(mode: RunMode, token: String) async throws {
+        let env = try await TestEnvironment.make {
+            $0.mode = mode
+            $0.metrics.token = token
+        }
+        try await env.run { api in
+            let anonymous = try await api.get("/metrics")
+            let wrong = try await api.get("/metrics", bearer: "metrics-token-0123456780")
+            let right = try await api.get("/metrics", bearer: "metrics-token-0123456789")
+            switch (mode, token.isEmpty) {
+            case (.development, true):
+                // Open to anyone, a token changes nothing (the counters show the requests before).
+                for response in [anonymous, wrong, right] { #expect(response.status == .ok) }
+                #expect(right.bodyText.contains("tandem_http_requests_total"), "\(right.bodyText.prefix(200))")
+            case (.production, true):
+                for response in [anonymous, wrong, right] { expectError(response, .forbidden, "metrics_disabled") }
+            default:
+                expectError(anonymous, .unauthorized, "metrics_token_required")
+                #expect(anonymous.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
+                expectError(wrong, .unauthorized, "metrics_token_required")
+                #expect(right.status == .ok)
+                #expect(right.bodyText.contains("tandem_http_requests_total"), "\(right.bodyText.prefix(200))")
+            }
+        }
+    }
+
     @Test func everyResponseCarriesARequestID() async throws {
         let env = try await TestEnvironment.make()
         try await env.run { api in

@@ -63,11 +63,14 @@ struct TestEnvironment: Sendable {
         return configuration
     }
 
-    static func make(_ configure: (inout TandemConfiguration) -> Void = { _ in }) async throws -> TestEnvironment {
+    /// `logs`, when given, receives every log line of `.notice` and above.
+    static func make(
+        logs: LogRecorder? = nil, _ configure: (inout TandemConfiguration) -> Void = { _ in }
+    ) async throws -> TestEnvironment {
         var configuration = baseConfiguration()
         configure(&configuration)
-        var logger = Logger(label: "tandem.test")
-        logger.logLevel = .critical
+        var logger = logs.map { recorder in Logger(label: "tandem.test") { _ in recorder.handler() } } ?? Logger(label: "tandem.test")
+        logger.logLevel = logs == nil ? .critical : .notice
         let store = try SQLiteStore.temporary(logger: logger)
         try await store.migrate()
         let clock = TestClock()
@@ -111,11 +114,42 @@ struct TestEnvironment: Sendable {
     }
 }
 
+// MARK: - Logs
+
+/// Keeps the log lines written through its handlers: `message key=value …`.
+final class LogRecorder: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    var all: [String] { lines.withLock { $0 } }
+
+    func handler() -> Handler { Handler(recorder: self) }
+
+    struct Handler: LogHandler {
+        let recorder: LogRecorder
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+            let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            recorder.lines.withLock { $0.append("\(event.level) \(event.message) \(fields)") }
+        }
+    }
+}
+
 // MARK: - Client
 
 /// A thin JSON client over Hummingbird's test client.
 struct APIClient: Sendable {
     let client: any TestClientProtocol
+
+    /// The server's port, over a live socket.
+    var port: Int? { client.port }
 
     /// Sends a request. `json` is serialised with `Content-Type: application/json`;
     /// `raw` is sent as is (with `headers` as given).
@@ -313,4 +347,25 @@ extension String {
     var queryEncoded: String {
         addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? self
     }
+}
+
+// MARK: - WebSocket handshakes
+
+/// Sends a WebSocket upgrade request for `path` on a fresh connection and returns the response
+/// (the head and, for a refusal, its body). `authority` is the `Host` header; `origin` the
+/// `Origin` header, if any.
+func webSocketUpgrade(
+    port: Int, origin: String?, authority: String? = nil, path: String = "/ws", headers extra: HTTPFields = [:]
+) async throws -> TestClient.Response {
+    let client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(10)))
+    client.connect()
+    defer { Task { try? await client.shutdown() } }
+    var headers: HTTPFields = [
+        .connection: "Upgrade", .upgrade: "websocket", .secWebSocketVersion: "13",
+        .secWebSocketKey: "dGhlIHNhbXBsZSBub25jZQ==", .secWebSocketProtocol: "tandem.v1",
+    ]
+    if let origin { headers[.origin] = origin }
+    headers.append(contentsOf: extra)
+    return try await client.execute(
+        TestClient.Request(path, method: .get, authority: authority ?? "127.0.0.1:\(port)", headers: headers))
 }

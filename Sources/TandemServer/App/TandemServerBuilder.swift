@@ -4,6 +4,7 @@
 
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import NIOCore
@@ -97,8 +98,12 @@ public struct TandemDependencies: Sendable {
         live.maxMessageBytes = configuration.live.maxMessageBytes
         live.maxSubscriptions = configuration.live.maxSubscriptions
         live.heartbeatSeconds = configuration.live.heartbeatSeconds
-        live.allowedOrigins = Set(configuration.http.allowedOrigins)
         return live
+    }
+
+    /// Which browser origins may open WebSockets, from `http.allowedOrigins` and `http.host`.
+    var originPolicy: OriginPolicy {
+        OriginPolicy(configured: configuration.http.allowedOrigins, bindHost: configuration.http.host)
     }
 
     /// The authentication flows over these dependencies.
@@ -157,13 +162,7 @@ public enum TandemServerBuilder {
         let router = try await buildRouter(dependencies, live: live)
         var app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(
-                webSocketRouter: webSocketRouter(dependencies, live: live),
-                configuration: .init(
-                    http1: .init(idleTimeout: .seconds(Int64(configuration.http.idleTimeoutSeconds))),
-                    ws: .init(
-                        maxFrameSize: configuration.live.maxMessageBytes,
-                        autoPing: .enabled(timePeriod: .seconds(configuration.live.heartbeatSeconds))))),
+            server: httpServer(dependencies, live: live),
             configuration: .init(
                 address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "Tandem",
                 backlog: listenBacklog(configuration.http.backlog)),
@@ -186,6 +185,22 @@ public enum TandemServerBuilder {
         return app
     }
 
+    /// HTTP/1 with the WebSocket upgrade at `/ws`. Every connection's pipeline adds the
+    /// browser security headers to every response.
+    static func httpServer(_ dependencies: TandemDependencies, live: LiveService) -> HTTPServerBuilder {
+        let configuration = dependencies.configuration
+        let headers = SecurityHeaders(production: configuration.mode == .production)
+        return .http1WebSocketUpgrade(
+            webSocketRouter: webSocketRouter(dependencies, live: live),
+            configuration: .init(
+                http1: .init(
+                    additionalChannelHandlers: [SecurityHeadersHandler(headers)],
+                    idleTimeout: .seconds(Int64(configuration.http.idleTimeoutSeconds))),
+                ws: .init(
+                    maxFrameSize: configuration.live.maxMessageBytes,
+                    autoPing: .enabled(timePeriod: .seconds(configuration.live.heartbeatSeconds)))))
+    }
+
     /// `http.backlog`, capped at the kernel's `net.core.somaxconn` where it is readable
     /// (Linux caps it silently anyway; capping here keeps the value we report true).
     static func listenBacklog(_ configured: Int) -> Int {
@@ -198,19 +213,21 @@ public enum TandemServerBuilder {
     static func liveService(_ dependencies: TandemDependencies) async -> LiveService {
         LiveService(
             registry: dependencies.actors, hub: dependencies.hub, auth: await dependencies.authService(),
-            store: dependencies.store, clock: dependencies.clock, settings: dependencies.liveSettings)
+            store: dependencies.store, clock: dependencies.clock, settings: dependencies.liveSettings,
+            origins: dependencies.originPolicy)
     }
 
     /// The router that accepts WebSocket upgrades at `/ws`.
     static func webSocketRouter(_ dependencies: TandemDependencies, live: LiveService) -> Router<TandemRequestContext> {
         let router = Router(context: TandemRequestContext.self)
+        router.add(middleware: UpgradeRefusalMiddleware())
         router.add(middleware: ClientAddressMiddleware(trustedProxies: dependencies.configuration.http.trustedProxies))
+        router.add(middleware: OriginCheckMiddleware(live: live))
         router.add(
             middleware: UpgradeAuthenticationMiddleware(
                 authentication: AuthenticationMiddleware(auth: live.auth, store: dependencies.store),
                 cache: live.identities))
         router.ws("ws") { request, _ in
-            guard live.originAllowed(request.headers[.origin]) else { return .dontUpgrade }
             var headers: HTTPFields = [:]
             if let offered = request.headers[.secWebSocketProtocol],
                 offered.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == LiveService.subprotocol })
@@ -246,16 +263,28 @@ public enum TandemServerBuilder {
         router.add(middleware: BodyLimitMiddleware(maxBodyBytes: configuration.http.maxBodyBytes))
         StaticFiles.add(to: router, root: configuration.web.root, logger: dependencies.logger)
 
-        HealthController(store: store, registry: dependencies.registry).addRoutes(to: router)
+        HealthController(
+            store: store, registry: dependencies.registry,
+            metrics: MetricsAccess(token: configuration.metrics.token, mode: configuration.mode)
+        ).addRoutes(to: router)
 
         let api = router.group("api/v1")
         api.get("openapi.json") { _, _ in try OpenAPIDocument.response() }
+        // Browsers do not show a script why a WebSocket handshake failed: after a failed connect
+        // the web client asks here (a POST, so that the browser sends its Origin).
+        api.post("live/origin") { request, context -> OriginCheckAnswer in
+            guard live.checkOrigin(request, context: context) else {
+                throw APIError.originNotAllowed(request.headers[.origin] ?? "")
+            }
+            return OriginCheckAnswer(origin: request.headers[.origin], allowed: true)
+        }
         let authenticated = api.add(middleware: AuthenticationMiddleware(auth: auth, store: store))
         let identityEvents = LocalIdentityEvents(registry: dependencies.actors, identities: live.identities)
-        // A plain GET /ws (no upgrade, or an upgrade that was refused) says why.
+        // A plain GET /ws (no upgrade) says why it is not one. (A refused upgrade is answered by
+        // the WebSocket router: ``UpgradeRefusalMiddleware``.)
         router.get("ws") { request, context -> Response in
-            guard live.originAllowed(request.headers[.origin]) else {
-                throw APIError(.forbidden, code: "origin_not_allowed", message: "This origin may not open WebSockets.")
+            guard live.checkOrigin(request, context: context) else {
+                throw APIError.originNotAllowed(request.headers[.origin] ?? "")
             }
             throw APIError(.upgradeRequired, code: "upgrade_required", message: "Connect with a WebSocket (subprotocol tandem.v1).")
         }

@@ -176,6 +176,11 @@ public struct ConfigurationLoader: Sendable {
             throw ConfigurationError(key: "log.format", message: "must be text or json.")
         }
         c.web.root = try string("web.root", default: c.web.root)
+
+        c.metrics.token = try string("metrics.token", default: c.metrics.token, secret: true)
+        if !c.metrics.token.isEmpty && c.metrics.token.utf8.count < 16 {
+            throw ConfigurationError(key: "metrics.token", message: "must be at least 16 bytes.")
+        }
         return c
     }
 

@@ -25,8 +25,9 @@ public struct TandemConfiguration: Sendable {
         public var port = 8080
         /// Largest request body accepted, in bytes.
         public var maxBodyBytes = 1 << 20
-        /// Origins allowed to open WebSockets from a browser.
-        public var allowedOrigins: [String] = ["http://localhost:8080", "http://127.0.0.1:8080"]
+        /// Origins allowed to open WebSockets from a browser; empty: the origins this server is
+        /// reached at (``OriginPolicy``).
+        public var allowedOrigins: [String] = []
         /// Close HTTP connections idle this long (slow clients cannot hold sockets).
         public var idleTimeoutSeconds = 30
         /// Length of the listen socket's accept queue (the kernel caps it at `net.core.somaxconn`).
@@ -148,6 +149,12 @@ public struct TandemConfiguration: Sendable {
         public var root = "Web/dist"
     }
     public var web = Web()
+
+    public struct Metrics: Sendable {
+        /// The bearer token `/metrics` asks for; empty: open in development mode, off in production mode.
+        public var token = ""
+    }
+    public var metrics = Metrics()
 
     public init() {}
 }

@@ -11,6 +11,7 @@ struct HealthController {
     typealias Context = TandemRequestContext
     let store: any TandemStore
     let registry: PrometheusCollectorRegistry
+    let metrics: MetricsAccess
 
     func addRoutes(to router: Router<Context>) {
         router.get("healthz") { _, _ in
@@ -25,12 +26,13 @@ struct HealthController {
                 return Self.json(#"{"status":"unavailable","store":"unreachable"}"#, status: .serviceUnavailable)
             }
         }
-        router.get("metrics") { _, _ in
+        router.get("metrics") { request, _ in
+            try metrics.check(request)
             var buffer: [UInt8] = []
             buffer.reserveCapacity(16_384)
             registry.emit(into: &buffer)
             return Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
                 body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
         }
     }

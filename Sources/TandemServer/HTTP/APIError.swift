@@ -51,11 +51,17 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         var headers = self.headers
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.cacheControl] = "no-store"
-        let body = Envelope(error: .init(code: code, message: message, field: field))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: jsonBody))
+    }
+
+    /// The JSON body: `{"error": {"code", "message", "field"}}`.
+    var jsonBody: ByteBuffer {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(body)
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        // Messages name URLs (origins): keep them readable.
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding three strings into JSON cannot fail.
+        let data = (try? encoder.encode(Envelope(error: .init(code: code, message: message, field: field)))) ?? Data()
+        return ByteBuffer(bytes: data)
     }
 
     private struct Envelope: Encodable {

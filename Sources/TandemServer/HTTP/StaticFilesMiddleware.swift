@@ -41,7 +41,7 @@ struct PlaceholderPage: RouterMiddleware {
         guard enabled, request.method == .get, request.uri.path == "/" else { return try await next(request, context) }
         let html = """
             <!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
-            <title>Tandem</title></head><body style="font-family:system-ui;margin:3rem">
+            <title>Tandem</title></head><body>
             <h1>Tandem</h1><p>The server is running. The web client is not built: run <code>make run</code>
             (or <code>Web/build.sh</code>).</p><p><a href="/api/v1/openapi.json">API</a> ·
             <a href="/healthz">health</a></p></body></html>

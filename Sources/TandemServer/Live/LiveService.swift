@@ -31,17 +31,20 @@ struct LiveService: Sendable {
     /// Identities of credentials recently checked on upgrade (see ``UpgradeAuthenticationMiddleware``).
     let identities = IdentityCache()
 
-    /// Whether the handshake's `Origin` (if any) is allowed.
-    ///
-    /// Browsers send the page's origin (`http`, `https` or `null`). An origin with a `ws` or
-    /// `wss` scheme never comes from a browser: it is what non-browser client libraries send
-    /// (Hummingbird's WebSocket client always sends `ws://<host>`), so it is treated like a
-    /// missing header. The check only exists to protect cookie-carrying browsers.
-    func originAllowed(_ origin: String?) -> Bool {
-        guard let origin else { return true }
-        let scheme = origin.prefix { $0 != ":" }.lowercased()
-        if scheme == "ws" || scheme == "wss" { return true }
-        return settings.allowedOrigins.contains(origin)
+    /// Which browser origins may connect (``OriginPolicy``).
+    let origins: OriginPolicy
+    /// Refused origins, logged at most once a minute each.
+    let originRefusals = OriginRefusalLog()
+
+    /// Whether the request's `Origin` may open a WebSocket on this connection; a refusal is
+    /// logged (rate-limited) with the setting that would allow it.
+    func checkOrigin(_ request: Request, context: TandemRequestContext) -> Bool {
+        let origin = request.headers[.origin]
+        let host = request.head.authority
+        let port = context.channel.localAddress?.port
+        if origins.allows(origin: origin, host: host, localPort: port) { return true }
+        originRefusals.refused(origin: origin ?? "", host: host, policy: origins, localPort: port, logger: context.logger)
+        return false
     }
 
     func run(

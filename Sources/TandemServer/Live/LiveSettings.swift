@@ -15,8 +15,6 @@ public struct LiveSettings: Sendable {
     /// Invalid frames within `invalidWindow` after which the connection is closed (4008).
     public var maxInvalidFrames = 50
     public var invalidWindow: Duration = .seconds(10)
-    /// Origins allowed on the handshake (browsers send one; other clients may omit it).
-    public var allowedOrigins: Set<String> = []
     public var outbound = OutboundLimits()
 
     public init() {}

@@ -105,19 +105,13 @@ struct LiveServer: Sendable {
 
     /// `TandemServerBuilder.build` with protocol settings of the test's choosing.
     private static func assemble(_ dependencies: TandemDependencies, settings: LiveSettings) async throws -> some ApplicationProtocol {
-        let configuration = dependencies.configuration
         let live = LiveService(
             registry: dependencies.actors, hub: dependencies.hub, auth: await dependencies.authService(),
-            store: dependencies.store, clock: dependencies.clock, settings: settings)
+            store: dependencies.store, clock: dependencies.clock, settings: settings, origins: dependencies.originPolicy)
         let router = try await TandemServerBuilder.buildRouter(dependencies, live: live)
         var app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(
-                webSocketRouter: TandemServerBuilder.webSocketRouter(dependencies, live: live),
-                configuration: .init(
-                    ws: .init(
-                        maxFrameSize: configuration.live.maxMessageBytes,
-                        autoPing: .enabled(timePeriod: .seconds(configuration.live.heartbeatSeconds))))),
+            server: TandemServerBuilder.httpServer(dependencies, live: live),
             configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "Tandem"),
             logger: dependencies.logger)
         app.addServices(StoreService(store: dependencies.store, logger: dependencies.logger), dependencies.actors)

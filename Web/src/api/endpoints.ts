@@ -1,5 +1,5 @@
 // Typed REST calls the client uses (docs/API.md).
-import { request } from "./http";
+import { ApiError, request } from "./http";
 import type { Priority, Team, TicketSummary, TicketView, User, UserNotification } from "../protocol/types";
 
 interface Session {
@@ -28,4 +28,10 @@ export const api = {
     request<TicketView>("POST", "/tickets", body),
   notifications: () => request<Page<UserNotification> & { unread: number }>("GET", "/notifications?limit=30"),
   markRead: (ids?: string[]) => request<{ marked: number; unread: number }>("POST", "/notifications/read", ids ? { ids } : {}),
+  /** Why the server refuses WebSockets from this page's origin, or null (allowed, or no answer). */
+  originRefusal: () =>
+    request<{ allowed: boolean }>("POST", "/live/origin").then(
+      () => null,
+      (e: unknown) => (e instanceof ApiError && e.code === "origin_not_allowed" ? e.message : null),
+    ),
 };

@@ -2,7 +2,7 @@
 // Authenticates with the tandem_session cookie the browser sends on the upgrade (PROTOCOL.md §2.1, way 2).
 import type { ClientMessage, ServerFrame } from "../protocol/types";
 
-export type ConnState = "connecting" | "open" | "reconnecting" | "offline" | "signed_out" | "stopped";
+export type ConnState = "connecting" | "open" | "reconnecting" | "refused" | "offline" | "signed_out" | "stopped";
 
 export interface ConnSnapshot {
   state: ConnState;
@@ -12,6 +12,8 @@ export interface ConnSnapshot {
   retryAt: number | null;
   /** This connection's id from hello. */
   connection: string | null;
+  /** Why the server refuses the handshake (state "refused"), in the server's words. */
+  refusal: string | null;
 }
 
 export interface ConnHooks {
@@ -19,6 +21,12 @@ export interface ConnHooks {
   hello(f: Extract<ServerFrame, { type: "hello" }>): void;
   frame(f: ServerFrame): void;
   closed(): void;
+  /**
+   * After a handshake that failed before the socket opened: asks the server whether it refuses
+   * this page's origin (browsers hide the handshake's answer from scripts). Resolves to the
+   * server's reason, or null when the origin is allowed or the server cannot be asked.
+   */
+  refusal(): Promise<string | null>;
 }
 
 /** Backoff with jitter: 0.3 s, 0.6 s, 1.2 s … capped at 5 s, so a restarted server is found quickly. */
@@ -29,7 +37,7 @@ export function backoffMs(attempt: number, random = Math.random): number {
 
 export class Connection {
   private ws: WebSocket | null = null;
-  private snap: ConnSnapshot = { state: "stopped", attempt: 0, retryAt: null, connection: null };
+  private snap: ConnSnapshot = { state: "stopped", attempt: 0, retryAt: null, connection: null, refusal: null };
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private lastPong = 0;
@@ -62,7 +70,7 @@ export class Connection {
 
   /** Skips the backoff wait. */
   retryNow(): void {
-    if (this.snap.state !== "reconnecting" && this.snap.state !== "offline") return;
+    if (this.snap.state !== "reconnecting" && this.snap.state !== "refused" && this.snap.state !== "offline") return;
     clearTimeout(this.retryTimer);
     this.open();
   }
@@ -85,9 +93,12 @@ export class Connection {
       this.set({ state: "offline", retryAt: null });
       return;
     }
-    this.set({ state: this.snap.attempt === 0 ? "connecting" : "reconnecting", retryAt: null });
+    // A refused origin stays refused (not "reconnecting") while the next attempt runs.
+    const state = this.snap.state === "refused" ? "refused" : this.snap.attempt === 0 ? "connecting" : "reconnecting";
+    this.set({ state, retryAt: null });
     const ws = new WebSocket(this.url, ["tandem.v1"]);
     this.ws = ws;
+    let opened = false;
     // A handshake that hangs (no hello within 10 s) is given up and retried.
     clearTimeout(this.helloTimer);
     this.helloTimer = setTimeout(() => {
@@ -97,6 +108,7 @@ export class Connection {
     // leaves the socket open but unauthenticated and silent: this ping is then answered at once with
     // `unauthenticated` (PROTOCOL.md §2.1), and the person is asked to sign in again.
     ws.onopen = () => {
+      opened = true;
       if (this.ws === ws) ws.send(JSON.stringify({ type: "ping", ref: "session-check" }));
     };
     ws.onmessage = (e) => {
@@ -107,7 +119,7 @@ export class Connection {
         return;
       }
       if (f.type === "hello") {
-        this.set({ state: "open", attempt: 0, connection: f.connection });
+        this.set({ state: "open", attempt: 0, connection: f.connection, refusal: null });
         this.startHeartbeat(f.heartbeat);
         this.hooks.hello(f);
       } else if (f.type === "pong") this.lastPong = Date.now();
@@ -127,6 +139,7 @@ export class Connection {
         return;
       }
       this.scheduleRetry();
+      if (!opened) this.checkRefusal();
     };
   }
 
@@ -140,13 +153,23 @@ export class Connection {
     this.scheduleRetry();
   }
 
+  /** Shows the server's reason when it refuses this origin; retries go on (the setting may change). */
+  private checkRefusal(): void {
+    void this.hooks.refusal().then((reason) => {
+      if (this.snap.state !== "reconnecting" && this.snap.state !== "refused") return;
+      if (reason) this.set({ state: "refused", refusal: reason });
+      else if (this.snap.state === "refused") this.set({ state: "reconnecting", refusal: null });
+    });
+  }
+
   private scheduleRetry(): void {
     if (!navigator.onLine) {
       this.set({ state: "offline", retryAt: null, connection: null });
       return;
     }
     const wait = backoffMs(this.snap.attempt);
-    this.set({ state: "reconnecting", attempt: this.snap.attempt + 1, retryAt: Date.now() + wait, connection: null });
+    const state = this.snap.state === "refused" ? "refused" : "reconnecting";
+    this.set({ state, attempt: this.snap.attempt + 1, retryAt: Date.now() + wait, connection: null });
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.open(), wait);
   }

@@ -3,6 +3,7 @@ import { Connection, type ConnSnapshot } from "./connection";
 import { TicketDoc } from "./ticketDoc";
 import { loadUnsaved, saveUnsaved, unsavedTicketIds } from "./persist";
 import { dispatch, toast } from "../store/store";
+import { api } from "../api/endpoints";
 import type { ClientMessage, CommentRequest, Selection, ServerFrame, TextField, User } from "../protocol/types";
 import type { TextOp } from "../ot/textOperation";
 
@@ -24,6 +25,7 @@ class LiveClient {
       hello: () => this.onHello(),
       frame: (f) => this.onFrame(f),
       closed: () => this.docs.forEach((d) => d.disconnected()),
+      refusal: () => api.originRefusal(),
     });
   }
 

@@ -62,7 +62,7 @@ export type Action =
 
 export const initialState: RootState = {
   session: { status: "loading", user: null },
-  connection: { state: "stopped", attempt: 0, retryAt: null, connection: null },
+  connection: { state: "stopped", attempt: 0, retryAt: null, connection: null, refusal: null },
   tickets: {},
   queues: {},
   notifications: { items: [], unread: 0, loaded: false },

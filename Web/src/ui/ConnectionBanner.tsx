@@ -1,4 +1,5 @@
-// The visible connection state: offline / reconnecting (with a countdown) / back online.
+// The visible connection state: offline / reconnecting (with a countdown) / refused by the server
+// (with its reason) / back online.
 import { useEffect, useRef, useState } from "react";
 import { live } from "../live/liveClient";
 import { useSelector } from "../store/store";
@@ -12,7 +13,7 @@ export function ConnectionBanner() {
   const [showBack, setShowBack] = useState(false);
   const wasDown = useRef(false);
 
-  const down = conn.state === "reconnecting" || conn.state === "offline";
+  const down = conn.state === "reconnecting" || conn.state === "refused" || conn.state === "offline";
   useEffect(() => {
     if (down) wasDown.current = true;
     if (conn.state === "open" && wasDown.current) {
@@ -27,7 +28,9 @@ export function ConnectionBanner() {
   if (!down && !showBack) return <div data-testid="connection-banner" data-state={conn.state} hidden />;
   const kept = unsaved > 0 ? ` ${unsaved} unsaved change${unsaved === 1 ? " is" : "s are"} kept and will be sent.` : " Your work is kept.";
   const text =
-    conn.state === "offline"
+    conn.state === "refused"
+      ? `${conn.refusal ?? "This server refused the connection from this address."} Changes cannot be sent until it accepts it.`
+      : conn.state === "offline"
       ? `You are offline.${kept}`
       : conn.state === "reconnecting"
         ? `Connection lost. Reconnecting${conn.retryAt && conn.retryAt > now ? ` in ${Math.ceil((conn.retryAt - now) / 1000)} s` : "…"}.${kept}`
@@ -36,14 +39,14 @@ export function ConnectionBanner() {
     <div
       data-testid="connection-banner"
       data-state={conn.state}
-      role="status"
-      aria-live="polite"
+      role={conn.state === "refused" ? "alert" : "status"}
+      aria-live={conn.state === "refused" ? "assertive" : "polite"}
       className={`sticky top-0 z-40 flex flex-wrap items-center justify-center gap-3 px-4 py-2 text-center text-sm font-medium motion-safe:motion-preset-slide-down-sm ${
-        down ? "bg-amber-300 text-amber-950" : "bg-emerald-700 text-white"
+        conn.state === "refused" ? "bg-red-700 text-white" : down ? "bg-amber-300 text-amber-950" : "bg-emerald-700 text-white"
       }`}
     >
       <span>{text}</span>
-      {conn.state === "reconnecting" && (
+      {(conn.state === "reconnecting" || conn.state === "refused") && (
         <button type="button" onClick={() => live.retryNow()} className="rounded bg-amber-950 px-2 py-0.5 text-amber-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-amber-950">
           Retry now
         </button>

@@ -33,11 +33,16 @@ def free_port() -> int:
 
 
 class TandemServer:
-    """One `tandem serve --demo` process; stop/start keep the port and the store."""
+    """One `tandem serve --demo` process; stop/start keep the port and the store.
 
-    def __init__(self, binary: str, web_root: str) -> None:
+    `http.allowedOrigins` is left unset, as `make run` leaves it: the page's own origin on this
+    random port must be accepted by default. `settings` adds `--set key=value` flags.
+    """
+
+    def __init__(self, binary: str, web_root: str, settings: list[str] | None = None) -> None:
         self.binary = binary
         self.web_root = web_root
+        self.settings = settings or []
         self.dir = Path(tempfile.mkdtemp(prefix="tandem-browser-"))
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -51,8 +56,8 @@ class TandemServer:
                 "--store", f"sqlite:{self.dir}/tandem.sqlite",
                 "--set", f"web.root={self.web_root}",
                 "--set", "auth.secureCookies=false",
-                "--set", f"http.allowedOrigins={self.base}",
                 "--set", "auth.bcryptCost=10",
+                *[arg for setting in self.settings for arg in ("--set", setting)],
             ],
             stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )
@@ -91,6 +96,10 @@ class TandemServer:
     def restart(self) -> None:
         self.stop()
         self.start()
+
+    def log_text(self) -> str:
+        self.log.flush()
+        return (self.dir / "server.log").read_text(errors="replace")
 
     def close(self) -> None:
         self.stop()
@@ -137,30 +146,73 @@ def browser():
         b.close()
 
 
+# Runs in every page before its own scripts: records Content-Security-Policy violations.
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+
+
+def watch_page(page: Page) -> Page:
+    """Collects uncaught errors (page.errors), console errors (page.console_errors) and CSP
+    violations, which `csp_violations(page)` reads."""
+    page.errors = []  # type: ignore[attr-defined]
+    page.console_errors = []  # type: ignore[attr-defined]
+    page.on("pageerror", lambda e: page.errors.append(str(e)))  # type: ignore[attr-defined]
+    page.on(  # type: ignore[attr-defined]
+        "console", lambda m: page.console_errors.append(f"{m.text} [{m.location.get('url', '')}]") if m.type == "error" else None
+    )
+    return page
+
+
+def csp_violations(page: Page) -> list[str]:
+    """CSP violations the page reported, in the DOM event and in the console."""
+    try:
+        seen = page.evaluate("window.__cspViolations || []")
+    except Exception:  # noqa: BLE001 - a closed page reports none
+        seen = []
+    console = [m for m in getattr(page, "console_errors", []) if "Content Security Policy" in m]
+    return list(seen) + console
+
+
+def new_context(browser: Browser, base: str, width: int = 1280, height: int = 860, color_scheme: str = "light") -> BrowserContext:
+    ctx = browser.new_context(
+        viewport={"width": width, "height": height}, reduced_motion="reduce", color_scheme=color_scheme, base_url=base
+    )
+    ctx.add_init_script(RECORD_CSP_VIOLATIONS)
+    return ctx
+
+
+def sign_in(page: Page, email: str) -> None:
+    page.goto("/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda u: "/login" not in u)
+
+
 @pytest.fixture
 def new_page(browser: Browser, server: TandemServer, request):
-    """Opens a signed-in page in a fresh context: new_page("grace@tandem.example", path="/queue")."""
+    """Opens a signed-in page in a fresh context: new_page("grace@tandem.example", path="/queue").
+    Every page runs under the server's Content-Security-Policy; a violation fails the test."""
     contexts: list[BrowserContext] = []
+    pages: list[Page] = []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     def make(email: str, path: str = "/", width: int = 1280, height: int = 860, color_scheme: str = "light") -> Page:
-        ctx = browser.new_context(
-            viewport={"width": width, "height": height}, reduced_motion="reduce", color_scheme=color_scheme, base_url=server.base
-        )
+        ctx = new_context(browser, server.base, width, height, color_scheme)
         contexts.append(ctx)
-        page = ctx.new_page()
-        page.errors = []  # type: ignore[attr-defined]
-        page.on("pageerror", lambda e: page.errors.append(str(e)))  # type: ignore[attr-defined]
-        page.goto("/login")
-        page.get_by_label("E-mail").fill(email)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(lambda u: "/login" not in u)
+        page = watch_page(ctx.new_page())
+        pages.append(page)
+        sign_in(page, email)
         if path != "/":
             page.goto(path)
         return page
 
     yield make
+    violations = [v for page in pages for v in csp_violations(page)]
     for i, ctx in enumerate(contexts):
         for j, page in enumerate(ctx.pages):
             try:
@@ -168,6 +220,7 @@ def new_page(browser: Browser, server: TandemServer, request):
             except Exception:  # noqa: BLE001 - a closed page has nothing to show
                 pass
         ctx.close()
+    assert not violations, f"Content-Security-Policy violations: {violations}"
 
 
 def rest(server: TandemServer, email: str) -> Rest:

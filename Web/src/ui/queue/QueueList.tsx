@@ -4,7 +4,7 @@ import { navigate, useRoute } from "../../app/router";
 import { ensureUser } from "../../app/session";
 import { useSelector } from "../../store/store";
 import { STATUSES, type Status } from "../../protocol/types";
-import { useAllTickets } from "./useQueues";
+import { useAllTickets, useQueueLoad, type QueueLoad } from "./useQueues";
 import { PriorityLabel, StatusBadge } from "../common/Badges";
 import { Avatar } from "../common/Avatar";
 import { STATUS_LABEL, relativeTime } from "../common/format";
@@ -22,6 +22,7 @@ export function QueueList({ selected }: { selected?: string }) {
   const status = query.get("status") ?? "";
   const who = query.get("who") ?? "";
   const listRef = useRef<HTMLUListElement>(null);
+  const load = useQueueLoad(team);
 
   const rows = useMemo(
     () =>
@@ -57,7 +58,7 @@ export function QueueList({ selected }: { selected?: string }) {
     <section aria-labelledby="queue-heading" className="flex min-h-0 flex-col gap-3">
       <div className="flex items-baseline justify-between">
         <h1 id="queue-heading" className="text-lg font-semibold">Queue</h1>
-        <span className="text-sm text-slate-600 dark:text-slate-400" data-testid="queue-count" aria-live="polite">{rows.length} tickets</span>
+        <span className="text-sm text-slate-600 dark:text-slate-400" data-testid="queue-count" aria-live="polite">{load.state === "loaded" || rows.length > 0 ? `${rows.length} tickets` : "…"}</span>
       </div>
       <div className="grid grid-cols-3 gap-2">
         <label className="sr-only" htmlFor="f-team">Team</label>
@@ -79,7 +80,7 @@ export function QueueList({ selected }: { selected?: string }) {
         </select>
       </div>
       <ul ref={listRef} onKeyDown={onKey} className="flex flex-col gap-1.5 overflow-auto" aria-label="Tickets (arrow keys move, Enter opens)" data-testid="queue">
-        {rows.length === 0 && <li className="rounded-lg border border-dashed border-slate-300 p-6 text-center text-sm text-slate-600 dark:border-slate-700 dark:text-slate-400">Nothing waiting here. 🎉</li>}
+        {rows.length === 0 && <EmptyQueue load={load} />}
         {rows.map((t) => {
           const fresh = t.fresh && now - t.fresh < 4000;
           return (
@@ -117,4 +118,18 @@ export function QueueList({ selected }: { selected?: string }) {
       </ul>
     </section>
   );
+}
+
+/** What an empty list means: still loading, refused, failed, or truly nothing waiting. */
+function EmptyQueue({ load }: { load: QueueLoad }) {
+  const box = "rounded-lg border border-dashed p-6 text-center text-sm";
+  if (load.state === "loading")
+    return <li role="status" data-testid="queue-loading" className={`${box} border-slate-300 text-slate-600 dark:border-slate-700 dark:text-slate-400`}>Loading the queue…</li>;
+  if (load.state === "refused" || load.error)
+    return (
+      <li role="alert" data-testid="queue-error" className={`${box} border-red-300 text-red-800 dark:border-red-800 dark:text-red-200`}>
+        The queue could not load. {load.state === "refused" ? load.reason : load.error}
+      </li>
+    );
+  return <li data-testid="queue-empty" className={`${box} border-slate-300 text-slate-600 dark:border-slate-700 dark:text-slate-400`}>Nothing waiting here. 🎉</li>;
 }
