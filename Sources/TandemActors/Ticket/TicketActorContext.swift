@@ -35,6 +35,8 @@ public struct TicketActorSettings: Sendable {
     public var groupCommitWait: Duration = .microseconds(1_000)
     /// Presence not refreshed for this long is dropped.
     public var presenceTTLMilliseconds: Int64 = 30_000
+    /// A public reply by staff waits this long, undoable, before the customer can see it; 0 publishes at once.
+    public var replyUndoMilliseconds: Int64 = 10_000
     public var limits = TicketLimits()
 
     public init() {}

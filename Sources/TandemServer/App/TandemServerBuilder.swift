@@ -77,6 +77,7 @@ public struct TandemDependencies: Sendable {
         settings.ticket.snapshotEveryOps = configuration.actors.snapshotEveryOps
         settings.ticket.snapshotIntervalMilliseconds = Int64(configuration.actors.snapshotIntervalMilliseconds)
         settings.ticket.limits.maxTextScalars = configuration.actors.maxTextScalars
+        settings.ticket.replyUndoMilliseconds = Int64(configuration.replies.undoMilliseconds)
         // Presence outlives two missed heartbeats, never less than 30 s (unless configured).
         settings.ticket.presenceTTLMilliseconds =
             configuration.cluster.presenceTTLMilliseconds > 0
