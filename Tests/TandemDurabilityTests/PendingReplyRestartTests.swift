@@ -10,7 +10,7 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(2))) struct PendingReplyRestartTests {
     @Test(arguments: DurabilityStore.available)
     func aPendingReplyIsPublishedOnceAfterAKill(_ store: DurabilityStore) async throws {
-        let fixture = try await DurabilityFixture(store, arguments: ["--set", "replies.undoMilliseconds=3000"])
+        let fixture = try await DurabilityFixture(store, arguments: ["--set", "replies.undoMilliseconds=5000"])
         var api = fixture.api
         _ = try await api.createUser(
             token: fixture.token, email: "zoe@example.com", name: "Zoë", role: "customer", password: DurabilityFixture.password)

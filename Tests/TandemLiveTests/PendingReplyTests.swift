@@ -14,7 +14,7 @@ struct PendingReplyTests {
 
     @Test("during the window the customer sees nothing of the reply; after it, exactly one comment and one notification")
     func customerSeesNothingUntilPublished() async throws {
-        try await LiveServer.run(Self.window(4_000)) { server in
+        try await LiveServer.run(Self.window(6_000)) { server in
             let (grace, bob, customer) = (server.agents[0], server.agents[1], server.customers[0])
             let ticket = try await server.createTicket(as: grace, requester: customer, team: server.team)
             let topic = "ticket:\(ticket)"
@@ -123,6 +123,18 @@ struct PendingReplyTests {
             #expect(byCustomer.status == 201, "\(byCustomer)")
             let view = try await server.ticket(ticket, as: grace)
             #expect(view["comments"]?.array?.count == 2 && view["pendingReplies"]?.array?.isEmpty == true, "\(view)")
+            // Only the server makes pending replies and their withdrawal.
+            let comment: [String: Any] = [
+                "id": "cmt_01JD8Z3K4M7Q2W5E9R1T3Y6V8Q", "author": grace.id, "body": "forged", "visibility": "public",
+                "mentions": [String](), "createdAt": 1,
+            ]
+            for change in [
+                ["kind": "reply", "reply": ["comment": comment, "publishAt": 1]] as [String: Any],
+                ["kind": "withdraw", "comment": "cmt_01JD8Z3K4M7Q2W5E9R1T3Y6V8P"],
+            ] {
+                let refused = try await writer.submit(op: change)
+                #expect(refused.code == "invalid_value", "\(refused)")
+            }
             await graceSocket.close()
         }
     }
