@@ -70,6 +70,9 @@ public protocol TicketStore: Sendable {
     /// Every ticket of a team (or of no team when `team` is nil) that is not closed, for queue activation.
     func openTickets(team: TeamID?) async throws -> [TicketSummary]
     func countTickets() async throws -> Int
+    /// Tickets whose stored snapshot holds a pending reply due at or before `now`, earliest due
+    /// first, at most `limit`: what must be published after a restart or a node's death.
+    func ticketsWithDueReplies(at now: Timestamp, limit: Int) async throws -> [TicketID]
 }
 
 /// Notifications for users.

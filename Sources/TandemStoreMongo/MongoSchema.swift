@@ -58,6 +58,8 @@ enum MongoSchema {
             MongoIndex("tickets_queue", keys: ["open": 1, "team": 1, "key": 1]),
             // Retention: closed tickets by age.
             MongoIndex("tickets_closed_age", keys: ["status": 1, "updatedAt": 1]),
+            // ticketsWithDueReplies: pending replies to publish after a restart or a node's death.
+            MongoIndex("tickets_reply_due", keys: ["replyDueAt": 1]),
             // Search: one multikey index per token array.
             MongoIndex("tickets_public_terms", keys: ["publicTerms": 1]),
             MongoIndex("tickets_internal_terms", keys: ["internalTerms": 1]),

@@ -145,6 +145,17 @@ extension MongoStore {
         try await perform("countTickets") { try await tickets.countDocuments() }
     }
 
+    /// Tickets whose snapshot has a pending reply due at or before `now`, earliest first.
+    public func ticketsWithDueReplies(at now: Timestamp, limit: Int) async throws -> [TicketID] {
+        guard limit > 0 else { return [] }  // a MongoDB limit of 0 means none
+        return try await perform("ticketsWithDueReplies") {
+            try await tickets.find(
+                ["replyDueAt": ["$gt": .int64(0), "$lte": .int64(now.millisecondsSince1970)]],
+                options: MongoFindOptions(sort: ["replyDueAt": 1], projection: ["_id": 0, "key": 1], limit: limit)
+            ).map { TicketID(try MongoFields($0, collection: MongoSchema.tickets).string("key")) }
+        }
+    }
+
     // MARK: - Op log
 
     /// The highest stored operation version of a ticket, 0 when it has none.

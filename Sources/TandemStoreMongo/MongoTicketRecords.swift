@@ -35,6 +35,8 @@ enum MongoTicketRecords {
             "updatedAt": .int64(ticket.updatedAt.millisecondsSince1970),
             "firstResponseAt": .int64(ticket.firstResponseAt?.millisecondsSince1970),
             "solvedAt": .int64(ticket.solvedAt?.millisecondsSince1970),
+            // Compared by the due-replies sweep, so never null: 0 when no reply waits.
+            "replyDueAt": .int64(ticket.nextReplyDue?.millisecondsSince1970 ?? 0),
             "publicTerms": .strings(terms.public),
             "internalTerms": .strings(terms.internal),
             "snapshot": snapshot,

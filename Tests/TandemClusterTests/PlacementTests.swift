@@ -189,6 +189,50 @@ struct PlacementTests {
         #expect(view.description == "yxxxxx")
     }
 
+    @Test("A pending reply is published by the ticket's owner, and by another node, once, when the owner died in its window")
+    func pendingRepliesSurviveTheirOwner() async throws {
+        let cluster = try await TestCluster.make(nodes: 2, lease: .seconds(2), replyUndoMilliseconds: 1_500)
+        defer { Task { await cluster.shutdown() } }
+        let (a, b) = (cluster.nodes[0], cluster.nodes[1])
+        _ = try await a.registry.view(cluster.ticket, for: cluster.agent)
+        func reply(_ body: String) -> SubmitRequest {
+            SubmitRequest(
+                actor: Actor(principal: cluster.agent, name: "Ada"), client: nil, seq: nil, baseVersion: 0,
+                request: .comment(CommentRequest(body: body, visibility: .public)), replyTo: nil)
+        }
+        func stored() async throws -> Ticket {
+            let stored = try #require(try await cluster.store.loadTicket(id: cluster.ticket))
+            var ticket = stored.snapshot
+            for op in stored.ops { try ticket.apply(op, limits: TicketLimits()) }
+            return ticket
+        }
+        func waitForComments(_ count: Int) async throws -> Ticket {
+            let deadline = ContinuousClock.now + .seconds(30)
+            while ContinuousClock.now < deadline {
+                let ticket = try await stored()
+                if ticket.comments.count >= count { return ticket }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            return try await stored()
+        }
+
+        // Sent through node B, published by the owner A: B never activates the ticket.
+        _ = try await b.registry.submit(cluster.ticket, reply("first"), atCurrentVersion: true)
+        #expect(try await stored().pendingReplies.map(\.comment.body) == ["first"])
+        var ticket = try await waitForComments(1)
+        #expect(ticket.comments.map(\.body) == ["first"] && ticket.pendingReplies.isEmpty)
+        #expect(cluster.activeOwners() == [a.id])
+
+        // The owner dies inside the window of the next one: B takes the ticket over and publishes it, once.
+        _ = try await b.registry.submit(cluster.ticket, reply("second"), atCurrentVersion: true)
+        await a.kill()
+        ticket = try await waitForComments(2)
+        #expect(ticket.comments.map(\.body) == ["first", "second"] && ticket.pendingReplies.isEmpty)
+        try await Task.sleep(for: .seconds(2))
+        #expect(try await stored().comments.count == 2, "published exactly once")
+        #expect(b.registry.activeCounts.tickets == 1)
+    }
+
     /// A node that receives calls and never answers, and is not running (as one killed
     /// with calls in flight): its id, and the subscription that listens in its place.
     static func ghost(of node: TestNode) async throws -> (String, RedisSubscriber) {

@@ -42,6 +42,8 @@ final class DurabilityFixture {
 
     let directory: TemporaryDirectory
     let store: String
+    /// Extra `tandem serve` arguments (settings under test), kept across restarts.
+    let arguments: [String]
     private(set) var server: ServerProcess
     private(set) var port: Int
     private(set) var token = ""
@@ -51,15 +53,16 @@ final class DurabilityFixture {
     var check: DurabilityCheck { DurabilityCheck(api: api, endpoint: .node(port: port), token: token, ticket: ticket) }
 
     /// Creates the admin with `tandem user create`, starts `tandem serve`, logs in and files a ticket.
-    init(_ kind: DurabilityStore = .sqlite) async throws {
+    init(_ kind: DurabilityStore = .sqlite, arguments: [String] = []) async throws {
         directory = try TemporaryDirectory()
         store = try kind.location(in: directory.path)
+        self.arguments = arguments
         _ = try await ServerProcess.run(
             [
                 "user", "create", "--store", store, "--email", Self.email, "--name", "Storm Admin", "--role", "admin",
                 "--password", Self.password, "--set", "auth.bcryptCost=4",
             ], in: directory.path)
-        (server, port) = try await Self.serve(store: store, in: directory.path)
+        (server, port) = try await Self.serve(store: store, in: directory.path, arguments: arguments)
         token = try await api.login(email: Self.email, password: Self.password)
         ticket = try await api.createTicket(token: token, subject: "Edit storm")
     }
@@ -72,17 +75,17 @@ final class DurabilityFixture {
         guard !server.isRunning else {
             throw ServerProcessError(description: "the previous server is still running:\n\(server.output.suffix(2_000))")
         }
-        (server, port) = try await Self.serve(store: store, in: directory.path)
+        (server, port) = try await Self.serve(store: store, in: directory.path, arguments: arguments)
     }
 
-    private static func serve(store: String, in directory: String) async throws -> (ServerProcess, Int) {
+    private static func serve(store: String, in directory: String, arguments: [String]) async throws -> (ServerProcess, Int) {
         let server = try ServerProcess(
             [
                 "serve", "--port", "0", "--store", store, "--set", "auth.bcryptCost=4",
                 // The storm measures durability, not the rate limit.
                 "--set", "live.opsPerSecond=100000", "--set", "live.opsBurst=1000000",
                 "--set", "web.root=/nonexistent-tandem-web",
-            ], in: directory)
+            ] + arguments, in: directory)
         return (server, try await server.waitForPort())
     }
 }

@@ -81,6 +81,17 @@ struct RestAPI: Sendable {
         return try decode(TicketState.self, response, expecting: .ok)
     }
 
+    /// Any call with a JSON body; the status and the JSON object answered (empty when none).
+    func json(_ method: HTTPRequest.Method, _ path: String, token: String, body: [String: Any]? = nil) async throws
+        -> (status: Int, json: [String: Any])
+    {
+        let data = try body.map { try JSONSerialization.data(withJSONObject: $0) }
+        let response = try await call(method, path, token: token, body: data)
+        let bytes = response.body.map { Data(String(buffer: $0).utf8) } ?? Data()
+        let object = bytes.isEmpty ? nil : try JSONSerialization.jsonObject(with: bytes) as? [String: Any]
+        return (Int(response.status.code), object ?? [:])
+    }
+
     private func call(_ method: HTTPRequest.Method, _ path: String, token: String?, body: Data?) async throws
         -> TestClient.Response
     {

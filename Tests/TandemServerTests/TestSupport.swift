@@ -60,6 +60,8 @@ struct TestEnvironment: Sendable {
         configuration.auth.bcryptCost = testBcryptCost
         configuration.web.root = FileManager.default.temporaryDirectory
             .appendingPathComponent("tandem-no-web-\(UUID().uuidString)").path
+        // Public replies are visible at once unless a test sets an undo window.
+        configuration.replies.undoMilliseconds = 0
         return configuration
     }
 

@@ -61,7 +61,7 @@ struct SQLiteStoreTests {
         try await store.migrate()
         try await store.migrate()
         #expect(try await store.user(id: ada.id) == ada)
-        #expect(try await store.diagnostics().appliedMigrations == ["v1-identity", "v2-tickets", "v3-retention"])
+        #expect(try await store.diagnostics().appliedMigrations == ["v1-identity", "v2-tickets", "v3-retention", "v4-pending-replies"])
         try await store.close()
     }
 

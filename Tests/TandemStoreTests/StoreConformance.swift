@@ -54,6 +54,7 @@ enum StoreConformanceCheck: String, CaseIterable, Sendable, CustomTestStringConv
     case notificationPagination
     case markRead
     case notificationRecipients
+    case pendingReplies
 
     var testDescription: String { rawValue }
 
@@ -92,6 +93,7 @@ enum StoreConformanceCheck: String, CaseIterable, Sendable, CustomTestStringConv
             case .notificationPagination: try await StoreConformance.notificationPagination(store)
             case .markRead: try await StoreConformance.markRead(store)
             case .notificationRecipients: try await StoreConformance.notificationRecipients(store)
+            case .pendingReplies: try await StoreConformance.pendingReplies(store)
             }
         }
     }

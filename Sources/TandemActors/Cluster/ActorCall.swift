@@ -17,6 +17,8 @@ public enum TicketCall: Codable, Sendable, Hashable {
     case touch(SubscriberAddress)
     /// Re-checks a subscriber whose permissions changed.
     case recheck(SubscriberAddress, Principal)
+    /// Publishes the pending replies whose undo window has passed (sent by the sweep of due replies).
+    case publishDue
 }
 
 /// A message to a team queue actor.

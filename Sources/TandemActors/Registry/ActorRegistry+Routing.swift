@@ -212,6 +212,9 @@ extension ActorRegistry {
             return .none
         case .recheck(let address, let principal):
             return .allowed(await actor.recheck(address, principal: principal))
+        case .publishDue:
+            try await actor.publishDueReplies(now: actor.context.clock.now())
+            return .none
         }
     }
 

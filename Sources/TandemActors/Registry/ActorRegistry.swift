@@ -18,6 +18,9 @@ public struct RegistrySettings: Sendable {
     public var rate = RateSettings()
     /// How often a cluster node drops the subscribers of nodes that stopped.
     public var deadNodeSweepInterval: Duration = .seconds(2)
+    /// How often the store is asked for pending replies that are due (after a restart, or on
+    /// tickets whose node died); active tickets publish their own on time.
+    public var dueReplySweepInterval: Duration = .seconds(1)
 
     public init() {}
 }
@@ -161,6 +164,12 @@ public final class ActorRegistry: Service, Sendable {
                     await maintain()
                 }
             }
+            group.addTask { [self] in
+                while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                    await publishDueReplies()
+                    try? await Task.sleep(for: settings.dueReplySweepInterval)
+                }
+            }
             if cluster.isClustered { addClusterTasks(to: &group) }
             try? await gracefulShutdown()
             group.cancelAll()
@@ -198,6 +207,25 @@ public final class ActorRegistry: Service, Sendable {
         for (user, actor) in sessions where await actor.isIdle {
             sessionActors.withLock { map in
                 if map[user] === actor { map[user] = nil }
+            }
+        }
+    }
+
+    /// Publishes every pending reply the store holds whose undo window has passed, on the
+    /// node that owns its ticket (activating it here when no node does).
+    func publishDueReplies() async {
+        let due: [TicketID]
+        do {
+            due = try await tickets.ticketsWithDueReplies(at: clock.now(), limit: 100)
+        } catch {
+            logger.warning("due replies not read", metadata: ["error": "\(error)"])
+            return
+        }
+        for id in due {
+            do {
+                _ = try await call(.ticket(id, .publishDue))
+            } catch {
+                logger.warning("due replies not published", metadata: ["ticket": "\(id)", "error": "\(error)"])
             }
         }
     }

@@ -10,12 +10,20 @@ extension TicketActor {
     public func maintain(now: Timestamp, idleMilliseconds: Int64) async -> Bool {
         guard !inactive else { return true }
         expirePresence(now: now)
+        if durable.pendingReplies.contains(where: { $0.publishAt <= now }) {
+            do {
+                try await publishDueReplies(now: now)
+            } catch {
+                context.logger.warning("pending replies not published", metadata: ["ticket": "\(id)", "error": "\(error)"])
+            }
+        }
         if !flushing, durable.version > snapshotVersion, let first = firstUnsnapshottedAt,
             now.millisecondsSince1970 - first.millisecondsSince1970 >= context.settings.snapshotIntervalMilliseconds
         {
             await writeSnapshot()
         }
-        return subscribers.isEmpty && queue.isEmpty && !flushing
+        // A ticket with replies in their undo window stays active: its upkeep publishes them.
+        return subscribers.isEmpty && queue.isEmpty && !flushing && durable.pendingReplies.isEmpty
             && now.millisecondsSince1970 - lastActivity.millisecondsSince1970 >= idleMilliseconds
     }
 

@@ -23,10 +23,26 @@ extension TicketActor {
         // in meanwhile (a resend, or a call repeated after its reply was lost) and been
         // applied: look again. From here to the speculative state there is no suspension.
         if let duplicate = try await deduplicate(request) { return duplicate }
-        let ops = try applySpeculatively(changes, request: request)
-        let serverBuilt = if case .comment = request.request { true } else { false }
-        try await commit(ops, replyTo: request.replyTo, echo: serverBuilt)
+        let author = request.actor.principal.userID
+        let ops = try applySpeculatively(
+            changes.map { ($0, author) }, client: request.client, seq: request.seq)
+        try await commit(ops, replyTo: request.replyTo, echo: request.request.isServerBuilt)
         return SubmitReply(version: ops[ops.count - 1].version, duplicate: false)
+    }
+
+    /// Publishes the pending replies whose undo window has passed at `now`: one `comment`
+    /// operation each, by the reply's author, committed like any other change.
+    ///
+    /// Each reply leaves the pending list in the same operation that publishes it, so calling
+    /// this again (a timer, the store sweep after a restart, another node) publishes nothing twice.
+    public func publishDueReplies(now: Timestamp) async throws(TicketActorError) {
+        try checkActive()
+        let due = (speculative ?? durable).pendingReplies.filter { $0.publishAt <= now }
+        guard !due.isEmpty else { return }
+        lastActivity = context.clock.now()
+        let ops = try applySpeculatively(
+            due.map { (TicketChange.comment($0.comment), $0.comment.author) }, client: nil, seq: nil)
+        try await commit(ops, replyTo: nil, echo: false)
     }
 
     /// Applies a submission's changes to the speculative state, in place and all or nothing.
@@ -35,7 +51,7 @@ extension TicketActor {
     /// changes mutate uniquely referenced storage instead of copying the ticket per op.
     /// No suspension point: nothing else runs on the actor meanwhile.
     private func applySpeculatively(
-        _ changes: [TicketChange], request: SubmitRequest
+        _ changes: [(TicketChange, UserID)], client: String?, seq: Int64?
     ) throws(TicketActorError) -> [TicketOp] {
         let wasSpeculative = speculative != nil
         var next = speculative ?? durable
@@ -46,11 +62,11 @@ extension TicketActor {
         var ops: [TicketOp] = []
         ops.reserveCapacity(changes.count)
         let now = context.clock.now()
-        for (index, change) in changes.enumerated() {
+        for (index, (change, author)) in changes.enumerated() {
             let last = index == changes.count - 1
             let op = TicketOp(
-                version: next.version + 1, change: change, author: request.actor.principal.userID, at: now,
-                client: last ? request.client : nil, seq: last ? request.seq : nil)
+                version: next.version + 1, change: change, author: author, at: now,
+                client: last ? client : nil, seq: last ? seq : nil)
             do {
                 try next.apply(op, limits: context.settings.limits)
             } catch {
@@ -76,22 +92,58 @@ extension TicketActor {
             return try await prepare(changes, base: request.baseVersion, principal: principal)
         case .comment(let comment):
             try authorize(principal, comment.visibility == .public ? .commentPublic : .workInternal)
-            if comment.fromDraft { try authorize(principal, .workInternal) }
+            if comment.fromDraft {
+                try authorize(principal, .workInternal)
+                if let changer = try await draftModeChanger(after: request.baseVersion, besides: principal.userID) {
+                    throw .invalid(.draftModeChanged(by: changer))
+                }
+            }
+            // From here on no suspension: the checks hold for the state the comment applies to.
             let state = speculative ?? durable
+            if comment.fromDraft && comment.visibility == .public && !comment.confirmInternal {
+                let others = state.replyDraftMode.internalAuthors(besides: principal.userID)
+                if !others.isEmpty { throw .invalid(.confirmationRequired(authors: others)) }
+            }
             let body = comment.fromDraft ? state.replyDraft.string : comment.body
             let now = context.clock.now()
             let made = Comment(
                 id: IdentifierGenerator().make("cmt", at: UInt64(now.millisecondsSince1970)),
                 author: principal.userID, body: body, visibility: comment.visibility,
                 mentions: principal.role.isStaff ? Array(Set(comment.mentions)).sorted() : [], createdAt: now)
-            var changes: [TicketChange] = [.comment(made)]
+            let window = context.settings.replyUndoMilliseconds
+            // Staff replies to the customer wait out the undo window; the requester's own do not.
+            let undoable = comment.visibility == .public && window > 0 && audience(of: principal) == .staff
+            var changes: [TicketChange] = [
+                undoable ? .pendingReply(PendingReply(comment: made, publishAt: now.adding(milliseconds: window)))
+                    : .comment(made)
+            ]
             if comment.fromDraft && state.replyDraft.count > 0 {
                 var clear = TextOperation()
                 clear.delete(state.replyDraft.count)
                 changes.append(.text(.replyDraft, clear))
             }
             return changes
+        case .undoReply(let id):
+            try authorize(principal, .workInternal)
+            let state = speculative ?? durable
+            guard let reply = state.pendingReplies.first(where: { $0.comment.id == id }) else {
+                throw .invalid(.replyNotPending(id))
+            }
+            // The text goes back to the top of the draft, so nothing is lost.
+            var restore = TextOperation()
+            restore.insert(reply.comment.body + (state.replyDraft.count > 0 ? "\n\n" : ""))
+            return [.withdrawReply(id), .text(.replyDraft, restore)]
         }
+    }
+
+    /// Who else changed the draft's mode after `version`, if anyone: a `fromDraft` request made
+    /// on `version` did not see that change.
+    private func draftModeChanger(after version: Int64, besides sender: UserID) async throws(TicketActorError) -> UserID? {
+        guard version < (speculative ?? durable).version else { return nil }
+        let since = try await operations(after: version)
+        return since.last { op in
+            if case .draftMode = op.change { op.author != sender } else { false }
+        }?.author
     }
 
     /// Authorizes and checks changes made together, then transforms each against every
@@ -105,6 +157,9 @@ extension TicketActor {
             try authorize(principal, Self.action(for: change))
             if case .comment = change {
                 throw .invalid(.invalid(ValidationError(field: "op", code: "invalid", message: "Send comments as comment requests.")))
+            }
+            if change.isServerMade {
+                throw .invalid(.invalid(ValidationError(field: "op", code: "invalid", message: "Only the server makes this change.")))
             }
             try await checkReferences(change, team: team)
             if case .team(let moved) = change { team = moved }
@@ -160,6 +215,7 @@ extension TicketActor {
         case .text(.description, _): .editDescription
         case .text: .workInternal
         case .subject, .status, .priority, .assignee, .team, .tags: .updateTicket
+        case .draftMode, .pendingReply, .withdrawReply: .workInternal
         case .comment(let comment): comment.visibility == .public ? .commentPublic : .workInternal
         }
     }

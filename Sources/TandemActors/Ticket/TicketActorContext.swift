@@ -39,6 +39,8 @@ public struct TicketActorSettings: Sendable {
     /// plain `viewing` (heartbeats keep a viewer, never a typist). With the one-second
     /// maintenance sweep, a dead typist shows as typing for at most this plus a second.
     public var activityTTLMilliseconds: Int64 = 4_000
+    /// A public reply by staff waits this long, undoable, before the customer can see it; 0 publishes at once.
+    public var replyUndoMilliseconds: Int64 = 10_000
     public var limits = TicketLimits()
 
     public init() {}

@@ -11,15 +11,21 @@ public struct CommentRequest: Codable, Sendable, Hashable {
     public var mentions: [UserID]
     /// Post the shared reply draft (and clear it) instead of `body`.
     public var fromDraft: Bool
+    /// The sender confirmed sending publicly draft text that others wrote while it was internal.
+    public var confirmInternal: Bool
 
-    public init(body: String, visibility: Visibility, mentions: [UserID] = [], fromDraft: Bool = false) {
+    public init(
+        body: String, visibility: Visibility, mentions: [UserID] = [], fromDraft: Bool = false,
+        confirmInternal: Bool = false
+    ) {
         self.body = body
         self.visibility = visibility
         self.mentions = mentions
         self.fromDraft = fromDraft
+        self.confirmInternal = confirmInternal
     }
 
-    private enum CodingKeys: String, CodingKey { case body, visibility, mentions, fromDraft }
+    private enum CodingKeys: String, CodingKey { case body, visibility, mentions, fromDraft, confirmInternal }
 
     /// `body` may be omitted with `fromDraft`; `mentions` defaults to none, `fromDraft` to false.
     public init(from decoder: any Decoder) throws {
@@ -28,6 +34,7 @@ public struct CommentRequest: Codable, Sendable, Hashable {
         visibility = try container.decode(Visibility.self, forKey: .visibility)
         mentions = try container.decodeIfPresent([UserID].self, forKey: .mentions) ?? []
         fromDraft = try container.decodeIfPresent(Bool.self, forKey: .fromDraft) ?? false
+        confirmInternal = try container.decodeIfPresent(Bool.self, forKey: .confirmInternal) ?? false
     }
 }
 
@@ -37,6 +44,16 @@ public enum ChangeRequest: Codable, Sendable, Hashable {
     /// Several changes made together, all or none, one version each (a REST update of several fields).
     case changes([TicketChange])
     case comment(CommentRequest)
+    /// Take back a pending public reply and put its text back into the reply draft.
+    case undoReply(CommentID)
+
+    /// Whether the server builds the operations (the submitter receives them too).
+    var isServerBuilt: Bool {
+        switch self {
+        case .comment, .undoReply: true
+        case .change, .changes: false
+        }
+    }
 }
 
 /// Who is acting, with what they may see.

@@ -6,7 +6,8 @@ import TandemCore
 
 /// A ticket as one audience sees it. Staff see everything; customers see the
 /// subject, description, status, priority, dates and public replies only:
-/// no internal notes, no draft, no internal comments, no team, assignee or tags.
+/// no internal notes, no draft or its mode, no pending replies, no internal comments, no team,
+/// assignee or tags.
 public struct TicketView: Codable, Sendable, Hashable {
     public var id: TicketID
     public var version: Int64
@@ -20,6 +21,10 @@ public struct TicketView: Codable, Sendable, Hashable {
     public var tags: [String]?
     public var internalNotes: String?
     public var replyDraft: String?
+    /// The shared draft's mode, who set it and who wrote in it while internal (staff only).
+    public var draftMode: DraftMode?
+    /// Public replies inside their undo window (staff only; customers never learn of them).
+    public var pendingReplies: [PendingReply]?
     public var comments: [Comment]
     public var history: [HistoryEntry]
     public var createdAt: Timestamp
@@ -41,6 +46,8 @@ public struct TicketView: Codable, Sendable, Hashable {
         tags = staff ? ticket.tags.sorted() : nil
         internalNotes = staff ? ticket.internalNotes.string : nil
         replyDraft = staff ? ticket.replyDraft.string : nil
+        draftMode = staff ? ticket.replyDraftMode : nil
+        pendingReplies = staff ? ticket.pendingReplies : nil
         comments = staff ? ticket.comments : ticket.comments.filter { $0.visibility == .public }
         history = staff ? ticket.history : ticket.history.filter(\.isPublic)
         createdAt = ticket.createdAt

@@ -66,8 +66,9 @@ extension Ticket {
     }
 
     private mutating func applyChange(_ op: TicketOp, limits: TicketLimits) throws(TicketError) {
-        if status == .closed { throw .closed }
         let change = op.change
+        // A reply sent before the ticket was closed is still published after its undo window.
+        if status == .closed, !isPublication(change) { throw .closed }
         func record(_ field: String, _ from: String?, _ to: String?) {
             history.append(
                 HistoryEntry(
@@ -83,6 +84,7 @@ extension Ticket {
             } catch {
                 throw .invalidOperation(error)
             }
+            if field == .replyDraft { noteDraftEdit(by: op.author) }
             if let line = openTextLine(field: field.rawValue, author: op.author, at: op.at) {
                 history[line].version = op.version
             } else {
@@ -122,15 +124,9 @@ extension Ticket {
                 "tags", tags.sorted().joined(separator: ","), next.sorted().joined(separator: ","))
             tags = next
         case .comment(let comment):
-            guard !comment.body.trimmingWhitespace().isEmpty else {
-                throw .invalid(ValidationError(field: "body", code: "required", message: "A comment needs a body."))
-            }
-            guard comment.body.unicodeScalars.count <= limits.maxCommentScalars else {
-                throw .invalid(
-                    ValidationError(
-                        field: "body", code: "too_long",
-                        message: "A comment may have at most \(limits.maxCommentScalars) characters."))
-            }
+            try Self.check(comment, limits: limits)
+            // Publishing a pending reply: it leaves the undo window and becomes a comment.
+            pendingReplies.removeAll { $0.comment.id == comment.id }
             comments.append(comment)
             record("comment", nil, comment.id.rawValue)
             if comment.visibility == .public && comment.author != requester && firstResponseAt == nil {
@@ -144,6 +140,54 @@ extension Ticket {
                 status = .open
                 solvedAt = nil
             }
+        case .draftMode(let value):
+            guard value != replyDraftMode.visibility else { return }
+            record("draftMode", replyDraftMode.visibility.rawValue, value.rawValue)
+            replyDraftMode.visibility = value
+            replyDraftMode.setBy = op.author
+            replyDraftMode.setAt = op.at
+        case .pendingReply(let reply):
+            try Self.check(reply.comment, limits: limits)
+            guard !pendingReplies.contains(where: { $0.comment.id == reply.comment.id }),
+                !comments.contains(where: { $0.id == reply.comment.id })
+            else {
+                throw .invalid(ValidationError(field: "comment", code: "duplicate", message: "That comment exists already."))
+            }
+            pendingReplies.append(reply)
+            record("reply", nil, reply.comment.id.rawValue)
+        case .withdrawReply(let id):
+            guard let index = pendingReplies.firstIndex(where: { $0.comment.id == id }) else {
+                throw TicketError.replyNotPending(id)
+            }
+            pendingReplies.remove(at: index)
+            record("withdrawn", nil, id.rawValue)
+        }
+    }
+
+    /// Whether `change` publishes one of the pending replies.
+    private func isPublication(_ change: TicketChange) -> Bool {
+        guard case .comment(let comment) = change else { return false }
+        return pendingReplies.contains { $0.comment.id == comment.id }
+    }
+
+    /// Keeps track of who wrote draft text in internal mode; an emptied draft holds nobody's text.
+    private mutating func noteDraftEdit(by author: UserID) {
+        if replyDraft.count == 0 {
+            replyDraftMode.internalAuthors = []
+        } else if replyDraftMode.visibility == .internal {
+            replyDraftMode.internalAuthors.insert(author)
+        }
+    }
+
+    private static func check(_ comment: Comment, limits: TicketLimits) throws(TicketError) {
+        guard !comment.body.trimmingWhitespace().isEmpty else {
+            throw .invalid(ValidationError(field: "body", code: "required", message: "A comment needs a body."))
+        }
+        guard comment.body.unicodeScalars.count <= limits.maxCommentScalars else {
+            throw .invalid(
+                ValidationError(
+                    field: "body", code: "too_long",
+                    message: "A comment may have at most \(limits.maxCommentScalars) characters."))
         }
     }
 }

@@ -29,6 +29,10 @@ public struct Ticket: Codable, Sendable, Hashable, Identifiable {
     /// The last sequence number committed per client, for deduplicating resent operations.
     /// Part of the state so that it survives snapshots, restarts and failover.
     public var clientSequences: [String: ClientSequence]
+    /// The shared reply draft's mode (public reply or internal note), the same for everyone.
+    public var replyDraftMode: DraftMode
+    /// Public replies by staff inside their undo window, oldest first. Staff only.
+    public var pendingReplies: [PendingReply]
 
     public init(
         id: TicketID, subject: String, description: String, status: TicketStatus = .new,
@@ -54,6 +58,46 @@ public struct Ticket: Codable, Sendable, Hashable, Identifiable {
         self.firstResponseAt = nil
         self.solvedAt = nil
         self.clientSequences = [:]
+        self.replyDraftMode = DraftMode()
+        self.pendingReplies = []
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, version, subject, description, status, priority, requester, team, assignee, tags, internalNotes
+        case replyDraft, comments, history, createdAt, updatedAt, firstResponseAt, solvedAt, clientSequences
+        case replyDraftMode, pendingReplies
+    }
+
+    /// Snapshots written before the draft mode and pending replies existed decode with a public
+    /// draft and nothing pending.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(TicketID.self, forKey: .id)
+        version = try c.decode(Int64.self, forKey: .version)
+        subject = try c.decode(String.self, forKey: .subject)
+        description = try c.decode(ScalarText.self, forKey: .description)
+        status = try c.decode(TicketStatus.self, forKey: .status)
+        priority = try c.decode(TicketPriority.self, forKey: .priority)
+        requester = try c.decode(UserID.self, forKey: .requester)
+        team = try c.decodeIfPresent(TeamID.self, forKey: .team)
+        assignee = try c.decodeIfPresent(UserID.self, forKey: .assignee)
+        tags = try c.decode(Set<String>.self, forKey: .tags)
+        internalNotes = try c.decode(ScalarText.self, forKey: .internalNotes)
+        replyDraft = try c.decode(ScalarText.self, forKey: .replyDraft)
+        comments = try c.decode([Comment].self, forKey: .comments)
+        history = try c.decode([HistoryEntry].self, forKey: .history)
+        createdAt = try c.decode(Timestamp.self, forKey: .createdAt)
+        updatedAt = try c.decode(Timestamp.self, forKey: .updatedAt)
+        firstResponseAt = try c.decodeIfPresent(Timestamp.self, forKey: .firstResponseAt)
+        solvedAt = try c.decodeIfPresent(Timestamp.self, forKey: .solvedAt)
+        clientSequences = try c.decode([String: ClientSequence].self, forKey: .clientSequences)
+        replyDraftMode = try c.decodeIfPresent(DraftMode.self, forKey: .replyDraftMode) ?? DraftMode()
+        pendingReplies = try c.decodeIfPresent([PendingReply].self, forKey: .pendingReplies) ?? []
+    }
+
+    /// When the earliest pending reply is due, if any (stores index it to publish after a restart).
+    public var nextReplyDue: Timestamp? {
+        pendingReplies.map(\.publishAt).min()
     }
 
     /// The text of a collaborative field.

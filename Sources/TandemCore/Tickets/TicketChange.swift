@@ -9,7 +9,12 @@
 /// - `{"kind":"set","field":"status","value":"open"}` (fields `subject`, `status`, `priority`,
 ///   `assignee`, `team`; `value` may be `null` for `assignee` and `team`)
 /// - `{"kind":"tags","add":["vip"],"remove":["spam"]}`
-/// - `{"kind":"comment","comment":{...}}` (made by the server from a comment request)
+/// - `{"kind":"comment","comment":{...}}` (made by the server from a comment request, or when a
+///   pending reply is published)
+/// - `{"kind":"set","field":"draftMode","value":"internal"}` (the shared draft's mode)
+/// - `{"kind":"reply","reply":{"comment":{...},"publishAt":…}}` (server-made: a public reply by
+///   staff enters its undo window)
+/// - `{"kind":"withdraw","comment":"cmt_…"}` (server-made: a pending reply was undone)
 public enum TicketChange: Sendable, Hashable {
     case text(TextField, TextOperation)
     case subject(String)
@@ -19,13 +24,27 @@ public enum TicketChange: Sendable, Hashable {
     case team(TeamID?)
     case tags(TagOperation)
     case comment(Comment)
+    /// The shared reply draft becomes a public reply or an internal note, for everyone.
+    case draftMode(Visibility)
+    /// A public reply by staff waits for its undo window (server-made).
+    case pendingReply(PendingReply)
+    /// A pending reply is taken back before it was published (server-made).
+    case withdrawReply(CommentID)
+
+    /// Whether only the server makes this change (clients ask for it with a request).
+    public var isServerMade: Bool {
+        switch self {
+        case .comment, .pendingReply, .withdrawReply: true
+        default: false
+        }
+    }
 
     /// Whether customers may see this change.
     public var isPublic: Bool {
         switch self {
         case .text(let field, _): field.isPublic
         case .subject, .status, .priority: true
-        case .assignee, .team, .tags: false
+        case .assignee, .team, .tags, .draftMode, .pendingReply, .withdrawReply: false
         case .comment(let comment): comment.visibility == .public
         }
     }
@@ -49,7 +68,7 @@ public enum TicketChange: Sendable, Hashable {
 
 extension TicketChange: Codable {
     private enum CodingKeys: String, CodingKey {
-        case kind, field, op, value, add, remove, comment
+        case kind, field, op, value, add, remove, comment, reply
     }
 
     public init(from decoder: any Decoder) throws {
@@ -67,10 +86,11 @@ extension TicketChange: Codable {
             case "priority": self = .priority(try container.decode(TicketPriority.self, forKey: .value))
             case "assignee": self = .assignee(try container.decodeIfPresent(UserID.self, forKey: .value))
             case "team": self = .team(try container.decodeIfPresent(TeamID.self, forKey: .value))
+            case "draftMode": self = .draftMode(try container.decode(Visibility.self, forKey: .value))
             default:
                 throw DecodingError.dataCorruptedError(
                     forKey: .field, in: container,
-                    debugDescription: "field must be subject, status, priority, assignee or team")
+                    debugDescription: "field must be subject, status, priority, assignee, team or draftMode")
             }
         case "tags":
             let add = try container.decodeIfPresent([String].self, forKey: .add) ?? []
@@ -82,9 +102,14 @@ extension TicketChange: Codable {
             }
         case "comment":
             self = .comment(try container.decode(Comment.self, forKey: .comment))
+        case "reply":
+            self = .pendingReply(try container.decode(PendingReply.self, forKey: .reply))
+        case "withdraw":
+            self = .withdrawReply(try container.decode(CommentID.self, forKey: .comment))
         default:
             throw DecodingError.dataCorruptedError(
-                forKey: .kind, in: container, debugDescription: "kind must be text, set, tags or comment")
+                forKey: .kind, in: container,
+                debugDescription: "kind must be text, set, tags, comment, reply or withdraw")
         }
     }
 
@@ -112,6 +137,14 @@ extension TicketChange: Codable {
         case .comment(let comment):
             try container.encode("comment", forKey: .kind)
             try container.encode(comment, forKey: .comment)
+        case .draftMode(let value):
+            try encodeSet(&container, "draftMode") { try $0.encode(value, forKey: .value) }
+        case .pendingReply(let reply):
+            try container.encode("reply", forKey: .kind)
+            try container.encode(reply, forKey: .reply)
+        case .withdrawReply(let id):
+            try container.encode("withdraw", forKey: .kind)
+            try container.encode(id, forKey: .comment)
         }
     }
 

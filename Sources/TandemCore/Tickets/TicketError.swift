@@ -38,6 +38,43 @@ public enum TicketError: Error, Sendable, Hashable {
     }
 }
 
+/// Refusals about the shared reply draft and pending replies. Each has a code of its own
+/// (carried as a ``ValidationError`` code, so that it crosses nodes like every other refusal).
+extension TicketError {
+    public static let draftModeChangedCode = "draft_mode_changed"
+    public static let confirmationRequiredCode = "confirmation_required"
+    public static let replyNotPendingCode = "reply_not_pending"
+    /// The codes above: each is a protocol error code and an HTTP 409.
+    public static let draftCodes: Set<String> = [draftModeChangedCode, confirmationRequiredCode, replyNotPendingCode]
+
+    /// Someone else changed the draft's mode after the version the sender saw.
+    public static func draftModeChanged(by user: UserID) -> TicketError {
+        .invalid(ValidationError(
+            field: "draftMode", code: draftModeChangedCode,
+            message: "Someone else changed the draft between public reply and internal note after you saw it (\(user.rawValue)); check it and send again."))
+    }
+
+    /// Sending publicly text that others wrote while the draft was internal needs `confirmInternal`.
+    public static func confirmationRequired(authors: Set<UserID>) -> TicketError {
+        .invalid(ValidationError(
+            field: "confirmInternal", code: confirmationRequiredCode,
+            message: "The draft holds text written as an internal note by \(authors.sorted().map(\.rawValue).joined(separator: ", ")); confirm to send it to the customer."))
+    }
+
+    /// The reply is not waiting any more: it was published or undone.
+    public static func replyNotPending(_ id: CommentID) -> TicketError {
+        .invalid(ValidationError(
+            field: "comment", code: replyNotPendingCode,
+            message: "Reply \(id.rawValue) is not waiting to be published any more: it was published or undone."))
+    }
+
+    /// Whether this is one of the draft refusals above.
+    public var isDraftRefusal: Bool {
+        if case .invalid(let error) = self { return Self.draftCodes.contains(error.code) }
+        return false
+    }
+}
+
 /// Size limits applied to every change.
 public struct TicketLimits: Sendable, Hashable {
     /// Longest collaborative text, in Unicode scalars.

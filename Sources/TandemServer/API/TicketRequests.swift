@@ -30,9 +30,11 @@ struct UpdateTicketRequest: RequestBody {
 }
 
 struct CommentRequestBody: RequestBody {
-    static let fields: Set<String> = ["body", "visibility", "mentions", "fromDraft"]
+    static let fields: Set<String> = ["body", "visibility", "mentions", "fromDraft", "confirmInternal"]
     var body: String?
     var visibility: String?
     var mentions: [String]?
     var fromDraft: Bool?
+    /// Send publicly draft text that others wrote while it was internal (otherwise 409 `confirmation_required`).
+    var confirmInternal: Bool?
 }

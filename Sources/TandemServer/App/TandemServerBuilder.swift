@@ -78,6 +78,7 @@ public struct TandemDependencies: Sendable {
         settings.ticket.snapshotEveryOps = configuration.actors.snapshotEveryOps
         settings.ticket.snapshotIntervalMilliseconds = Int64(configuration.actors.snapshotIntervalMilliseconds)
         settings.ticket.limits.maxTextScalars = configuration.actors.maxTextScalars
+        settings.ticket.replyUndoMilliseconds = Int64(configuration.replies.undoMilliseconds)
         // A viewer stays up to two heartbeats without one, never less than 30 s (unless configured);
         // typing and carets need their own renewal (`activityTTLMilliseconds`).
         settings.ticket.presenceTTLMilliseconds =

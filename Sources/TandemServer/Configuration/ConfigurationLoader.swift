@@ -97,6 +97,8 @@ public struct ConfigurationLoader: Sendable {
             "actors.snapshotIntervalMilliseconds", default: c.actors.snapshotIntervalMilliseconds, in: 10...3_600_000)
         c.actors.maxTextScalars = try int("actors.maxTextScalars", default: c.actors.maxTextScalars, in: 1024...(16 << 20))
 
+        c.replies.undoMilliseconds = try int("replies.undoMilliseconds", default: c.replies.undoMilliseconds, in: 0...600_000)
+
         c.store.url = try string("store.url", default: c.store.url)
         _ = try StoreLocation(c.store.url)
         c.store.busyTimeoutMilliseconds = try int("store.busyTimeoutMilliseconds", default: c.store.busyTimeoutMilliseconds, in: 0...600_000)

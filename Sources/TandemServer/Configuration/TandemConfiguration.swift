@@ -121,6 +121,12 @@ public struct TandemConfiguration: Sendable {
     }
     public var actors = Actors()
 
+    public struct Replies: Sendable {
+        /// A public reply by staff can be undone for this long before the customer can see it; 0: no window.
+        public var undoMilliseconds = 10_000
+    }
+    public var replies = Replies()
+
     /// Running as one node of several that share the store, through Redis (docs/CLUSTER.md).
     public struct Cluster: Sendable {
         /// `redis://[[user]:password@]host[:port][/db]`; empty: a single node, everything in-process.

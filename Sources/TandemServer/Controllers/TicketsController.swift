@@ -26,6 +26,7 @@ struct TicketsController {
         group.get(":id", use: read)
         group.patch(":id", use: update)
         group.post(":id/comments", use: comment)
+        group.post(":id/comments/:commentId/undo", use: undo)
         group.get(":id/history", use: history)
     }
 
@@ -195,7 +196,8 @@ struct TicketsController {
             throw APIError(.unprocessableContent, code: "required", message: "body is required.", field: "body")
         }
         let comment = CommentRequest(
-            body: body.body ?? "", visibility: visibility, mentions: (body.mentions ?? []).map(UserID.init), fromDraft: fromDraft)
+            body: body.body ?? "", visibility: visibility, mentions: (body.mentions ?? []).map(UserID.init), fromDraft: fromDraft,
+            confirmInternal: body.confirmInternal ?? false)
         let actorIdentity = Actor(principal: identity.principal, name: identity.user.name)
         let submission = SubmitRequest(
             actor: actorIdentity, client: nil, seq: nil, baseVersion: 0, request: .comment(comment), replyTo: nil)
@@ -205,6 +207,21 @@ struct TicketsController {
         var response = try await read(request, context: context).response(from: request, context: context)
         response.status = .created
         return response
+    }
+
+    /// Takes back a public reply inside its undo window; its text goes back into the reply draft.
+    @Sendable func undo(_ request: Request, context: Context) async throws -> TicketResource {
+        let identity = try context.requireIdentity()
+        let id = TicketID(try context.parameters.require("id"))
+        let comment = CommentID(try context.parameters.require("commentId"))
+        _ = try await readable(id, identity)
+        let submission = SubmitRequest(
+            actor: Actor(principal: identity.principal, name: identity.user.name), client: nil, seq: nil, baseVersion: 0,
+            request: .undoReply(comment), replyTo: nil)
+        _ = try await run { () async throws(TicketActorError) in
+            try await registry.submit(id, submission, atCurrentVersion: true)
+        }
+        return try await read(request, context: context)
     }
 
     /// Runs a call to a ticket's actor (on whichever node it is active), mapping refusals to API errors.
@@ -226,6 +243,8 @@ extension APIError {
             self = .forbidden(reason)
         case .futureVersion, .versionTooOld, .staleSequence, .inactive, .notSubscribed:
             self.init(.conflict, code: "version_conflict", message: "The ticket changed meanwhile; retry.")
+        case .invalid(let ticketError) where ticketError.isDraftRefusal:
+            self.init(.conflict, code: ticketError.code, message: ticketError.message)
         case .invalid(let ticketError):
             self.init(.unprocessableContent, code: ticketError.code, message: ticketError.message)
         case .unavailable:

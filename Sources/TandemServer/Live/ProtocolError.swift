@@ -27,6 +27,9 @@ struct ProtocolError: Error, Sendable {
         case textTooLong = "text_too_long"
         case invalidValue = "invalid_value"
         case ticketClosed = "ticket_closed"
+        case draftModeChanged = "draft_mode_changed"
+        case confirmationRequired = "confirmation_required"
+        case replyNotPending = "reply_not_pending"
         case rateLimited = "rate_limited"
         case unavailable = "unavailable"
         case `internal` = "internal"
@@ -63,7 +66,7 @@ struct ProtocolError: Error, Sendable {
                 case .invalidTransition: .invalidTransition
                 case .textTooLong: .textTooLong
                 case .invalidOperation: .invalidOperation
-                case .invalid: .invalidValue
+                case .invalid(let validation): Code(draftRefusal: validation.code) ?? .invalidValue
                 case .closed: .ticketClosed
                 }
             self.init(code, ticketError.message, ref: ref, topic: topic, seq: seq)
@@ -74,5 +77,13 @@ struct ProtocolError: Error, Sendable {
         case .notSubscribed:
             self.init(.notSubscribed, "Subscribe to the ticket first.", ref: ref, topic: topic, seq: seq)
         }
+    }
+}
+
+extension ProtocolError.Code {
+    /// The code of a draft refusal (``TicketError/draftCodes``), each a code of its own.
+    init?(draftRefusal code: String) {
+        guard TicketError.draftCodes.contains(code) else { return nil }
+        self.init(rawValue: code)
     }
 }

@@ -15,6 +15,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("v1-identity", migrate: v1Identity)
         migrator.registerMigration("v2-tickets", migrate: v2Tickets)
         migrator.registerMigration("v3-retention", migrate: v3Retention)
+        migrator.registerMigration("v4-pending-replies", migrate: v4PendingReplies)
         return migrator
     }()
 
@@ -169,6 +170,16 @@ enum SQLiteMigrations {
             CREATE INDEX tickets_closed_by_updated ON tickets (updated_at) WHERE status = 'closed';
             -- purge(readNotificationAge:): only read notifications, oldest first.
             CREATE INDEX notifications_read_by_time ON notifications (read_at) WHERE read_at IS NOT NULL;
+            """)
+    }
+
+    /// When each ticket's earliest pending reply is due, so that replies whose undo window
+    /// passed while no node served the ticket (a restart) are found and published.
+    static func v4PendingReplies(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE tickets ADD COLUMN reply_due_at INTEGER;
+            -- ticketsWithDueReplies(at:limit:): only tickets with a reply waiting.
+            CREATE INDEX tickets_reply_due ON tickets (reply_due_at) WHERE reply_due_at IS NOT NULL;
             """)
     }
 }

@@ -151,6 +151,20 @@ extension SQLiteStore {
         }
     }
 
+    /// Tickets whose snapshot has a pending reply due at or before `now`, earliest first.
+    public func ticketsWithDueReplies(at now: Timestamp, limit: Int) async throws -> [TicketID] {
+        try await read("ticketsWithDueReplies") { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT id FROM tickets
+                    WHERE reply_due_at IS NOT NULL AND reply_due_at <= ? ORDER BY reply_due_at LIMIT ?
+                    """,
+                arguments: [now.millisecondsSince1970, limit]
+            ).map(TicketID.init)
+        }
+    }
+
     // MARK: - Rows
 
     static func insertOps(_ ops: [TicketOp], changes: [String], ticket: TicketID, in db: Database) throws {

@@ -25,6 +25,8 @@ struct TicketRecord: Sendable {
     var updatedAt: Int64
     var firstResponseAt: Int64?
     var solvedAt: Int64?
+    /// When the earliest pending reply is due; `nil` when none waits.
+    var replyDueAt: Int64?
     var snapshotJSON: String
     var search: TicketSearchDocument
 
@@ -43,6 +45,7 @@ struct TicketRecord: Sendable {
         updatedAt = ticket.updatedAt.millisecondsSince1970
         firstResponseAt = ticket.firstResponseAt?.millisecondsSince1970
         solvedAt = ticket.solvedAt?.millisecondsSince1970
+        replyDueAt = ticket.nextReplyDue?.millisecondsSince1970
         snapshotJSON = try SQLiteJSON.encode(ticket, what: "ticket \(id)")
         search = TicketSearchDocument(ticket)
     }
@@ -51,7 +54,7 @@ struct TicketRecord: Sendable {
     var dataArguments: StatementArguments {
         [
             version, subject, status, priority, requester, team, assignee, tagsJSON, createdAt, updatedAt,
-            firstResponseAt, solvedAt, snapshotJSON,
+            firstResponseAt, solvedAt, snapshotJSON, replyDueAt,
         ]
     }
 }
@@ -62,9 +65,9 @@ enum SQLiteTicketRows {
     /// The columns a ``TicketRecord`` writes besides `id`, in the order of ``TicketRecord/dataArguments``.
     static let dataColumns = """
         version, subject, status, priority, requester_id, team_id, assignee_id, tags, created_at, updated_at, \
-        first_response_at, solved_at, snapshot
+        first_response_at, solved_at, snapshot, reply_due_at
         """
-    static let dataColumnCount = 13
+    static let dataColumnCount = 14
     static let summaryColumns = """
         id, version, subject, status, priority, requester_id, team_id, assignee_id, tags, created_at, updated_at, \
         first_response_at, solved_at

@@ -19,7 +19,7 @@ final class TestNode: Sendable {
     let registry: ActorRegistry
     private let task: Task<Void, Never>
 
-    init(id: String, store: SQLiteStore, lease: Duration) throws {
+    init(id: String, store: SQLiteStore, lease: Duration, replyUndoMilliseconds: Int64 = 10_000) throws {
         self.id = id
         var settings = ClusterSettings(node: id, redis: try ClusterTestEnvironment.options(), lease: lease, callTimeout: .seconds(5))
         settings.ownerCheckInterval = .milliseconds(100)
@@ -28,6 +28,7 @@ final class TestNode: Sendable {
         registrySettings.deadNodeSweepInterval = .milliseconds(200)
         registrySettings.maintenanceInterval = .milliseconds(200)
         registrySettings.ticket.presenceTTLMilliseconds = 60_000
+        registrySettings.ticket.replyUndoMilliseconds = replyUndoMilliseconds
         let registry = ActorRegistry(
             node: id, tickets: store, teams: store, users: store, notifications: store, delivery: runtime.delivery,
             control: recorder, clock: WallClock(), settings: registrySettings, logger: ClusterTestEnvironment.logger,
@@ -60,13 +61,17 @@ struct TestCluster {
     let agent: Principal
     let directory: URL
 
-    static func make(nodes count: Int, lease: Duration = .seconds(3)) async throws -> TestCluster {
+    static func make(
+        nodes count: Int, lease: Duration = .seconds(3), replyUndoMilliseconds: Int64 = 10_000
+    ) async throws -> TestCluster {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-cluster-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let store = try SQLiteStore(path: directory.appendingPathComponent("t.sqlite").path, logger: ClusterTestEnvironment.logger)
         try await store.migrate()
         let prefix = "t\(UUID().uuidString.prefix(6).lowercased())"
-        let nodes = try (1...count).map { try TestNode(id: "\(prefix)n\($0)", store: store, lease: lease) }
+        let nodes = try (1...count).map {
+            try TestNode(id: "\(prefix)n\($0)", store: store, lease: lease, replyUndoMilliseconds: replyUndoMilliseconds)
+        }
         let ids = IdentifierGenerator()
         let now = WallClock().now()
         let ticket = Ticket(

@@ -88,6 +88,9 @@ final class ControlledStore: TandemStore {
     }
     func openTickets(team: TeamID?) async throws -> [TicketSummary] { try await base.openTickets(team: team) }
     func countTickets() async throws -> Int { try await base.countTickets() }
+    func ticketsWithDueReplies(at now: Timestamp, limit: Int) async throws -> [TicketID] {
+        try await base.ticketsWithDueReplies(at: now, limit: limit)
+    }
     func createNotifications(_ notifications: [UserNotification]) async throws {
         try await base.createNotifications(notifications)
     }

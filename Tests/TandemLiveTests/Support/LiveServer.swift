@@ -73,6 +73,8 @@ struct LiveServer: Sendable {
         configuration.auth.bcryptCost = 4
         configuration.web.root = FileManager.default.temporaryDirectory
             .appendingPathComponent("tandem-no-web-\(UUID().uuidString)").path
+        // Public replies reach customers at once unless a test sets an undo window (PendingReplyTests).
+        configuration.replies.undoMilliseconds = 0
         options.configure(&configuration)
         var logger = Logger(label: "tandem.live-test")
         logger.logLevel = ProcessInfo.processInfo.environment["TANDEM_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
@@ -249,6 +251,7 @@ extension TandemDependencies {
         settings.ticket.snapshotEveryOps = configuration.actors.snapshotEveryOps
         settings.ticket.snapshotIntervalMilliseconds = Int64(configuration.actors.snapshotIntervalMilliseconds)
         settings.ticket.limits.maxTextScalars = configuration.actors.maxTextScalars
+        settings.ticket.replyUndoMilliseconds = Int64(configuration.replies.undoMilliseconds)
         settings.rate.opsPerSecond = Double(configuration.live.opsPerSecond)
         settings.rate.burst = Double(configuration.live.opsBurst)
         self.hub = hub

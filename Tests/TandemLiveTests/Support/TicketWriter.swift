@@ -68,3 +68,12 @@ final class TicketWriter: Sendable {
         try await submit(comment: ["body": body, "visibility": visibility, "mentions": [String](), "fromDraft": false])
     }
 }
+
+extension LiveServer {
+    /// `person` connected and subscribed to `ticket`, with a writer at the subscription's version.
+    func writer(_ person: Person, ticket: String) async throws -> (socket: LiveTestClient, writer: TicketWriter) {
+        let socket = try await connect(person)
+        let snapshot = try await socket.subscribe("ticket:\(ticket)")
+        return (socket, TicketWriter(socket, ticket: ticket, version: snapshot.json["v"]?.int ?? 0))
+    }
+}

@@ -26,6 +26,9 @@ export const api = {
   ticket: (id: string) => request<TicketView>("GET", `/tickets/${encodeURIComponent(id)}`),
   createTicket: (body: { subject: string; description: string; priority?: Priority; team?: string }) =>
     request<TicketView>("POST", "/tickets", body),
+  /** Takes back a public reply inside its undo window; its text goes back into the reply draft. */
+  undoReply: (ticketId: string, commentId: string) =>
+    request<TicketView>("POST", `/tickets/${encodeURIComponent(ticketId)}/comments/${encodeURIComponent(commentId)}/undo`),
   notifications: () => request<Page<UserNotification> & { unread: number }>("GET", "/notifications?limit=30"),
   markRead: (ids?: string[]) => request<{ marked: number; unread: number }>("POST", "/notifications/read", ids ? { ids } : {}),
   /** Why the server refuses WebSockets from this page's origin, or null (allowed, or no answer). */

@@ -78,7 +78,7 @@ class LiveClient {
   editText(id: string, field: TextField, op: TextOp): void {
     this.docs.get(id)?.localText(field, op);
   }
-  setField(id: string, field: "status" | "priority" | "assignee" | "team" | "subject", value: string | null): void {
+  setField(id: string, field: "status" | "priority" | "assignee" | "team" | "subject" | "draftMode", value: string | null): void {
     this.docs.get(id)?.localSet(field, value);
   }
   setTags(id: string, add: string[], remove: string[]): void {

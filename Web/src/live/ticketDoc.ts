@@ -271,6 +271,7 @@ export class TicketDoc {
     const mine =
       this.inflight !== null && op.author === this.userId && op.client === this.clientId && op.seq === this.inflight.seq;
     if (mine && "change" in this.inflight!.item) return this.onAck(op.seq!, op.version);
+    if (op.change.kind === "set" && op.change.field === "draftMode" && op.author !== this.userId) this.dropDraftSends();
     let r: TicketChange | null = op.change;
     const locals = [this.inflight?.item, ...this.pending];
     for (const l of locals) {
@@ -293,6 +294,19 @@ export class TicketDoc {
     this.version = op.version;
     if (op.change.kind === "text") this.moveCarets(op.change.field, op.change.op, op.author);
     if (mine) this.onAck(op.seq!, op.version);
+  }
+
+  /**
+   * Someone else switched the draft's mode before a queued send of the draft went out: the
+   * sender pressed Send seeing the other mode, so the send is dropped (the text stays in the
+   * draft). One already in flight is refused by the server (`draft_mode_changed`).
+   */
+  private dropDraftSends(): void {
+    const before = this.pending.length;
+    this.pending = this.pending.filter((i) => !("comment" in i && i.comment.fromDraft));
+    if (this.pending.length < before) {
+      this.hooks.notice("error", "The draft was switched between public reply and internal note before your send went out. Check the mode and send again.");
+    }
   }
 
   private afterRemote(): void {

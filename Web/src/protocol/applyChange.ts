@@ -1,6 +1,6 @@
 // Applying a committed operation to a local TicketView, as the server does (PROTOCOL.md §5.9).
 import { apply } from "../ot/textOperation";
-import type { HistoryEntry, TicketOp, TicketView } from "./types";
+import type { DraftMode, HistoryEntry, TicketOp, TicketView, Visibility } from "./types";
 
 /** A new ticket with `op` applied; `op.version` becomes the ticket's version. */
 export function applyTicketOp(t: TicketView, op: TicketOp): TicketView {
@@ -11,6 +11,7 @@ export function applyTicketOp(t: TicketView, op: TicketOp): TicketView {
   switch (c.kind) {
     case "text": {
       next[c.field] = apply(t[c.field] ?? "", c.op);
+      if (c.field === "replyDraft" && t.draftMode) next.draftMode = noteDraftEdit(t.draftMode, next.replyDraft ?? "", op.author);
       const i = latestTextEntry(history, op.author, op.at);
       const e = i === -1 ? undefined : history[i];
       if (e && e.field === c.field && e.from === undefined && e.to === undefined) history[i] = { ...e, version: op.version };
@@ -29,6 +30,12 @@ export function applyTicketOp(t: TicketView, op: TicketOp): TicketView {
           next.status = value as TicketView["status"];
           if (value === "solved") next.solvedAt = op.at;
           else if (t.status === "solved" && value === "open") delete next.solvedAt;
+        }
+      } else if (c.field === "draftMode") {
+        const mode = t.draftMode ?? { visibility: "public", internalAuthors: [] };
+        if (value && value !== mode.visibility) {
+          add({ field: "draftMode", from: mode.visibility, to: value, isPublic: false });
+          next.draftMode = { ...mode, visibility: value as Visibility, setBy: op.author, setAt: op.at };
         }
       } else if (c.field === "priority") {
         if (value && value !== t.priority) {
@@ -57,6 +64,7 @@ export function applyTicketOp(t: TicketView, op: TicketOp): TicketView {
     }
     case "comment": {
       const cm = c.comment;
+      if (t.pendingReplies) next.pendingReplies = t.pendingReplies.filter((p) => p.comment.id !== cm.id);
       next.comments = [...t.comments, cm];
       const isPublic = cm.visibility === "public";
       add({ field: "comment", to: cm.id, isPublic });
@@ -66,6 +74,16 @@ export function applyTicketOp(t: TicketView, op: TicketOp): TicketView {
         next.status = "open";
         delete next.solvedAt;
       }
+      break;
+    }
+    case "reply": {
+      next.pendingReplies = [...(t.pendingReplies ?? []), c.reply];
+      add({ field: "reply", to: c.reply.comment.id, isPublic: false });
+      break;
+    }
+    case "withdraw": {
+      next.pendingReplies = (t.pendingReplies ?? []).filter((p) => p.comment.id !== c.comment);
+      add({ field: "withdrawn", to: c.comment, isPublic: false });
       break;
     }
   }
@@ -81,4 +99,11 @@ function latestTextEntry(history: HistoryEntry[], actor: string, at: number): nu
     if (e.actor === actor) return i;
   }
   return -1;
+}
+
+/** Who wrote draft text in internal mode (PROTOCOL.md §5.8): nobody once the draft is empty. */
+function noteDraftEdit(mode: DraftMode, draft: string, author: string): DraftMode {
+  if (draft.length === 0) return mode.internalAuthors.length ? { ...mode, internalAuthors: [] } : mode;
+  if (mode.visibility !== "internal" || mode.internalAuthors.includes(author)) return mode;
+  return { ...mode, internalAuthors: [...mode.internalAuthors, author].sort() };
 }

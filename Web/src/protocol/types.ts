@@ -5,7 +5,8 @@ export type Role = "customer" | "agent" | "supervisor" | "admin";
 export type Status = "new" | "open" | "pending" | "on-hold" | "solved" | "closed";
 export type Priority = "low" | "normal" | "high" | "urgent";
 export type TextField = "description" | "internalNotes" | "replyDraft";
-export type SetField = "subject" | "status" | "priority" | "assignee" | "team";
+export type SetField = "subject" | "status" | "priority" | "assignee" | "team" | "draftMode";
+export type Visibility = "public" | "internal";
 export type PresenceState = "viewing" | "typing" | "idle";
 
 export const STATUSES: Status[] = ["new", "open", "pending", "on-hold", "solved", "closed"];
@@ -45,6 +46,21 @@ export interface HistoryEntry {
   isPublic: boolean;
 }
 
+/** The shared reply draft's mode, the same for everyone on the ticket (staff only). */
+export interface DraftMode {
+  visibility: Visibility;
+  setBy?: string;
+  setAt?: number;
+  /** Who edited the draft while it was internal, since it was last empty. */
+  internalAuthors: string[];
+}
+
+/** A public reply by staff inside its undo window (staff only). */
+export interface PendingReply {
+  comment: Comment;
+  publishAt: number;
+}
+
 /** The ticket as one audience sees it; staff-only keys are absent from the public view. */
 export interface TicketView {
   id: string;
@@ -59,6 +75,8 @@ export interface TicketView {
   tags?: string[];
   internalNotes?: string;
   replyDraft?: string;
+  draftMode?: DraftMode;
+  pendingReplies?: PendingReply[];
   comments: Comment[];
   history: HistoryEntry[];
   createdAt: number;
@@ -71,7 +89,9 @@ export type TicketChange =
   | { kind: "text"; field: TextField; op: TextOp }
   | { kind: "set"; field: SetField; value?: string | null }
   | { kind: "tags"; add: string[]; remove: string[] }
-  | { kind: "comment"; comment: Comment };
+  | { kind: "comment"; comment: Comment }
+  | { kind: "reply"; reply: PendingReply }
+  | { kind: "withdraw"; comment: string };
 
 export interface TicketOp {
   version: number;
@@ -87,6 +107,8 @@ export interface CommentRequest {
   visibility: "public" | "internal";
   mentions?: string[];
   fromDraft?: boolean;
+  /** Send publicly draft text that others wrote as an internal note (PROTOCOL.md §5.8). */
+  confirmInternal?: boolean;
 }
 
 export interface Selection {

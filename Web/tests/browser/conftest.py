@@ -22,6 +22,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 PASSWORD = "tandem-demo-2026"
+# The server's `replies.undoMilliseconds`: how long a public reply by staff stays pending.
+UNDO_MILLISECONDS = 3000
 ARTIFACTS = Path(os.environ.get("TANDEM_ARTIFACTS", ".artifacts/browser"))
 CHROMIUM = os.environ.get("TANDEM_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 
@@ -58,6 +60,8 @@ class TandemServer:
                 "--set", "auth.secureCookies=false",
                 "--set", "auth.bcryptCost=10",
                 *[arg for setting in self.settings for arg in ("--set", setting)],
+                # Public replies wait out a short undo window (every test sees it; test_draft_mode undoes one).
+                "--set", f"replies.undoMilliseconds={UNDO_MILLISECONDS}",
             ],
             stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )

@@ -6,6 +6,13 @@ import { relativeTime } from "../common/format";
 const FIELD: Record<string, string> = {
   subject: "subject", status: "status", priority: "priority", assignee: "assignee", team: "team", tags: "tags",
   comment: "comment", description: "description", internalNotes: "internal notes", replyDraft: "reply draft",
+  draftMode: "the draft's mode",
+};
+/** Events that are a sentence of their own (no from/to worth showing). */
+const EVENT: Record<string, string> = {
+  comment: "commented",
+  reply: "sent a public reply (undo window)",
+  withdrawn: "took a public reply back",
 };
 
 export function HistoryPanel({ history }: { history: HistoryEntry[] }) {
@@ -22,8 +29,8 @@ export function HistoryPanel({ history }: { history: HistoryEntry[] }) {
           <span className="mt-1.5 h-2 w-2 shrink-0 rounded-full bg-slate-400" aria-hidden="true" />
           <span className="min-w-0">
             <span className="font-medium">{users[h.actor]?.name ?? "Someone"}</span>{" "}
-            {h.field === "comment"
-              ? "commented"
+            {EVENT[h.field] !== undefined
+              ? EVENT[h.field]
               : ["description", "internalNotes", "replyDraft"].includes(h.field)
                 ? `edited the ${FIELD[h.field]}`
                 : `changed ${FIELD[h.field] ?? h.field} from ${name(h.field, h.from)} to ${name(h.field, h.to)}`}

@@ -1,10 +1,12 @@
-// The shared reply draft (co-edited by every agent on the ticket) with @mentions and a public/internal toggle.
+// The shared reply draft (co-edited by every agent on the ticket) with @mentions and its public/internal mode,
+// which is part of the ticket: everyone sees the same mode and who set it (docs/WEB.md).
 import { useRef, useState, type KeyboardEvent } from "react";
 import { live } from "../../live/liveClient";
 import { useSelector } from "../../store/store";
 import type { Presence, TicketView } from "../../protocol/types";
 import { CollabText } from "./CollabText";
-import { btnPrimary, focusRing } from "../common/ui";
+import { btnPrimary, btnSecondary, focusRing } from "../common/ui";
+import { relativeTime } from "../common/format";
 import { diff } from "../../ot/textOperation";
 import { toScalar } from "../../ot/unicode";
 
@@ -16,7 +18,10 @@ interface Mention {
 export function ReplyComposer({ t, presence }: { t: TicketView; presence: Presence[] }) {
   const teams = useSelector((s) => s.teams);
   const users = useSelector((s) => s.users);
-  const [visibility, setVisibility] = useState<"public" | "internal">("public");
+  const me = useSelector((s) => s.session.user);
+  const mode = t.draftMode ?? { visibility: "public" as const, internalAuthors: [] };
+  const visibility = mode.visibility;
+  const [confirming, setConfirming] = useState<string[] | null>(null);
   const [mention, setMention] = useState<Mention | null>(null);
   const [active, setActive] = useState(0);
   const area = useRef<HTMLTextAreaElement>(null);
@@ -66,10 +71,19 @@ export function ReplyComposer({ t, presence }: { t: TicketView; presence: Presen
     }
   };
 
-  const send = () => {
+  const nameOf = (id: string) => (id === me?.id ? "you" : users[id]?.name ?? "a colleague");
+
+  /** Sending publicly what others wrote as an internal note asks first (the server insists too). */
+  const send = (confirmed = false) => {
     if (!draft.trim()) return;
+    const others = mode.internalAuthors.filter((id) => id !== me?.id);
+    if (visibility === "public" && others.length > 0 && !confirmed) {
+      setConfirming(others.map(nameOf));
+      return;
+    }
+    setConfirming(null);
     const mentions = people.filter((u) => draft.includes(`@${u.name}`)).map((u) => u.id);
-    live.comment(t.id, { visibility, fromDraft: true, mentions });
+    live.comment(t.id, { visibility, fromDraft: true, mentions, ...(confirmed ? { confirmInternal: true } : {}) });
   };
 
   const listId = `${t.id}-mentions`;
@@ -85,7 +99,7 @@ export function ReplyComposer({ t, presence }: { t: TicketView; presence: Presen
               role="radio"
               aria-checked={visibility === v}
               data-testid={`visibility-${v}`}
-              onClick={() => setVisibility(v)}
+              onClick={() => v !== visibility && live.setField(t.id, "draftMode", v)}
               className={`px-3 py-1 text-xs font-semibold first:rounded-l-md last:rounded-r-md ${focusRing} ${visibility === v ? (v === "public" ? "bg-indigo-700 text-white" : "bg-amber-600 text-white") : "text-slate-700 dark:text-slate-300"}`}
             >
               {v === "public" ? "Public reply" : "Internal note"}
@@ -93,6 +107,12 @@ export function ReplyComposer({ t, presence }: { t: TicketView; presence: Presen
           ))}
         </div>
       </div>
+      {mode.setBy && (
+        <p data-testid="draft-mode-by" className="text-xs text-slate-700 dark:text-slate-300">
+          {visibility === "public" ? "Public reply" : "Internal note"} — set by {nameOf(mode.setBy)}
+          {mode.setAt !== undefined && <> · <time dateTime={new Date(mode.setAt).toISOString()}>{relativeTime(mode.setAt)}</time></>}
+        </p>
+      )}
       <div className="relative">
         <CollabText
           ticketId={t.id}
@@ -121,10 +141,20 @@ export function ReplyComposer({ t, presence }: { t: TicketView; presence: Presen
       </div>
       <div className="flex items-center justify-between gap-2">
         <p className="text-xs text-slate-600 dark:text-slate-400">Ctrl+Enter sends. Everyone on the ticket edits this draft together.</p>
-        <button type="button" data-testid="send-reply" className={`${btnPrimary} shrink-0 whitespace-nowrap`} disabled={!draft.trim() || t.status === "closed"} onClick={send}>
+        <button type="button" data-testid="send-reply" className={`${btnPrimary} shrink-0 whitespace-nowrap`} disabled={!draft.trim() || t.status === "closed"} onClick={() => send()}>
           {visibility === "public" ? "Send reply" : "Add internal note"}
         </button>
       </div>
+      {confirming && (
+        <div role="alertdialog" aria-labelledby="confirm-internal-title" data-testid="confirm-internal-send" className="space-y-2 rounded-lg border border-amber-400 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+          <p id="confirm-internal-title" className="font-semibold">Send internal text to the customer?</p>
+          <p>{confirming.join(", ")} wrote part of this draft while it was an internal note. The customer will see all of it.</p>
+          <div className="flex gap-2">
+            <button type="button" data-testid="confirm-send" className={btnPrimary} onClick={() => send(true)}>Send to the customer</button>
+            <button type="button" data-testid="cancel-send" className={btnSecondary} autoFocus onClick={() => setConfirming(null)}>Cancel</button>
+          </div>
+        </div>
+      )}
     </section>
   );
 }

@@ -8,6 +8,7 @@ import { CollabText } from "./CollabText";
 import { PresenceBar } from "./PresenceBar";
 import { CommentThread } from "./CommentThread";
 import { ReplyComposer } from "./ReplyComposer";
+import { PendingReplies } from "./PendingReplies";
 import { TicketControls } from "./TicketControls";
 import { HistoryPanel } from "./HistoryPanel";
 import { PriorityLabel, StatusBadge } from "../common/Badges";
@@ -53,6 +54,7 @@ export function TicketPage({ id }: { id: string }) {
           <section className={`${card} space-y-4 p-4`} aria-labelledby="conv-heading">
             <h3 id="conv-heading" className="text-sm font-semibold">Conversation</h3>
             <CommentThread comments={t.comments} requester={t.requester} />
+            <PendingReplies ticketId={t.id} replies={t.pendingReplies ?? []} />
             <ReplyComposer t={t} presence={state.presence} />
           </section>
         </div>
