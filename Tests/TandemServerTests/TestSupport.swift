@@ -63,12 +63,15 @@ struct TestEnvironment: Sendable {
         return configuration
     }
 
-    static func make(_ configure: (inout TandemConfiguration) -> Void = { _ in }) async throws -> TestEnvironment {
+    /// `wrap` may put the store behind another one (for example a ``ControlledStore``).
+    static func make(
+        _ configure: (inout TandemConfiguration) -> Void = { _ in }, wrap: (any TandemStore) -> any TandemStore = { $0 }
+    ) async throws -> TestEnvironment {
         var configuration = baseConfiguration()
         configure(&configuration)
         var logger = Logger(label: "tandem.test")
         logger.logLevel = .critical
-        let store = try SQLiteStore.temporary(logger: logger)
+        let store = wrap(try SQLiteStore.temporary(logger: logger))
         try await store.migrate()
         let clock = TestClock()
         let throttle = InMemoryLoginThrottle(
