@@ -77,20 +77,23 @@ main() {
   # A filtered run (`make test ARGS='--filter X'`) is a Swift subset: it skips them.
   fuzz=0
   browser=0
+  local ran="swift test"
   if [[ $# -eq 0 && "${TANDEM_SKIP_API_FUZZ:-0}" != 1 ]]; then
     log "API fuzzing ($(elapsed) s in)"
     scripts/api-fuzz.sh --no-setup || fuzz=$?
+    ran+=", API fuzzing"
   else
     log "API fuzzing skipped (filtered run or TANDEM_SKIP_API_FUZZ=1)"
   fi
   if [[ $# -eq 0 && "${TANDEM_SKIP_BROWSER_TESTS:-0}" != 1 ]]; then
     scripts/browser-test.sh --no-setup || browser=$?
+    ran+=", web client tests"
   else
     log "web client tests skipped (filtered run or TANDEM_SKIP_BROWSER_TESTS=1)"
   fi
 
   if [[ "$status" -eq 0 && "$fuzz" -eq 0 && "$browser" -eq 0 ]]; then
-    log "PASSED: swift test, API fuzzing and web client tests ($(elapsed) s)"
+    log "PASSED: $ran ($(elapsed) s)"
   else
     # CI shows only the end of the output: repeat what failed there.
     [[ "$status" -eq 0 ]] || failure_summary .artifacts/swift-test.log
