@@ -143,6 +143,11 @@ import Testing
             control: { _ in ["ntf_\u{1F}"] }, controlCode: "invalid", errorField: "ids",
             send: { f, v in try await f.api.post("/api/v1/notifications/read", ["ids": v], bearer: f.agent) }),
         FieldCase(
+            field: "members (count)", atLimit: { _ in [[String: String]]() },
+            overLimit: { f in (0...FieldLimits.membersPerRequest).map { _ in ["userId": f.agentID, "role": "agent"] } },
+            overCode: "too_many", control: nil, controlCode: nil, errorField: "members",
+            send: { f, v in try await f.api.post("/api/v1/teams", ["name": f.unique, "members": v], bearer: f.admin) }),
+        FieldCase(
             field: "limit (query)", atLimit: { _ in "200" }, overLimit: { _ in "201" }, overCode: "invalid",
             control: { _ in "%01" }, controlCode: "invalid", errorField: "limit",
             send: { f, v in try await f.api.get("/api/v1/tickets?limit=\(v)", bearer: f.agent) }),

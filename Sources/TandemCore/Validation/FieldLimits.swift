@@ -19,6 +19,8 @@ public enum FieldLimits {
     public static let identifierBytes = 64
     /// Notification ids in one `POST /notifications/read`.
     public static let idsPerRequest = 200
+    /// Members listed by one `POST /teams` (more join one by one).
+    public static let membersPerRequest = 200
 
     // The WebSocket protocol's own fields (docs/PROTOCOL.md 3.1, 8).
 

@@ -55,6 +55,7 @@ struct TeamsController {
         var team = Team(
             id: ids.make("team", at: UInt64(now.millisecondsSince1970)), name: try Validators.name(body.name),
             createdAt: now, updatedAt: now)
+        try Validators.count(body.members ?? [], atMost: FieldLimits.membersPerRequest, field: "members")
         for (index, member) in (body.members ?? []).enumerated() {
             team.members.append(
                 try await validMember(
