@@ -153,6 +153,32 @@ import Testing
             send: { f, v in try await f.api.get("/api/v1/tickets?limit=\(v)", bearer: f.agent) }),
     ]
 
+    /// The `Name` pattern of openapi.json says what the server accepts: white space around the
+    /// name is trimmed, then 1-120 scalars without control characters (the fuzzer found a
+    /// pattern that refused a name the server accepts after trimming).
+    @Test func theNamePatternOfTheDocumentMatchesTheServer() async throws {
+        let env = try await TestEnvironment.make()
+        try await env.user("root@example.com", role: .admin)
+        try await env.run { api in
+            let admin = try await api.login("root@example.com").accessToken
+            let document = try await api.get("/api/v1/openapi.json").json()
+            let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+            let pattern = try #require((schemas["Name"] as? [String: Any])?["pattern"] as? String)
+            let regex = try NSRegularExpression(pattern: pattern)
+            let values = [
+                "\nAlpha\n", "  Beta", " ", "", "A\u{7}", "Ga\u{85}mma", "\u{2028}Delta\u{3000}", "Eps\u{2028}ilon",
+                Self.text(120, "z"), " " + Self.text(120, "y") + "\t", Self.text(121, "x"), "Zeta\u{0}",
+            ]
+            for name in values {
+                let documented = regex.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil
+                let response = try await api.post("/api/v1/teams", ["name": name], bearer: admin)
+                #expect(
+                    (response.status == .created) == documented,
+                    "\(name.debugDescription): document \(documented), server \(response.status)")
+            }
+        }
+    }
+
     @Test(arguments: cases)
     func fieldLimit(_ field: FieldCase) async throws {
         let env = try await TestEnvironment.make { $0.actors.maxTextScalars = 4096 }

@@ -68,10 +68,10 @@ public enum Validators {
         }
     }
 
-    /// Normalizes and checks a tag: trimmed and lower-cased, 1...``FieldLimits/tagScalars``
-    /// scalars, no control characters.
+    /// Normalizes and checks a tag: trimmed, 1...``FieldLimits/tagScalars`` scalars (counted before
+    /// lower-casing, which may lengthen a few letters), no control characters; returned lower-cased.
     public static func tag(_ value: String, field: String = "tags") throws(ValidationError) -> String {
-        let tag = value.trimmingWhitespace().lowercased()
+        let tag = value.trimmingWhitespace()
         if tag.isEmpty {
             throw ValidationError(field: field, code: "invalid", message: "A tag must not be empty.")
         }
@@ -82,7 +82,7 @@ public enum Validators {
         if tag.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             throw ValidationError(field: field, code: "invalid", message: "A tag must not contain control characters.")
         }
-        return tag
+        return tag.lowercased()
     }
 
     /// Checks a list's length: at most `limit` entries (`too_many`).
