@@ -139,7 +139,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // What several test targets share: finding the servers scripts/test.sh starts and the tandem executable.
-        .target(name: "TandemTestSupport", path: "Tests/TandemTestSupport", swiftSettings: swiftSettings),
+        .target(
+            name: "TandemTestSupport", dependencies: ["TandemCore", "TandemStore"], path: "Tests/TandemTestSupport",
+            swiftSettings: swiftSettings),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TandemStoreTests",
@@ -187,6 +189,7 @@ let package = Package(
         .testTarget(
             name: "TandemLiveTests",
             dependencies: [
+                "TandemTestSupport",
                 "TandemServer", "TandemActors", "TandemCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

@@ -2,8 +2,9 @@
 # Command (b): install, build and run the test suite.
 #   scripts/test.sh [SWIFT_TEST_ARGS...]    e.g. scripts/test.sh --filter TandemCoreTests
 # Starts the services in TEST_SERVICES on free loopback ports (their URLs are
-# exported as TANDEM_TEST_*_URL), stops them on exit, then runs the web client's
-# unit and browser tests (scripts/browser-test.sh); exits non-zero if either part failed.
+# exported as TANDEM_TEST_*_URL), stops them on exit, then fuzzes the REST API against its
+# OpenAPI document (scripts/api-fuzz.sh) and runs the web client's unit and browser tests
+# (scripts/browser-test.sh); exits non-zero if any part failed.
 set -euo pipefail
 TANDEM_LOG_TAG="test"
 # shellcheck source=scripts/lib.sh
@@ -72,21 +73,33 @@ main() {
   swift test "$@" 2>&1 | tee .artifacts/swift-test.log || status=$?
   services_stop_all
 
-  # The web client's unit and browser tests (their server is started by the tests themselves).
+  # The API fuzzer, then the web client's unit and browser tests (each starts its own servers).
   # A filtered run (`make test ARGS='--filter X'`) is a Swift subset: it skips them.
+  fuzz=0
   browser=0
+  local ran="swift test"
+  if [[ $# -eq 0 && "${TANDEM_SKIP_API_FUZZ:-0}" != 1 ]]; then
+    log "API fuzzing ($(elapsed) s in)"
+    scripts/api-fuzz.sh --no-setup || fuzz=$?
+    ran+=", API fuzzing"
+  else
+    log "API fuzzing skipped (filtered run or TANDEM_SKIP_API_FUZZ=1)"
+  fi
   if [[ $# -eq 0 && "${TANDEM_SKIP_BROWSER_TESTS:-0}" != 1 ]]; then
     scripts/browser-test.sh --no-setup || browser=$?
+    ran+=", web client tests"
   else
     log "web client tests skipped (filtered run or TANDEM_SKIP_BROWSER_TESTS=1)"
   fi
 
-  if [[ "$status" -eq 0 && "$browser" -eq 0 ]]; then
-    log "PASSED: swift test and web client tests ($(elapsed) s)"
+  if [[ "$status" -eq 0 && "$fuzz" -eq 0 && "$browser" -eq 0 ]]; then
+    log "PASSED: $ran ($(elapsed) s)"
   else
     # CI shows only the end of the output: repeat what failed there.
     [[ "$status" -eq 0 ]] || failure_summary .artifacts/swift-test.log
-    log "FAILED: swift test exited $status, web client tests exited $browser ($(elapsed) s)"
+    [[ "$fuzz" -eq 0 ]] || log "API fuzzing failed: see .artifacts/api-fuzz/"
+    log "FAILED: swift test exited $status, API fuzzing exited $fuzz, web client tests exited $browser ($(elapsed) s)"
+    [[ "$status" -ne 0 ]] || status="$fuzz"
     [[ "$status" -ne 0 ]] || status="$browser"
   fi
   return "$status"

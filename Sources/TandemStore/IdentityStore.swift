@@ -30,6 +30,12 @@ public protocol UserStore: Sendable {
     func user(email: String) async throws -> User?
     /// Replaces a user; ``StoreError/notFound(kind:id:)`` when absent.
     func updateUser(_ user: User) async throws
+    /// Replaces a user only while the stored record still equals `previous` (the one the
+    /// change was computed from), so that a stale write never undoes a concurrent change.
+    /// - Throws: ``StoreError/versionConflict(kind:id:version:)`` (kind `user`, version
+    ///   `previous.updatedAt` in milliseconds) when it changed meanwhile;
+    ///   ``StoreError/notFound(kind:id:)`` when absent; ``StoreError/duplicate(kind:field:)``.
+    func updateUser(_ user: User, expecting previous: User) async throws
     /// Users in id (creation) order, filtered.
     func listUsers(_ filter: UserFilter, page: PageRequest) async throws -> Page<User>
     func countUsers() async throws -> Int

@@ -54,6 +54,31 @@ extension MongoStore {
         }
     }
 
+    /// Replaces the user while the stored document still equals `previous`.
+    /// - Throws: ``StoreError/versionConflict(kind:id:version:)`` when it changed meanwhile,
+    ///   ``StoreError/notFound(kind:id:)`` when absent, ``StoreError/duplicate(kind:field:)``.
+    public func updateUser(_ user: User, expecting previous: User) async throws {
+        try await perform("updateUserFenced") {
+            let filter: BSONDocument = [
+                "key": .string(previous.id.rawValue), "email": .string(previous.email), "name": .string(previous.name),
+                "role": .string(previous.role.rawValue), "passwordHash": .string(previous.passwordHash),
+                "disabled": .bool(previous.disabled), "updatedAt": .int64(previous.updatedAt.millisecondsSince1970),
+            ]
+            let result: MongoCollection.UpdateResult
+            do {
+                result = try await users.replaceOne(filter, MongoRecords.document(user))
+            } catch where isDuplicateKey(error) {
+                throw StoreError.duplicate(kind: "user", field: "email")
+            }
+            guard result.matched == 0 else { return }
+            guard try await users.countDocuments(["key": .string(user.id.rawValue)]) > 0 else {
+                throw StoreError.notFound(kind: "user", id: user.id.rawValue)
+            }
+            throw StoreError.versionConflict(
+                kind: "user", id: user.id.rawValue, version: previous.updatedAt.millisecondsSince1970)
+        }
+    }
+
     /// Users in id order, filtered. `query` matches a substring of the name or
     /// e-mail, ignoring case (Unicode-aware); every character is literal.
     public func listUsers(_ filter: UserFilter, page: PageRequest) async throws -> Page<User> {

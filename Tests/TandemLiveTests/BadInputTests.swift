@@ -52,7 +52,7 @@ struct BadInputTests {
             #expect(after == setup.before)
             // Just under the limit is fine.
             let fresh = try await setup.server.connect(setup.server.agents[0])
-            try await fresh.send(#"{"type":"ping","ref":"\#(String(repeating: "y", count: 3000))"}"#)
+            try await fresh.send(#"{"type":"ping","pad":"\#(String(repeating: "y", count: 3000))"}"#)
             _ = try await fresh.inbox.next("pong")
             await fresh.close()
         }
@@ -62,7 +62,7 @@ struct BadInputTests {
     func fragmentedMessageTooLarge() async throws {
         try await Self.withSetup(LiveOptions(configure: { $0.live.maxMessageBytes = 4096 })) { setup in
             // Under the limit, fragments are reassembled and handled.
-            let small = #"{"type":"ping","ref":"\#(String(repeating: "s", count: 2500))"}"#
+            let small = #"{"type":"ping","pad":"\#(String(repeating: "s", count: 2500))"}"#
             try await setup.socket.sendFragmented(small, fragmentSize: 1000)
             _ = try await setup.socket.inbox.next("pong")
             // Over it, the connection ends with 1009 (message too big), as for one frame over the limit.

@@ -21,6 +21,17 @@ import Testing
         }
     }
 
+    /// Every JSON answer names its charset, as API.md promises: also the probes and the document.
+    @Test func jsonAnswersNameTheirCharset() async throws {
+        let env = try await TestEnvironment.make()
+        try await env.run { api in
+            for path in ["/healthz", "/readyz", "/api/v1/openapi.json", "/api/v1/auth/me"] {
+                let response = try await api.get(path)
+                #expect(response.headers[.contentType] == "application/json; charset=utf-8", "\(path)")
+            }
+        }
+    }
+
     @Test func readyzFollowsTheStore() async throws {
         let env = try await TestEnvironment.make()
         try await env.run { api in

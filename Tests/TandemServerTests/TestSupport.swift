@@ -65,15 +65,17 @@ struct TestEnvironment: Sendable {
         return configuration
     }
 
-    /// `logs`, when given, receives every log line of `.notice` and above.
+    /// `logs`, when given, receives every log line of `.notice` and above; `wrap` may put the
+    /// store behind another one (for example a ``ControlledStore``).
     static func make(
-        logs: LogRecorder? = nil, _ configure: (inout TandemConfiguration) -> Void = { _ in }
+        logs: LogRecorder? = nil, _ configure: (inout TandemConfiguration) -> Void = { _ in },
+        wrap: (any TandemStore) -> any TandemStore = { $0 }
     ) async throws -> TestEnvironment {
         var configuration = baseConfiguration()
         configure(&configuration)
         var logger = logs.map { recorder in Logger(label: "tandem.test") { _ in recorder.handler() } } ?? Logger(label: "tandem.test")
         logger.logLevel = logs == nil ? .critical : .notice
-        let store = try SQLiteStore.temporary(logger: logger)
+        let store = wrap(try SQLiteStore.temporary(logger: logger))
         try await store.migrate()
         let clock = TestClock()
         let throttle = InMemoryLoginThrottle(

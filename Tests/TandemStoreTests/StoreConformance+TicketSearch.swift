@@ -111,6 +111,8 @@ extension StoreConformance {
         for query in [
             "\"", "*", "-", "\"\"\"\"", "NEAR(", "subject:beta", "{subject}:alpha", "alpha:", "'", "\\", "%", "_",
             "(", ")", "+", "^", "alpha\" OR \"beta", "\u{0}", "* OR *", "NEAR(alpha beta, 2)", "col : \"x\"",
+            // Control characters inside a word (found by the API fuzzer: a 503 from SQLite).
+            "alpha\u{0}beta", "\u{FF}\u{9F}9@\u{B4}\u{0}\u{2}_\u{F8}", "re\u{7}port", "\u{1B}[31mbeta",
         ] {
             _ = try await search(query)
             _ = try await store.listTickets(TicketFilter(query: query, publicOnly: true), page: PageRequest())
@@ -118,6 +120,8 @@ extension StoreConformance {
         #expect(try await search("\"") == [])
         #expect(try await search("*") == [])
         #expect(try await search("- * ( )") == [])
+        // A control character separates words, as in the indexed text.
+        #expect(try await search("alpha\u{0}report") == [alpha.id])
     }
 
     static func searchFoldsCaseAndDiacritics(_ store: any TandemStore) async throws {

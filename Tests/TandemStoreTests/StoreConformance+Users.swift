@@ -91,6 +91,41 @@ extension StoreConformance {
         #expect(try await store.team(id: team.id) == nil)
     }
 
+    /// A write computed from a stale read is refused instead of undoing what changed meanwhile.
+    static func fencedUserUpdate(_ store: any TandemStore) async throws {
+        var fixtures = Fixtures()
+        let original = fixtures.user(email: "kim@example.com", name: "Kim", role: .agent)
+        try await store.createUser(original)
+
+        // An admin disables Kim while someone else's rename is in flight, computed from `original`.
+        var disabled = original
+        disabled.disabled = true
+        disabled.updatedAt = original.updatedAt.adding(seconds: 1)
+        try await store.updateUser(disabled, expecting: original)
+        var renamed = original
+        renamed.name = "Kim Renamed"
+        renamed.updatedAt = original.updatedAt.adding(seconds: 2)
+        await #expect(
+            throws: StoreError.versionConflict(
+                kind: "user", id: original.id.rawValue, version: original.updatedAt.millisecondsSince1970)
+        ) {
+            try await store.updateUser(renamed, expecting: original)
+        }
+        #expect(try await store.user(id: original.id) == disabled)
+
+        // Computed from the current record, the same rename goes through and keeps the disable.
+        renamed = disabled
+        renamed.name = "Kim Renamed"
+        renamed.updatedAt = disabled.updatedAt.adding(seconds: 1)
+        try await store.updateUser(renamed, expecting: disabled)
+        #expect(try await store.user(id: original.id) == renamed)
+
+        let ghost = fixtures.user(email: "ghost@example.com")
+        await #expect(throws: StoreError.notFound(kind: "user", id: ghost.id.rawValue)) {
+            try await store.updateUser(ghost, expecting: ghost)
+        }
+    }
+
     static func userPagination(_ store: any TandemStore) async throws {
         var fixtures = Fixtures()
         var created: [User] = []

@@ -26,6 +26,7 @@ enum StoreConformanceCheck: String, CaseIterable, Sendable, CustomTestStringConv
     case userRoundTrip
     case duplicateEmail
     case updateMissing
+    case fencedUserUpdate
     case userPagination
     case paginationEdges
     case userFilters
@@ -65,6 +66,7 @@ enum StoreConformanceCheck: String, CaseIterable, Sendable, CustomTestStringConv
             case .userRoundTrip: try await StoreConformance.userRoundTrip(store)
             case .duplicateEmail: try await StoreConformance.duplicateEmail(store)
             case .updateMissing: try await StoreConformance.updateMissing(store)
+            case .fencedUserUpdate: try await StoreConformance.fencedUserUpdate(store)
             case .userPagination: try await StoreConformance.userPagination(store)
             case .paginationEdges: try await StoreConformance.paginationEdges(store)
             case .userFilters: try await StoreConformance.userFilters(store)

@@ -92,6 +92,12 @@ extension TicketActor {
             return try await prepare(changes, base: request.baseVersion, principal: principal)
         case .comment(let comment):
             try authorize(principal, comment.visibility == .public ? .commentPublic : .workInternal)
+            do {
+                try Validators.count(comment.mentions, atMost: FieldLimits.mentionsPerComment, field: "mentions")
+                for mention in comment.mentions { try Validators.identifier(mention.rawValue, field: "mentions") }
+            } catch {
+                throw .invalid(.invalid(error))
+            }
             if comment.fromDraft {
                 try authorize(principal, .workInternal)
                 if let changer = try await draftModeChanger(after: request.baseVersion, besides: principal.userID) {
@@ -181,6 +187,15 @@ extension TicketActor {
         case .team(let team?):
             guard await context.directory.teamExists(team) else {
                 throw .invalid(.invalid(ValidationError(field: "team", code: "unknown_team", message: "No such team.")))
+            }
+        case .tags(let operation):
+            // The field limits of a new tag, shared with the REST API (stored operations are not re-checked).
+            do {
+                try Validators.count(operation.added, atMost: FieldLimits.tagsPerRequest, field: "tags")
+                try Validators.count(operation.removed, atMost: FieldLimits.tagsPerRequest, field: "tags")
+                for tag in operation.added.union(operation.removed) { _ = try Validators.tag(tag) }
+            } catch {
+                throw .invalid(.invalid(error))
             }
         default:
             break

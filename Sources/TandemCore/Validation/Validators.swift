@@ -5,7 +5,7 @@
 /// Field rules shared by the REST API, the WebSocket protocol and the CLI.
 public enum Validators {
     /// Trims and checks a person's or team's name: 1...`maxLength` scalars, no control characters.
-    public static func name(_ value: String, field: String = "name", maxLength: Int = 120) throws(ValidationError) -> String {
+    public static func name(_ value: String, field: String = "name", maxLength: Int = FieldLimits.nameScalars) throws(ValidationError) -> String {
         let trimmed = value.trimmingWhitespace()
         if trimmed.isEmpty {
             throw ValidationError(field: field, code: "required", message: "\(field) must not be empty.")
@@ -65,6 +65,48 @@ public enum Validators {
         where personal.count >= 4 && lowered.contains(personal.lowercased()) {
             throw ValidationError(
                 field: field, code: "too_weak", message: "\(field) must not contain your name or e-mail.")
+        }
+    }
+
+    /// Normalizes and checks a tag: trimmed, 1...``FieldLimits/tagScalars`` scalars (counted before
+    /// lower-casing, which may lengthen a few letters), no control characters; returned lower-cased.
+    public static func tag(_ value: String, field: String = "tags") throws(ValidationError) -> String {
+        let tag = value.trimmingWhitespace()
+        if tag.isEmpty {
+            throw ValidationError(field: field, code: "invalid", message: "A tag must not be empty.")
+        }
+        if tag.unicodeScalars.count > FieldLimits.tagScalars {
+            throw ValidationError(
+                field: field, code: "too_long", message: "A tag may have at most \(FieldLimits.tagScalars) characters.")
+        }
+        if tag.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw ValidationError(field: field, code: "invalid", message: "A tag must not contain control characters.")
+        }
+        return tag.lowercased()
+    }
+
+    /// Checks a list's length: at most `limit` entries (`too_many`).
+    public static func count<C: Collection>(_ values: C, atMost limit: Int, field: String) throws(ValidationError) {
+        guard values.count <= limit else {
+            throw ValidationError(field: field, code: "too_many", message: "\(field) may have at most \(limit) entries.")
+        }
+    }
+
+    /// Checks the shape of an id given by a client: 1...``FieldLimits/identifierBytes`` bytes of
+    /// ASCII letters, digits, `_` and `-`. Whether it names a record is checked elsewhere.
+    public static func identifier(_ value: String, field: String) throws(ValidationError) {
+        let allowed = value.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"):
+                true
+            default: false
+            }
+        }
+        guard !value.isEmpty, value.utf8.count <= FieldLimits.identifierBytes, allowed else {
+            throw ValidationError(
+                field: field, code: "invalid",
+                message: "\(field) must be an id (1 to \(FieldLimits.identifierBytes) letters, digits, _ or -).")
         }
     }
 

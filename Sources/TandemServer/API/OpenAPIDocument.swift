@@ -17,7 +17,7 @@ enum OpenAPIDocument {
     static func response() throws -> Response {
         guard let bytes else { throw APIError.notFound("The OpenAPI document") }
         return Response(
-            status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-cache"],
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-cache"],
             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

@@ -255,6 +255,7 @@ public enum TandemServerBuilder {
         let policy = AccessPolicy()
         let auth = await dependencies.authService()
         let metrics = PrometheusMetricsFactory(registry: dependencies.registry)
+        let cursors = CursorSeal(secret: configuration.auth.jwtSecret)
 
         let router = Router(context: TandemRequestContext.self)
         router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.http.trustedProxies))
@@ -293,15 +294,16 @@ public enum TandemServerBuilder {
             auth: auth, events: identityEvents, allowSignUp: configuration.auth.allowSignUp, secureCookies: configuration.auth.secureCookies,
             sessionSeconds: configuration.auth.refreshTokenSeconds
         ).addRoutes(to: authenticated.group("auth"))
-        UsersController(store: store, auth: auth, policy: policy, clock: dependencies.clock, events: identityEvents)
+        UsersController(
+            store: store, auth: auth, policy: policy, clock: dependencies.clock, events: identityEvents, cursors: cursors)
             .addRoutes(to: authenticated.group("users"))
-        TeamsController(store: store, policy: policy, clock: dependencies.clock, events: identityEvents)
+        TeamsController(store: store, policy: policy, clock: dependencies.clock, events: identityEvents, cursors: cursors)
             .addRoutes(to: authenticated.group("teams"))
         TicketsController(
             store: store, registry: dependencies.actors, policy: policy, clock: dependencies.clock,
-            limits: dependencies.actors.settings.ticket.limits)
+            limits: dependencies.actors.settings.ticket.limits, cursors: cursors)
             .addRoutes(to: authenticated.group("tickets"))
-        NotificationsController(store: store, clock: dependencies.clock)
+        NotificationsController(store: store, clock: dependencies.clock, cursors: cursors)
             .addRoutes(to: authenticated.group("notifications"))
         return router
     }

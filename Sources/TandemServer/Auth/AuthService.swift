@@ -175,10 +175,13 @@ public struct AuthService: Sendable {
     ) async throws -> [SessionID] {
         try await verifyCurrentPassword(current, of: identity.user, address: address)
         try Validators.password(new, field: "newPassword", email: identity.user.email, name: identity.user.name)
-        var user = identity.user
-        user.passwordHash = try await hasher.hash(new)
-        user.updatedAt = clock.now()
-        try await store.updateUser(user)
+        let hash = try await hasher.hash(new)
+        // Fenced on the record as read, so a concurrent change (a role change, a disable) is not undone.
+        guard let current = try await store.user(id: identity.user.id) else { throw APIError.notFound("User") }
+        var user = current
+        user.passwordHash = hash
+        user.updatedAt = max(clock.now(), current.updatedAt.adding(milliseconds: 1))
+        try await store.updateUser(user, expecting: current)
         let revoked = try await store.revokeSessions(of: user.id, except: identity.session.id, at: clock.now())
         logger.notice("password changed", metadata: ["user": "\(user.id)", "revoked": "\(revoked.count)"])
         return revoked

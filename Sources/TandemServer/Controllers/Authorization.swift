@@ -19,10 +19,12 @@ extension AccessPolicy {
     }
 }
 
-/// Reads `after` and `limit` from the query string; a bad limit is a 422 naming it.
-func pageRequest(from request: Request) throws -> PageRequest {
+/// Reads `after` and `limit` from the query string; a bad limit is a 422 naming it, a cursor
+/// that `cursors` did not sign is a 400 `invalid_cursor`. An empty `after=` is the first page.
+func pageRequest(from request: Request, cursors: CursorSeal) throws -> PageRequest {
     let query = request.uri.queryParameters
-    var page = PageRequest(after: query["after"].map(String.init), limit: 50)
+    let after = try query["after"].flatMap { $0.isEmpty ? nil : try cursors.open(String($0)) }
+    var page = PageRequest(after: after, limit: 50)
     if let raw = query["limit"] {
         guard let limit = Int(raw), (1...200).contains(limit) else {
             throw APIError(.unprocessableContent, code: "invalid", message: "limit must be an integer from 1 to 200.", field: "limit")

@@ -39,7 +39,7 @@ struct HealthController {
 
     private static func json(_ body: String, status: HTTPResponse.Status) -> Response {
         Response(
-            status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+            status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 }

@@ -11,6 +11,7 @@ struct NotificationsController {
     typealias Context = TandemRequestContext
     let store: any TandemStore
     let clock: any TandemClock
+    let cursors: CursorSeal
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get(use: list)
@@ -57,15 +58,19 @@ struct NotificationsController {
     @Sendable func list(_ request: Request, context: Context) async throws -> Listing {
         let identity = try context.requireIdentity()
         let unreadOnly = request.uri.queryParameters["unread"].map { $0 == "true" } ?? false
-        let page = try await store.notifications(of: identity.user.id, unreadOnly: unreadOnly, page: try pageRequest(from: request))
+        let page = try await store.notifications(of: identity.user.id, unreadOnly: unreadOnly, page: try pageRequest(from: request, cursors: cursors))
         return Listing(
-            items: page.items.map(Item.init), nextCursor: page.nextCursor,
+            items: page.items.map(Item.init), nextCursor: cursors.seal(page.nextCursor),
             unread: try await store.unreadCount(of: identity.user.id))
     }
 
     @Sendable func markRead(_ request: Request, context: Context) async throws -> ReadResult {
         let identity = try context.requireIdentity()
         let body = try await request.decodeBody(ReadRequest.self, context: context)
+        if let ids = body.ids {
+            try Validators.count(ids, atMost: FieldLimits.idsPerRequest, field: "ids")
+            for (index, id) in ids.enumerated() { try Validators.identifier(id, field: "ids[\(index)]") }
+        }
         let marked = try await store.markRead(
             user: identity.user.id, ids: body.ids.map { $0.map(NotificationID.init) }, at: clock.now())
         return ReadResult(marked: marked, unread: try await store.unreadCount(of: identity.user.id))

@@ -13,6 +13,7 @@ struct TeamsController {
     let policy: AccessPolicy
     let clock: any TandemClock
     let events: any IdentityEvents
+    let cursors: CursorSeal
     let ids = IdentifierGenerator()
 
     func addRoutes(to group: RouterGroup<Context>) {
@@ -27,10 +28,10 @@ struct TeamsController {
     @Sendable func list(_ request: Request, context: Context) async throws -> PageResource<TeamResource> {
         let identity = try context.requireIdentity()
         try policy.authorize(identity, .listTeams, .system)
-        let page = try pageRequest(from: request)
+        let page = try pageRequest(from: request, cursors: cursors)
         if identity.user.role == .admin {
             let result = try await store.listTeams(page: page)
-            return PageResource(items: result.items.map(TeamResource.init), nextCursor: result.nextCursor)
+            return PageResource(items: result.items.map(TeamResource.init), nextCursor: cursors.seal(result.nextCursor))
         }
         // Non-admins belong to a handful of teams: return them all, in id order.
         var teams: [Team] = []
@@ -54,6 +55,7 @@ struct TeamsController {
         var team = Team(
             id: ids.make("team", at: UInt64(now.millisecondsSince1970)), name: try Validators.name(body.name),
             createdAt: now, updatedAt: now)
+        try Validators.count(body.members ?? [], atMost: FieldLimits.membersPerRequest, field: "members")
         for (index, member) in (body.members ?? []).enumerated() {
             team.members.append(
                 try await validMember(
@@ -86,7 +88,7 @@ struct TeamsController {
         try policy.authorize(identity, .manageTeamMembers, .team(team.id))
         let body = try await request.decodeBody(PutMemberRequest.self, context: context)
         let member = try await validMember(
-            try context.parameters.require("userId"), body.role, userField: "userId", roleField: "role")
+            try context.pathParameter("userId"), body.role, userField: "userId", roleField: "role")
         if identity.user.role != .admin && member.role == .supervisor {
             throw APIError.forbidden("Only an admin may appoint supervisors.")
         }
@@ -107,7 +109,7 @@ struct TeamsController {
         let identity = try context.requireIdentity()
         var team = try await load(context, identity, .readTeam)
         try policy.authorize(identity, .manageTeamMembers, .team(team.id))
-        let userID = UserID(try context.parameters.require("userId"))
+        let userID = UserID(try context.pathParameter("userId"))
         guard let existing = team.members.first(where: { $0.userID == userID }) else {
             throw APIError.notFound("Member")
         }
@@ -122,7 +124,7 @@ struct TeamsController {
     }
 
     private func load(_ context: Context, _ identity: AuthenticatedIdentity, _ action: Action) async throws -> Team {
-        let id = TeamID(try context.parameters.require("id"))
+        let id = TeamID(try context.pathParameter("id"))
         guard let team = try await store.team(id: id) else { throw APIError.notFound("Team") }
         try policy.authorize(identity, action, .team(id), concealing: "Team")
         return team
@@ -134,7 +136,7 @@ struct TeamsController {
     ) async throws -> TeamMember {
         let role = try Validators.oneOf(rawRole, as: TeamRole.self, field: roleField)
         guard let user = try await store.user(id: UserID(rawUserID)) else {
-            throw APIError(.unprocessableContent, code: "unknown_user", message: "No user \(rawUserID).", field: userField)
+            throw APIError(.unprocessableContent, code: "unknown_user", message: "No such user.", field: userField)
         }
         guard user.role.isStaff else {
             throw APIError(.unprocessableContent, code: "invalid", message: "Customers cannot join teams.", field: userField)

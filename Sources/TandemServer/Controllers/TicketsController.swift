@@ -18,6 +18,7 @@ struct TicketsController {
     let policy: AccessPolicy
     let clock: any TandemClock
     let limits: TicketLimits
+    let cursors: CursorSeal
     let ids = IdentifierGenerator()
 
     func addRoutes(to group: RouterGroup<Context>) {
@@ -35,7 +36,7 @@ struct TicketsController {
         try policy.authorize(identity, .createTicket, .system)
         let body = try await request.decodeBody(CreateTicketRequest.self, context: context)
         let staff = identity.user.role.isStaff
-        let subject = try Validators.name(body.subject, field: "subject", maxLength: 200)
+        let subject = try Validators.name(body.subject, field: "subject", maxLength: FieldLimits.subjectScalars)
         guard body.description.unicodeScalars.count <= limits.maxTextScalars else {
             throw APIError(.unprocessableContent, code: "too_long", message: "description is too long.", field: "description")
         }
@@ -61,11 +62,12 @@ struct TicketsController {
             }
         }
         var tags: Set<String> = []
-        for tag in body.tags ?? [] {
-            guard staff, let normalized = TagOperation.normalize(tag) else {
-                throw APIError(.unprocessableContent, code: "invalid", message: "Tags must be non-empty (staff only).", field: "tags")
+        if let given = body.tags, !given.isEmpty {
+            guard staff else {
+                throw APIError(.unprocessableContent, code: "invalid", message: "Only staff may tag tickets.", field: "tags")
             }
-            tags.insert(normalized)
+            try Validators.count(given, atMost: FieldLimits.tagsPerRequest, field: "tags")
+            for (index, tag) in given.enumerated() { tags.insert(try Validators.tag(tag, field: "tags[\(index)]")) }
         }
         guard tags.count <= limits.maxTags else {
             throw APIError(.unprocessableContent, code: "too_many", message: "At most \(limits.maxTags) tags.", field: "tags")
@@ -113,14 +115,14 @@ struct TicketsController {
         case .admin:
             break
         }
-        let page = try await store.listTickets(filter, page: try pageRequest(from: request))
+        let page = try await store.listTickets(filter, page: try pageRequest(from: request, cursors: cursors))
         let audience: Audience = identity.user.role.isStaff ? .staff : .public
-        return PageResource(items: page.items.map { TicketSummaryResource($0, audience: audience) }, nextCursor: page.nextCursor)
+        return PageResource(items: page.items.map { TicketSummaryResource($0, audience: audience) }, nextCursor: cursors.seal(page.nextCursor))
     }
 
     @Sendable func read(_ request: Request, context: Context) async throws -> TicketResource {
         let identity = try context.requireIdentity()
-        let id = TicketID(try context.parameters.require("id"))
+        let id = TicketID(try context.pathParameter("id"))
         return TicketResource(try await readable(id, identity))
     }
 
@@ -142,7 +144,7 @@ struct TicketsController {
 
     @Sendable func update(_ request: Request, context: Context) async throws -> TicketResource {
         let identity = try context.requireIdentity()
-        let id = TicketID(try context.parameters.require("id"))
+        let id = TicketID(try context.pathParameter("id"))
         _ = try await readable(id, identity)
         let body = try await request.decodeBody(UpdateTicketRequest.self, context: context)
         var changes: [TicketChange] = []
@@ -166,11 +168,12 @@ struct TicketsController {
             changes.append(.assignee(assignee.isEmpty ? nil : UserID(assignee)))
         }
         if body.addTags != nil || body.removeTags != nil {
-            do {
-                changes.append(.tags(try TagOperation(adding: Set(body.addTags ?? []), removing: Set(body.removeTags ?? []))))
-            } catch {
-                throw APIError(.unprocessableContent, code: "invalid", message: "Tags must not be empty.", field: "addTags")
+            var lists: [String: Set<String>] = [:]
+            for (field, given) in [("addTags", body.addTags ?? []), ("removeTags", body.removeTags ?? [])] {
+                try Validators.count(given, atMost: FieldLimits.tagsPerRequest, field: field)
+                lists[field] = Set(try given.enumerated().map { try Validators.tag($1, field: "\(field)[\($0)]") })
             }
+            changes.append(.tags(try TagOperation(adding: lists["addTags"] ?? [], removing: lists["removeTags"] ?? [])))
         }
         guard !changes.isEmpty else {
             throw APIError(.unprocessableContent, code: "required", message: "Give at least one field to change.")
@@ -187,10 +190,14 @@ struct TicketsController {
 
     @Sendable func comment(_ request: Request, context: Context) async throws -> Response {
         let identity = try context.requireIdentity()
-        let id = TicketID(try context.parameters.require("id"))
+        let id = TicketID(try context.pathParameter("id"))
         _ = try await readable(id, identity)
         let body = try await request.decodeBody(CommentRequestBody.self, context: context)
         let visibility = try body.visibility.map { try Validators.oneOf($0, as: Visibility.self, field: "visibility") } ?? .public
+        if let mentions = body.mentions {
+            try Validators.count(mentions, atMost: FieldLimits.mentionsPerComment, field: "mentions")
+            for (index, mention) in mentions.enumerated() { try Validators.identifier(mention, field: "mentions[\(index)]") }
+        }
         let fromDraft = body.fromDraft ?? false
         guard fromDraft || !(body.body ?? "").trimmingWhitespace().isEmpty else {
             throw APIError(.unprocessableContent, code: "required", message: "body is required.", field: "body")

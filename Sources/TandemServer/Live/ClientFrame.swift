@@ -40,6 +40,10 @@ enum ClientFrame: Sendable {
         } catch {
             throw ProtocolError(.invalidMessage, "The frame does not match the protocol.")
         }
+        if let ref = envelope.ref, ref.utf8.count > FieldLimits.refBytes || FieldLimits.hasControlCharacter(ref) {
+            throw ProtocolError(
+                .invalidMessage, "ref must be at most \(FieldLimits.refBytes) bytes, without control characters.")
+        }
         let ref = envelope.ref
         func require<T>(_ value: T?, _ field: String) throws(ProtocolError) -> T {
             guard let value else { throw ProtocolError(.invalidMessage, "\(field) is required.", ref: ref) }
@@ -50,15 +54,21 @@ enum ClientFrame: Sendable {
         }
         switch envelope.type {
         case "auth":
-            return (.auth(token: try require(envelope.token, "token")), ref)
+            let token = try require(envelope.token, "token")
+            guard token.utf8.count <= FieldLimits.tokenBytes else {
+                throw ProtocolError(.invalidMessage, "token must be at most \(FieldLimits.tokenBytes) bytes.", ref: ref)
+            }
+            return (.auth(token: token), ref)
         case "subscribe":
             return (.subscribe(topic: try topic(), version: envelope.v), ref)
         case "unsubscribe":
             return (.unsubscribe(topic: try topic()), ref)
         case "op":
             let client = try require(envelope.client, "client")
-            guard !client.isEmpty, client.utf8.count <= 64 else {
-                throw ProtocolError(.invalidMessage, "client must be 1 to 64 bytes.", ref: ref)
+            guard !client.isEmpty, client.utf8.count <= FieldLimits.clientBytes, !FieldLimits.hasControlCharacter(client) else {
+                throw ProtocolError(
+                    .invalidMessage, "client must be 1 to \(FieldLimits.clientBytes) bytes, without control characters.",
+                    ref: ref)
             }
             let seq = try require(envelope.seq, "seq")
             let version = try require(envelope.v, "v")
@@ -123,12 +133,12 @@ enum Topic: Hashable, Sendable, CustomStringConvertible {
             self = .notifications
         } else if raw == "team:triage" {
             self = .team(nil)
-        } else if raw.hasPrefix("ticket:"), raw.count > 7, raw.count <= 64 {
+        } else if raw.hasPrefix("ticket:"), raw.count > 7, raw.count <= FieldLimits.topicCharacters {
             self = .ticket(TicketID(String(raw.dropFirst(7))))
-        } else if raw.hasPrefix("team:"), raw.count > 5, raw.count <= 64 {
+        } else if raw.hasPrefix("team:"), raw.count > 5, raw.count <= FieldLimits.topicCharacters {
             self = .team(TeamID(String(raw.dropFirst(5))))
         } else {
-            throw ProtocolError(.unknownTopic, "Unknown topic \"\(raw.prefix(64))\".", ref: ref)
+            throw ProtocolError(.unknownTopic, "Unknown topic \"\(raw.prefix(FieldLimits.topicCharacters))\".", ref: ref)
         }
     }
 

@@ -57,6 +57,34 @@ extension SQLiteStore {
         }
     }
 
+    /// Replaces the user while the stored row still equals `previous`.
+    /// - Throws: ``StoreError/versionConflict(kind:id:version:)`` when it changed meanwhile,
+    ///   ``StoreError/notFound(kind:id:)`` when absent, ``StoreError/duplicate(kind:field:)``.
+    public func updateUser(_ user: User, expecting previous: User) async throws {
+        try await write("updateUserFenced") { db in
+            try db.execute(
+                sql: """
+                    UPDATE users
+                    SET email = ?, name = ?, role = ?, password_hash = ?, disabled = ?, updated_at = ?
+                    WHERE id = ? AND email = ? AND name = ? AND role = ? AND password_hash = ? AND disabled = ?
+                        AND updated_at = ?
+                    """,
+                arguments: [
+                    user.email, user.name, user.role.rawValue, user.passwordHash, user.disabled,
+                    user.updatedAt.millisecondsSince1970, previous.id.rawValue, previous.email, previous.name,
+                    previous.role.rawValue, previous.passwordHash, previous.disabled,
+                    previous.updatedAt.millisecondsSince1970,
+                ]
+            )
+            guard db.changesCount == 0 else { return }
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE id = ?", arguments: [user.id.rawValue]) != nil else {
+                throw StoreError.notFound(kind: "user", id: user.id.rawValue)
+            }
+            throw StoreError.versionConflict(
+                kind: "user", id: user.id.rawValue, version: previous.updatedAt.millisecondsSince1970)
+        }
+    }
+
     /// Users in id order, filtered. `query` matches a substring of the name or
     /// e-mail, ignoring case (Unicode-aware) and treating `%` and `_` literally.
     public func listUsers(_ filter: UserFilter, page: PageRequest) async throws -> Page<User> {

@@ -60,7 +60,9 @@ enum SQLiteTicketSearch {
     /// input (`"`, `*`, `OR`, `NEAR(`, `-`, `^`, `:`) is literal text: the
     /// tokenizer splits it like indexed text and drops the punctuation.
     static func matchExpression(_ query: String, publicOnly: Bool) -> String? {
-        let words = query.split(whereSeparator: \.isWhitespace).filter { word in
+        // Control characters separate words too: the tokenizer does so in the indexed text, and
+        // inside an FTS5 string a NUL ends the query early (a syntax error, not a search).
+        let words = query.split(whereSeparator: { $0.isWhitespace || Self.isControl($0) }).filter { word in
             // A word with no letter or digit would be an empty phrase, which matches nothing.
             word.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
         }
@@ -68,5 +70,9 @@ enum SQLiteTicketSearch {
         let terms = words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"*" }
         let expression = terms.joined(separator: " AND ")
         return publicOnly ? "{\(publicColumns)} : (\(expression))" : expression
+    }
+
+    private static func isControl(_ character: Character) -> Bool {
+        character.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 }

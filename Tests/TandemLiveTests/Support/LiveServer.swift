@@ -11,6 +11,7 @@ import Prometheus
 import TandemActors
 import TandemCore
 import TandemStore
+import TandemTestSupport
 import Testing
 
 @testable import TandemServer
