@@ -29,7 +29,7 @@ package struct Cursor: Equatable, Sendable {
     package var encoded: String {
         // Encoding two strings cannot fail.
         let json = (try? JSONEncoder().encode(Payload(k: listing, a: after))) ?? Data()
-        return Self.prefix + Self.base64URL(json)
+        return Self.prefix + Base64URL.encode(json)
     }
 
     /// Decodes `text`, checking that it belongs to `listing`.
@@ -37,7 +37,7 @@ package struct Cursor: Equatable, Sendable {
     package init(decoding text: String, listing: String) throws {
         guard
             text.hasPrefix(Self.prefix),
-            let data = Self.data(base64URL: text.dropFirst(Self.prefix.count)),
+            let data = Base64URL.decode(text.dropFirst(Self.prefix.count)),
             let payload = try? JSONDecoder().decode(Payload.self, from: data),
             payload.k == listing,
             !payload.a.isEmpty
@@ -51,32 +51,6 @@ package struct Cursor: Equatable, Sendable {
     package init(listing: String, after: String) {
         self.listing = listing
         self.after = after
-    }
-
-    private static func base64URL(_ data: Data) -> String {
-        var text = data.base64EncodedString()
-        text = text.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-        while text.hasSuffix("=") { text.removeLast() }
-        return text
-    }
-
-    private static func data(base64URL text: Substring) -> Data? {
-        guard !text.isEmpty, text.utf8.allSatisfy({ isBase64URL($0) }) else { return nil }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        let remainder = base64.utf8.count % 4
-        guard remainder != 1 else { return nil }
-        if remainder != 0 { base64 += String(repeating: "=", count: 4 - remainder) }
-        return Data(base64Encoded: base64)
-    }
-
-    private static func isBase64URL(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
-            true
-        default:
-            false
-        }
     }
 }
 

@@ -47,9 +47,7 @@ public struct TokenService: Sendable {
         self.issuer = issuer
         self.audience = audience
         self.accessTokenLifetime = accessTokenSeconds
-        self.sessionTokenKey = SymmetricKey(
-            data: HMAC<SHA256>.authenticationCode(
-                for: Data("tandem session token seal v1".utf8), using: SymmetricKey(data: Data(secret.utf8))))
+        self.sessionTokenKey = DerivedKey.from(secret, purpose: "tandem session token seal v1")
     }
 
     /// Signs a token for `user` in `session`.

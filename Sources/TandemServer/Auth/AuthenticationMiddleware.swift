@@ -69,11 +69,15 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 }
 
-/// Constant-time string equality for secrets.
+/// Constant-time equality for secrets and MACs.
 enum SecretTokenComparison {
     static func equal(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
+        equal(a.utf8, b.utf8)
+    }
+
+    static func equal(_ a: some Sequence<UInt8>, _ b: some Sequence<UInt8>) -> Bool {
+        let x = Array(a)
+        let y = Array(b)
         guard x.count == y.count else { return false }
         var difference: UInt8 = 0
         for index in x.indices { difference |= x[index] ^ y[index] }

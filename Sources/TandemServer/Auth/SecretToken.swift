@@ -5,6 +5,7 @@
 import Crypto
 import Foundation
 import TandemCore
+import TandemStore
 
 /// An opaque bearer secret bound to a session: `<session id>.<secret>`.
 /// Used as the refresh token and as the browser session cookie. Only its
@@ -24,7 +25,7 @@ struct SecretToken: Sendable, Hashable {
         self.sessionID = sessionID
         var bytes = Self.randomBytes(32)
         bytes.append(contentsOf: Self.seal(bytes, sessionID: sessionID, key: key))
-        self.secret = Self.base64URL(Data(bytes))
+        self.secret = Base64URL.encode(bytes)
     }
 
     /// Parses `<session id>.<secret>`; `nil` when malformed.
@@ -49,39 +50,25 @@ struct SecretToken: Sendable, Hashable {
 
     /// Whether this secret carries a valid seal for its session under `key`.
     func isSealed(with key: SymmetricKey) -> Bool {
-        guard let bytes = Self.decodeBase64URL(secret), bytes.count == 48 else { return false }
-        let random = Array(bytes.prefix(32))
-        let seal = Self.seal(random, sessionID: sessionID, key: key)
-        return SecretTokenComparison.equal(Self.base64URL(Data(seal)), Self.base64URL(Data(bytes.suffix(16))))
+        guard let bytes = Base64URL.decode(secret), bytes.count == 48 else { return false }
+        return SecretTokenComparison.equal(Self.seal(Array(bytes.prefix(32)), sessionID: sessionID, key: key), bytes.suffix(16))
     }
 
     private static func seal(_ random: [UInt8], sessionID: SessionID, key: SymmetricKey) -> [UInt8] {
         var message = Data(sessionID.rawValue.utf8)
         message.append(0)
         message.append(contentsOf: random)
-        return Array(HMAC<SHA256>.authenticationCode(for: message, using: key)).prefix(16).map { $0 }
+        return Array(Array(HMAC<SHA256>.authenticationCode(for: message, using: key)).prefix(16))
     }
 
     /// `bytes` random bytes from the system CSPRNG, base64url without padding.
     static func random(bytes: Int) -> String {
-        base64URL(Data(randomBytes(bytes)))
+        Base64URL.encode(randomBytes(bytes))
     }
 
     private static func randomBytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
         return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
-    }
-
-    private static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    private static func decodeBase64URL(_ text: String) -> [UInt8]? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64.append("=") }
-        return Data(base64Encoded: base64).map(Array.init)
     }
 
     static func sha256Hex(_ string: String) -> String {

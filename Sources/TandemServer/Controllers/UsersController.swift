@@ -73,11 +73,13 @@ struct UsersController {
     @Sendable func update(_ request: Request, context: Context) async throws -> UserResource {
         let identity = try context.requireIdentity()
         let id = try context.pathParameter("id")
-        _ = try await loadVisible(id, identity, .readUser)
+        // Read first, so that an unreadable user is 404 whatever the body holds. The write is
+        // fenced on this record, so it is read again only after a conflict.
+        var current = try await loadVisible(id, identity, .readUser)
         let body = try await request.decodeBody(UpdateUserRequest.self, context: context)
         try await checkPasswordForOwnEmailChange(body, of: id, identity: identity, address: context.remoteAddress)
         for attempt in 1...Self.updateAttempts {
-            let current = try await loadVisible(id, identity, .readUser)
+            if attempt > 1 { current = try await loadVisible(id, identity, .readUser) }
             let updated = try await applying(body, to: current, by: identity)
             guard updated != current else { return UserResource(current) }
             do {
