@@ -165,8 +165,17 @@ public final class ActorRegistry: Service, Sendable {
                 }
             }
             group.addTask { [self] in
+                // A store outage is logged when it starts and when it ends, not every second.
+                var failures = 0
                 while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                    await publishDueReplies()
+                    do {
+                        try await publishDueReplies()
+                        if failures > 0 { logger.notice("due replies read again", metadata: ["failedSweeps": "\(failures)"]) }
+                        failures = 0
+                    } catch {
+                        failures += 1
+                        if failures == 1 { logger.warning("due replies not read", metadata: ["error": "\(error)"]) }
+                    }
                     try? await Task.sleep(for: settings.dueReplySweepInterval)
                 }
             }
@@ -213,14 +222,9 @@ public final class ActorRegistry: Service, Sendable {
 
     /// Publishes every pending reply the store holds whose undo window has passed, on the
     /// node that owns its ticket (activating it here when no node does).
-    func publishDueReplies() async {
-        let due: [TicketID]
-        do {
-            due = try await tickets.ticketsWithDueReplies(at: clock.now(), limit: 100)
-        } catch {
-            logger.warning("due replies not read", metadata: ["error": "\(error)"])
-            return
-        }
+    /// Throws when the store cannot be asked.
+    func publishDueReplies() async throws {
+        let due = try await tickets.ticketsWithDueReplies(at: clock.now(), limit: 100)
         for id in due {
             do {
                 _ = try await call(.ticket(id, .publishDue))
