@@ -19,8 +19,13 @@ struct WireTests {
         #expect(links.receive(from: "a", epoch: "e1", seq: 9) == .inOrder)
         #expect(links.receive(from: "a", epoch: "e2", seq: 1) == .restarted)
         #expect(links.receive(from: "b", epoch: "e1", seq: 1) == .inOrder)
+        #expect(links.firstReceived(from: "a") == 1 && links.firstReceived(from: "b") == 1)
         links.reset()
         #expect(links.receive(from: "a", epoch: "e2", seq: 40) == .inOrder)
+        // The first number of a run is kept across a reset; a new run starts it again.
+        #expect(links.firstReceived(from: "a") == 1 && links.firstReceived(from: "c") == nil)
+        #expect(links.receive(from: "a", epoch: "e3", seq: 9) == .restarted)
+        #expect(links.firstReceived(from: "a") == 9)
         var sending = SendSequencer()
         #expect([sending.take(for: "a"), sending.take(for: "a"), sending.take(for: "b")] == [1, 2, 1])
     }
@@ -47,6 +52,12 @@ struct WireTests {
             #expect(relayed.event == event)
             #expect(connections == [9])
         }
+        let first = try #require(NodeEnvelope(bytes: NodeEnvelope.encode(from: "n1", epoch: "e", seq: 8, firstReceived: 3, body: NodeMessage.deliver(RelayedEvent(events[0]), connections: []).encoded())))
+        #expect(first.firstReceived == 3)
+        // A node of an earlier version writes no fourth field.
+        let older = try #require(NodeEnvelope(bytes: NodeEnvelope.encode(from: "n1", epoch: "e", seq: 8, body: NodeMessage.deliver(RelayedEvent(events[0]), connections: []).encoded())))
+        #expect(older.firstReceived == nil)
+        #expect(NodeEnvelope(bytes: Array("n1/e/8/x\n{}".utf8)) == nil)
     }
 
     @Test("Actor errors keep their meaning across nodes")

@@ -54,6 +54,25 @@ public enum ActorCall: Codable, Sendable, Hashable {
         default: true
         }
     }
+
+    /// Whether the call subscribes a connection (its reply is delivered to the connection).
+    /// One whose node's run ended before answering is sent again: nothing more arrives from
+    /// that run, so the connection gets the reply of the second one only.
+    public var isSubscription: Bool {
+        switch self {
+        case .ticket(_, .subscribe), .team(_, .subscribe): true
+        default: false
+        }
+    }
+
+    /// The connection and `ref` a subscription's reply is delivered with.
+    public var subscriptionReply: (address: SubscriberAddress, ref: String)? {
+        switch self {
+        case .ticket(_, .subscribe(let request)): request.ref.map { (request.subscriber.address, $0) }
+        case .team(_, .subscribe(let subscriber, _, let ref)): ref.map { (subscriber.address, $0) }
+        default: nil
+        }
+    }
 }
 
 /// What an actor answered.

@@ -11,6 +11,9 @@ public struct RelayError: Error, Sendable, Hashable, CustomStringConvertible {
         case timeout
         /// The reply may have been lost (the relay reported a gap); the call may or may not have run.
         case lost
+        /// The run of the node that got the call ended (it stopped or restarted) before answering:
+        /// the call may have run there, but nothing more will arrive from that run.
+        case ended
     }
     public var kind: Kind
     public var node: String
@@ -35,7 +38,7 @@ public protocol ActorRelay: Sendable {
     /// Serves calls from other nodes with `handler` until the task is cancelled.
     func serve(_ handler: @escaping @Sendable (ActorCall) async -> ActorCallResult) async
     /// The nodes still running (from the dead-node sweep): a node not among them answers
-    /// nothing more, so calls waiting for it fail now (``RelayError/Kind/lost``) instead of
+    /// nothing more, so calls waiting for it fail now (``RelayError/Kind/ended``) instead of
     /// at their timeout, and subscriptions it served resync.
     func nodesRunning(_ running: Set<String>)
 }

@@ -108,10 +108,13 @@ extension ActorRegistry {
             do {
                 result = try await cluster.relay.call(call, on: owner)
             } catch {
-                // The owner is gone (unreachable, or it stopped with the call: lost): its lease
+                // The owner is gone (unreachable, or it stopped with the call: ended): its lease
                 // runs out within the lease time. A lost call is sent again only if repeating
-                // it is harmless; otherwise the caller learns that its outcome is unknown.
-                let retry = error.kind == .unreachable || (error.kind == .lost && call.isRepeatable)
+                // it is harmless; otherwise the caller learns that its outcome is unknown. A
+                // subscription whose owner's run ended is sent again: no reply of that run can follow.
+                let retry =
+                    error.kind == .unreachable || ((error.kind == .lost || error.kind == .ended) && call.isRepeatable)
+                    || (error.kind == .ended && call.isSubscription)
                 guard retry, ContinuousClock.now + pause < deadline else {
                     throw .unavailable("\(error)")
                 }

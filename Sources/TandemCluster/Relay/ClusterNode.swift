@@ -30,25 +30,33 @@ public final class ClusterNode: ActorRelay, NodeEventBus, Sendable {
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
-    private struct State: ~Copyable {
+    struct State: ~Copyable {
         var outbox: [Outgoing] = []
         var sending = SendSequencer()
         var receiving = LinkSequencer()
         var remote = RemoteSubscriptions()
         var pending: [UInt64: Pending] = [:]
+        /// Subscriptions whose call failed while their reply may still be on its way: the reply
+        /// is dropped, so that the connection gets an error or a reply for a `ref`, never both.
+        var refusedReplies = RefusedReplies()
         var nextCall: UInt64 = 1
         var callHandler: (@Sendable (ActorCall) async -> ActorCallResult)?
         var eventHandler: (@Sendable (NodeEvent) async -> Void)?
     }
 
-    private struct Outgoing {
+    struct Outgoing {
         var node: String
         var bytes: [UInt8]
         var call: UInt64?
     }
 
-    private struct Pending {
+    struct Pending {
         var node: String
+        /// The sequence number of the call's message to `node`.
+        var seq: UInt64
+        /// A subscription's connection and `ref`, and its reply once that has passed through.
+        var subscription: ReplyKey?
+        var delivered: ActorCallValue?
         var continuation: CheckedContinuation<Result<ActorCallResult, RelayError>, Never>
     }
 
@@ -78,8 +86,11 @@ public final class ClusterNode: ActorRelay, NodeEventBus, Sendable {
         defer { timeout.cancel() }
         let result = await withCheckedContinuation { continuation in
             let queued = state.withLock { state in
-                state.pending[id] = Pending(node: node, continuation: continuation)
-                return enqueue(&state, to: node, body: body, call: id)
+                let seq = enqueue(&state, to: node, body: body, call: id)
+                state.pending[id] = Pending(
+                    node: node, seq: seq ?? 0, subscription: call.subscriptionReply.map { ReplyKey(address: $0.address, ref: $0.ref) },
+                    continuation: continuation)
+                return seq != nil
             }
             if queued {
                 wake.yield()
@@ -94,7 +105,7 @@ public final class ClusterNode: ActorRelay, NodeEventBus, Sendable {
 
     public func send(_ call: ActorCall, to node: String) {
         let body = NodeMessage.call(id: 0, call).encoded()
-        state.withLock { _ = enqueue(&$0, to: node, body: body, call: nil) }
+        state.withLock { enqueue(&$0, to: node, body: body, call: nil) }
         wake.yield()
     }
 
@@ -104,7 +115,7 @@ public final class ClusterNode: ActorRelay, NodeEventBus, Sendable {
         }
         for node in stopped {
             logger.notice("node stopped: its calls fail and its subscriptions resync", metadata: ["stopped": "\(node)"])
-            failPending(to: node)
+            failPending(to: node, kind: .ended)
             resync(servedBy: node, reason: "owner_changed")
         }
     }
@@ -139,7 +150,7 @@ public final class ClusterNode: ActorRelay, NodeEventBus, Sendable {
         let relayed = RelayedEvent(event)
         state.withLock { state in
             for (node, ids) in connections {
-                _ = enqueue(&state, to: node, body: NodeMessage.deliver(relayed, connections: ids).encoded(), call: nil)
+                enqueue(&state, to: node, body: NodeMessage.deliver(relayed, connections: ids).encoded(), call: nil)
             }
         }
         wake.yield()
@@ -150,29 +161,44 @@ public final class ClusterNode: ActorRelay, NodeEventBus, Sendable {
         state.withLock { _ = $0.sending.take(for: node) }
     }
 
-    /// Appends a message for `node` with the next sequence number. A full outbox drops it;
-    /// the number is used anyway, so that the receiver sees the gap.
-    private func enqueue(_ state: inout State, to node: String, body: [UInt8], call: UInt64?) -> Bool {
+    /// Appends a message for `node` with the next sequence number, which it returns. A full
+    /// outbox drops the message (`nil`); the number is used anyway, so that the receiver sees the gap.
+    @discardableResult
+    private func enqueue(_ state: inout State, to node: String, body: [UInt8], call: UInt64?) -> UInt64? {
         let seq = state.sending.take(for: node)
-        guard state.outbox.count < settings.outboxLimit else { return false }
-        let bytes = NodeEnvelope.encode(from: settings.node, epoch: settings.epoch, seq: seq, body: body)
+        guard state.outbox.count < settings.outboxLimit else { return nil }
+        let bytes = NodeEnvelope.encode(
+            from: settings.node, epoch: settings.epoch, seq: seq, firstReceived: state.receiving.firstReceived(from: node),
+            body: body)
         state.outbox.append(Outgoing(node: node, bytes: bytes, call: call))
-        return true
+        return seq
     }
 
     // MARK: Pending calls
 
+    /// Ends a pending call. A subscription that fails after its reply reached the connection
+    /// succeeded with that reply (the actor holds the subscriber); one that fails before may
+    /// still get its reply later, which is then dropped (unless the node's run ended: no more
+    /// messages come from it, and the call is sent again).
     private func complete(_ id: UInt64, _ result: Result<ActorCallResult, RelayError>) {
-        state.withLock { $0.pending.removeValue(forKey: id) }?.continuation.resume(returning: result)
+        let outcome = state.withLock { state -> (Pending, Result<ActorCallResult, RelayError>)? in
+            guard let pending = state.pending.removeValue(forKey: id) else { return nil }
+            guard case .failure(let error) = result, let subscription = pending.subscription else { return (pending, result) }
+            if let delivered = pending.delivered { return (pending, .success(.success(delivered))) }
+            if error.kind != .ended { state.refusedReplies.insert(subscription) }
+            return (pending, result)
+        }
+        if let (pending, result) = outcome { pending.continuation.resume(returning: result) }
     }
 
     /// Fails the calls waiting for `node` (every node when `nil`): their replies may be lost.
-    private func failPending(to node: String?) {
+    /// With `before`, only those sent to `node` with a lower sequence number: the later ones
+    /// reached its current run, which answers them.
+    private func failPending(to node: String?, before: UInt64? = nil, kind: RelayError.Kind = .lost) {
         let failed = state.withLock { state in
-            let ids = state.pending.filter { node == nil || $0.value.node == node }.map(\.key)
-            return ids.compactMap { state.pending.removeValue(forKey: $0) }
+            state.pending.filter { node == nil || ($0.value.node == node && $0.value.seq < before ?? .max) }
         }
-        for pending in failed { pending.continuation.resume(returning: .failure(RelayError(.lost, node: pending.node))) }
+        for (id, pending) in failed { complete(id, .failure(RelayError(kind, node: pending.node))) }
     }
 
     /// Remembers which local connections hold subscriptions served by another node.
@@ -276,19 +302,25 @@ public final class ClusterNode: ActorRelay, NodeEventBus, Sendable {
             failPending(to: envelope.from)
             resync(servedBy: envelope.from, reason: "relay_gap")
         case .restarted:
-            failPending(to: envelope.from)
+            // The calls the old run received died with it; those that reached the new run are answered.
+            failPending(to: envelope.from, before: envelope.firstReceived, kind: .ended)
             resync(servedBy: envelope.from, reason: "owner_changed")
         }
         switch envelope.message {
         case .deliver(let relayed, let connections):
             guard let event = relayed.event else { return }
-            let addresses = connections.map { SubscriberAddress(node: settings.node, connection: $0) }
+            var addresses = connections.map { SubscriberAddress(node: settings.node, connection: $0) }
             switch event {
             case .resync(let topic, _), .unsubscribed(let topic, _):
                 state.withLock { state in for address in addresses { state.remote.remove(address, topic: topic) } }
+            case .subscribed(_, let reply, _, let ref?):
+                addresses = state.withLock { $0.replyPassing(.subscribed(reply), ref: ref, to: addresses) }
+            case .queueSnapshot(_, let snapshot, let ref?):
+                addresses = state.withLock { $0.replyPassing(.queue(snapshot), ref: ref, to: addresses) }
             default:
                 break
             }
+            guard !addresses.isEmpty else { return }
             local.deliver(event, to: addresses)
         case .reply(let id, let result):
             complete(id, .success(result))
@@ -299,7 +331,7 @@ public final class ClusterNode: ActorRelay, NodeEventBus, Sendable {
                 let result = await handler?(call) ?? .notOwner
                 guard id != 0 else { return }
                 let body = NodeMessage.reply(id: id, result).encoded()
-                state.withLock { _ = enqueue(&$0, to: from, body: body, call: nil) }
+                state.withLock { enqueue(&$0, to: from, body: body, call: nil) }
                 wake.yield()
             }
         }
@@ -322,6 +354,43 @@ public final class ClusterNode: ActorRelay, NodeEventBus, Sendable {
             guard let addresses = state.withLock({ $0.remote.take(topic: topic, unlessOwnedBy: current) }) else { continue }
             local.deliver(.resync(topic: topic, reason: "owner_changed"), to: Array(addresses))
         }
+    }
+}
+
+extension ClusterNode.State {
+    /// Notes a subscription reply on its way to `addresses`; returns those it may reach.
+    mutating func replyPassing(_ value: ActorCallValue, ref: String, to addresses: [SubscriberAddress]) -> [SubscriberAddress] {
+        addresses.filter { address in
+            let key = ReplyKey(address: address, ref: ref)
+            if refusedReplies.remove(key) { return false }
+            if let id = pending.first(where: { $0.value.subscription == key })?.key { pending[id]?.delivered = value }
+            return true
+        }
+    }
+}
+
+/// A subscription reply: the connection it goes to and the `ref` of its request.
+struct ReplyKey: Hashable, Sendable {
+    var address: SubscriberAddress
+    var ref: String
+}
+
+/// The subscriptions whose late reply must be dropped, the most recent 1,024.
+struct RefusedReplies: Sendable {
+    private var keys: Set<ReplyKey> = []
+    private var order: [ReplyKey] = []
+
+    mutating func insert(_ key: ReplyKey) {
+        guard keys.insert(key).inserted else { return }
+        order.append(key)
+        if order.count > 1_024 { keys.remove(order.removeFirst()) }
+    }
+
+    /// Whether `key` was refused; it is forgotten (one reply per `ref`).
+    mutating func remove(_ key: ReplyKey) -> Bool {
+        guard keys.remove(key) != nil else { return false }
+        order.removeAll { $0 == key }
+        return true
     }
 }
 

@@ -16,13 +16,22 @@ struct LinkSequencer: Sendable {
     }
 
     private var links: [String: (epoch: String, next: UInt64)] = [:]
+    /// Per sender, the first sequence number received from its current run. Kept across
+    /// ``reset()``: it tells the sender which of its messages reached this run of this node.
+    private var first: [String: (epoch: String, seq: UInt64)] = [:]
 
     /// Records a message and says whether anything before it is missing.
     mutating func receive(from node: String, epoch: String, seq: UInt64) -> Verdict {
         defer { links[node] = (epoch, seq + 1) }
+        if first[node]?.epoch != epoch { first[node] = (epoch, seq) }
         guard let link = links[node] else { return .inOrder }
         if link.epoch != epoch { return .restarted }
         return seq == link.next ? .inOrder : .gap
+    }
+
+    /// The first sequence number received from `node`'s current run, if anything came from it.
+    func firstReceived(from node: String) -> UInt64? {
+        first[node]?.seq
     }
 
     /// Forgets every link: after a reconnect the next message of each sender is the new start.
