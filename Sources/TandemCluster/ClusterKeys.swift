@@ -21,6 +21,12 @@ public enum ClusterKeys {
     public static let events = "tandem:events"
     /// `tandem:nodes`: a sorted set of running nodes scored by when their presence expires (ms, Redis time).
     public static let nodes = "tandem:nodes"
+    /// `tandem:placement:<cluster>`: present (no expiry) while Redis keeps its data. When a node that
+    /// saw it finds it gone, Redis lost every lease (a restart without persistence).
+    public static func placementMarker(of cluster: String) -> String { "tandem:placement:\(cluster)" }
+    /// `tandem:placement:<cluster>:settling`: for one lease time after Redis lost its data, nobody
+    /// takes a free lease; an owner whose lease is still valid by its clock takes its own back.
+    public static func placementSettling(of cluster: String) -> String { "tandem:placement:\(cluster):settling" }
     /// `tandem:rate:<user>`: a user's shared operation bucket (hash `tokens`, `ts`).
     public static func rate(_ user: UserID) -> String { "tandem:rate:\(user.rawValue)" }
 

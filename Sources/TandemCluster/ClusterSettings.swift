@@ -22,6 +22,10 @@ public struct ClusterSettings: Sendable {
     public var ownerCheckInterval: Duration
     /// Most messages waiting to be published; beyond it deliveries are dropped (and the receiver resyncs).
     public var outboxLimit: Int
+    /// The cluster's name, the same on each of its nodes. It names the keys that describe the
+    /// cluster as a whole (``ClusterKeys/placementMarker(of:)``), so that clusters sharing a
+    /// Redis (tests) do not disturb each other.
+    public var name: String = "main"
 
     public init(
         node: String, redis: RedisConnectionOptions, lease: Duration = .seconds(5),

@@ -21,7 +21,7 @@ struct NodeRestartTests {
             cluster.ticket,
             SubscribeRequest(subscriber: cluster.subscriber(a, 1), principal: cluster.agent, fromVersion: nil, ref: "first"))
         await b.kill()
-        let restarted = try TestNode(id: b.id, store: cluster.store, lease: .seconds(3))
+        let restarted = try TestNode(id: b.id, cluster: cluster.name, store: cluster.store, lease: .seconds(3))
         defer { Task { await restarted.kill() } }
         try await Task.sleep(for: .milliseconds(300))
         // The new run takes its earlier run's lease at once.

@@ -5,8 +5,18 @@
 /// Why placement could not answer.
 public struct PlacementError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
+    /// The lease is free but may not be taken yet: the placement is recovering from a loss of
+    /// its state, and the actor's owner may still be serving it. Ask again shortly.
+    public var isSettling = false
 
     public init(_ message: String) { self.message = message }
+
+    /// See ``isSettling``.
+    public static var settling: PlacementError {
+        var error = PlacementError("leases are settling after Redis lost its data")
+        error.isSettling = true
+        return error
+    }
 
     public var description: String { "placement unavailable: \(message)" }
 }

@@ -92,6 +92,11 @@ extension ActorRegistry {
             } else {
                 do {
                     owner = try await placement.claim(key)
+                } catch where error.isSettling && ContinuousClock.now + pause < deadline {
+                    // The owner, if any, takes its lease back within a third of the lease time.
+                    try? await Task.sleep(for: pause)
+                    pause = min(pause * 2, .milliseconds(500))
+                    continue
                 } catch {
                     throw .unavailable("\(error)")
                 }

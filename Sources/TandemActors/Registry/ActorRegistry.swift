@@ -89,14 +89,16 @@ public final class ActorRegistry: Service, Sendable {
     /// The active ticket actor, loaded from snapshot + operations on first use.
     public func ticket(_ id: TicketID) async throws(TicketActorError) -> TicketActor {
         try await claimLocally(.ticket(id))
-        let context = TicketActorContext(
+        var context = TicketActorContext(
             store: tickets, delivery: delivery, observer: self, directory: self, clock: clock,
             settings: settings.ticket, logger: logger)
+        context.holdsLease = { [placement = cluster.placement] in placement.holds(.ticket(id)) }
         let store = tickets
+        let ready = context
         do {
             return try await ticketActors.activate(id) {
                 guard let stored = try await store.loadTicket(id: id) else { throw TicketActorError.notFound }
-                return try TicketActor(stored: stored, context: context)
+                return try TicketActor(stored: stored, context: ready)
             }
         } catch let error as TicketActorError {
             throw error

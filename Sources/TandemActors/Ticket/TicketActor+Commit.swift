@@ -113,6 +113,7 @@ extension TicketActor {
         // arrays are copied once when the next op is applied); otherwise nothing holds on to it.
         let snapshot = shouldSnapshot(adding: ops) ? speculative : nil
         do {
+            guard context.holdsLease() else { throw LeaseNotHeld(ticket: id) }
             try await context.store.commit(ticket: id, ops: ops, snapshot: snapshot)
         } catch {
             let batch = committing
@@ -202,13 +203,10 @@ extension TicketActor {
             for waiter in pending.extraWaiters { waiter.resume(returning: .failed(failure)) }
         }
         if case .versionConflict = error as? StoreError {
-            // Another owner committed these versions: this activation is stale. Subscribers
-            // resubscribe from their versions and reach the current owner.
             context.logger.warning("ticket fenced by another writer", metadata: ["ticket": "\(id)"])
-            inactive = true
-            context.delivery.deliver(.resync(topic: topic, reason: "owner_changed"), to: Array(subscribers.keys))
-            subscribers.removeAll()
-            presence.removeAll()
+            becomeStale()
+        } else if error is LeaseNotHeld {
+            context.logger.warning("ticket commit refused: the lease is not held", metadata: ["ticket": "\(id)"])
         } else {
             context.logger.error("ticket commit failed", metadata: ["ticket": "\(id)", "error": "\(error)"])
         }

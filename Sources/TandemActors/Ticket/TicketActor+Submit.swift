@@ -15,7 +15,7 @@ extension TicketActor {
         try checkActive()
         lastActivity = context.clock.now()
         if let duplicate = try await deduplicate(request) { return duplicate }
-        guard request.baseVersion <= durable.version else { throw .futureVersion(current: durable.version) }
+        if request.baseVersion > durable.version { try await refuseVersion(ahead: request.baseVersion) }
         guard request.baseVersion >= 0 else { throw .versionTooOld }
 
         let changes = try await prepare(request)

@@ -95,7 +95,7 @@ public actor TicketActor {
         lastActivity = context.clock.now()
         var reply: SubscribeReply
         if let from = request.fromVersion {
-            guard from <= durable.version else { throw .futureVersion(current: durable.version) }
+            if from > durable.version { try await refuseVersion(ahead: from) }
             if let ops = try await durableOps(after: from) {
                 try checkActive()
                 reply = .ops(ops, version: durable.version, presence: [])

@@ -56,6 +56,10 @@ public struct TicketActorContext: Sendable {
     public var settings: TicketActorSettings
     public var policy = AccessPolicy()
     public var logger: Logger
+    /// Whether this node still holds the ticket's lease, by its own clock. Asked before every
+    /// store write: an owner that cannot show it holds the lease does not commit (the store's
+    /// (ticket, version) fence is the last line, not the first).
+    public var holdsLease: @Sendable () -> Bool = { true }
 
     public init(
         store: any TicketStore, delivery: any EventDelivery, observer: any TicketCommitObserver,

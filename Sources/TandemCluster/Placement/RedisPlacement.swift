@@ -16,6 +16,10 @@ import TandemRedis
 /// *sent*; so when Redis cannot be reached, the node stops serving its actors before
 /// Redis lets another node take them. A renewal that finds the lease gone or taken
 /// reports it in ``lost`` at once.
+///
+/// When Redis restarts without its data, every lease is gone while the owners still serve
+/// their actors: for one lease time nobody takes a free lease, and each owner takes its own
+/// back at its next renewal (``LeaseScripts``). Clients notice nothing but the relay's resync.
 public final class RedisPlacement: Placement {
     public let node: String
     let token: String
@@ -28,6 +32,11 @@ public final class RedisPlacement: Placement {
     private let held = Mutex<[ActorKey: ContinuousClock.Instant]>([:])
     /// Tests: simulates a paused node (no renewals).
     let renewalPaused = Atomic<Bool>(false)
+    /// Whether a script of this node found the cluster's marker (or set it): from then on, a
+    /// missing marker means that Redis lost its data.
+    private let sawMarker = Atomic<Bool>(false)
+    private let marker: String
+    private let settling: String
 
     public init(settings: ClusterSettings, redis: RedisClient, logger: Logger) {
         self.node = settings.node
@@ -35,6 +44,8 @@ public final class RedisPlacement: Placement {
         self.lease = settings.lease
         self.redis = redis
         self.logger = logger
+        self.marker = ClusterKeys.placementMarker(of: settings.name)
+        self.settling = ClusterKeys.placementSettling(of: settings.name)
         (lost, lostContinuation) = AsyncStream.makeStream(of: ActorKey.self)
     }
 
@@ -45,12 +56,12 @@ public final class RedisPlacement: Placement {
         let sent = ContinuousClock.now
         let reply: RedisReply
         do {
-            reply = try await redis.send(
-                RedisCommand("EVAL", LeaseScripts.claim, 1, ClusterKeys.lease(key), token, milliseconds, "\(node)/"))
+            reply = try await send(LeaseScripts.claim, keys: [ClusterKeys.lease(key)], arguments: [token, "\(node)/"])
         } catch {
             throw PlacementError("\(error)")
         }
         guard let holder = reply.string else { throw PlacementError("unexpected reply \(reply)") }
+        if holder.isEmpty { throw PlacementError.settling }
         if holder == token {
             held.withLock { $0[key] = sent + validity }
             return node
@@ -88,14 +99,19 @@ public final class RedisPlacement: Placement {
             return
         }
         _ = try? await heartbeat(mark: true)
-        let keys = held.withLock { Array($0.keys) }
+        // The leases still valid by this clock first: only those may be taken back while settling.
+        let now = ContinuousClock.now
+        let (keys, valid) = held.withLock { held in
+            let valid = held.filter { $0.value > now }.map(\.key)
+            return (valid + held.filter { $0.value <= now }.map(\.key), valid.count)
+        }
         guard !keys.isEmpty else { return }
         let sent = ContinuousClock.now
-        var command = RedisCommand("EVAL", LeaseScripts.renewAll, keys.count)
-        command.append(contentsOf: keys.map(ClusterKeys.lease))
-        command.append(token)
-        command.append(milliseconds)
-        guard let reply = try? await redis.send(command), let results = reply.array, results.count == keys.count else {
+        guard
+            let reply = try? await send(
+                LeaseScripts.renewAll, keys: keys.map(ClusterKeys.lease), arguments: [token, String(valid)]),
+            let results = reply.array, results.count == keys.count
+        else {
             expireOverdue()
             return
         }
@@ -133,12 +149,24 @@ public final class RedisPlacement: Placement {
 
     private func heartbeat(mark: Bool) async throws(PlacementError) -> Set<String> {
         do {
-            let reply = try await redis.send(
-                RedisCommand("EVAL", LeaseScripts.heartbeat, 1, ClusterKeys.nodes, mark ? node : "", milliseconds))
+            let reply = try await send(LeaseScripts.heartbeat, keys: [ClusterKeys.nodes], arguments: [mark ? node : ""])
             return Set((reply.array ?? []).compactMap(\.string))
         } catch {
             throw PlacementError("\(error)")
         }
+    }
+
+    /// Runs one of the ``LeaseScripts``: the marker and settling keys come first, then `keys`;
+    /// the marker flag and the lease time first, then `arguments`.
+    private func send(_ script: String, keys: [String], arguments: [String]) async throws -> RedisReply {
+        var command = RedisCommand("EVAL", script, keys.count + 2, marker, settling)
+        command.append(contentsOf: keys)
+        command.append(sawMarker.load(ordering: .relaxed) ? "1" : "0")
+        command.append(milliseconds)
+        command.append(contentsOf: arguments)
+        let reply = try await redis.send(command)
+        sawMarker.store(true, ordering: .relaxed)
+        return reply
     }
 
     /// Renews every third of the lease time until cancelled; then gives every lease up.

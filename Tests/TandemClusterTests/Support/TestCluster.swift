@@ -19,10 +19,12 @@ final class TestNode: Sendable {
     let registry: ActorRegistry
     private let task: Task<Void, Never>
 
-    init(id: String, store: SQLiteStore, lease: Duration, replyUndoMilliseconds: Int64 = 10_000) throws {
+    /// `cluster` names the test's cluster: its nodes share the keys that describe the cluster as a whole.
+    init(id: String, cluster: String, store: SQLiteStore, lease: Duration, replyUndoMilliseconds: Int64 = 10_000) throws {
         self.id = id
         var settings = ClusterSettings(node: id, redis: try ClusterTestEnvironment.options(), lease: lease, callTimeout: .seconds(5))
         settings.ownerCheckInterval = .milliseconds(100)
+        settings.name = cluster
         let runtime = try ClusterRuntime(settings: settings, local: recorder, logger: ClusterTestEnvironment.logger)
         var registrySettings = RegistrySettings()
         registrySettings.deadNodeSweepInterval = .milliseconds(200)
@@ -55,6 +57,8 @@ final class TestNode: Sendable {
 
 /// Two or three nodes over one SQLite store and the test Redis, with a ticket to work on.
 struct TestCluster {
+    /// The cluster's name (``ClusterSettings/name``), unique per test.
+    let name: String
     let nodes: [TestNode]
     let store: SQLiteStore
     let ticket: TicketID
@@ -70,7 +74,8 @@ struct TestCluster {
         try await store.migrate()
         let prefix = "t\(UUID().uuidString.prefix(6).lowercased())"
         let nodes = try (1...count).map {
-            try TestNode(id: "\(prefix)n\($0)", store: store, lease: lease, replyUndoMilliseconds: replyUndoMilliseconds)
+            try TestNode(
+                id: "\(prefix)n\($0)", cluster: prefix, store: store, lease: lease, replyUndoMilliseconds: replyUndoMilliseconds)
         }
         let ids = IdentifierGenerator()
         let now = WallClock().now()
@@ -81,7 +86,7 @@ struct TestCluster {
         // Let every node subscribe to its channel before the first call.
         try await Task.sleep(for: .milliseconds(300))
         return TestCluster(
-            nodes: nodes, store: store, ticket: ticket.id,
+            name: prefix, nodes: nodes, store: store, ticket: ticket.id,
             agent: Principal(userID: ids.make("usr", at: UInt64(now.millisecondsSince1970)), role: .admin),
             directory: directory)
     }
