@@ -35,14 +35,25 @@ let package = Package(
     targets: [
         // Domain, OT, validation and policy. Pure Swift, no I/O.
         .target(name: "TandemCore", swiftSettings: swiftSettings),
-        // The storage seam and its embedded SQLite implementation.
+        // The storage seam: the store protocols, what every store shares (the commit
+        // contract, error translation, cursors), backups and retention. No C dependency.
         .target(
             name: "TandemStore",
             dependencies: [
                 "TandemCore",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The embedded SQLite implementation of the store seam (GRDB).
+        .target(
+            name: "TandemStoreSQLite",
+            dependencies: [
+                "TandemCore",
+                "TandemStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -108,6 +119,7 @@ let package = Package(
             dependencies: [
                 "TandemCore",
                 "TandemStore",
+                "TandemStoreSQLite",
                 "TandemStoreMongo",
                 "TandemActors",
                 "TandemCluster",
@@ -140,14 +152,16 @@ let package = Package(
         ),
         // What several test targets share: finding the servers scripts/test.sh starts and the tandem executable.
         .target(
-            name: "TandemTestSupport", dependencies: ["TandemCore", "TandemStore"], path: "Tests/TandemTestSupport",
+            name: "TandemTestSupport",
+            dependencies: ["TandemCore", "TandemStore", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TandemTestSupport",
             swiftSettings: swiftSettings),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TandemStoreTests",
             dependencies: [
                 "TandemTestSupport",
-                "TandemCore", "TandemStore", "TandemMongo", "TandemStoreMongo",
+                "TandemCore", "TandemStore", "TandemStoreSQLite", "TandemMongo", "TandemStoreMongo",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -157,7 +171,8 @@ let package = Package(
             name: "TandemClusterTests",
             dependencies: [
                 "TandemTestSupport",
-                "TandemCluster", "TandemActors", "TandemCore", "TandemStore", "TandemRedis", "TandemStoreMongo",
+                "TandemCluster", "TandemActors", "TandemCore", "TandemStore", "TandemStoreSQLite", "TandemRedis",
+                "TandemStoreMongo",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -176,7 +191,7 @@ let package = Package(
             name: "TandemServerTests",
             dependencies: [
                 "TandemTestSupport",
-                "TandemServer", "TandemCore", "TandemStore",
+                "TandemServer", "TandemCore", "TandemStore", "TandemStoreSQLite",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -190,7 +205,7 @@ let package = Package(
             name: "TandemLiveTests",
             dependencies: [
                 "TandemTestSupport",
-                "TandemServer", "TandemActors", "TandemCore",
+                "TandemServer", "TandemActors", "TandemCore", "TandemStore", "TandemStoreSQLite",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],

@@ -12,6 +12,8 @@ import Prometheus
 import Synchronization
 import TandemCore
 import TandemStore
+import TandemStoreSQLite
+import TandemTestSupport
 import Testing
 
 @testable import TandemServer
@@ -115,34 +117,6 @@ struct TestEnvironment: Sendable {
     ) async throws -> Value {
         let app = try await TandemServerBuilder.build(dependencies)
         return try await app.test(setup) { client in try await body(APIClient(client: client)) }
-    }
-}
-
-// MARK: - Logs
-
-/// Keeps the log lines written through its handlers: `message key=value …`.
-final class LogRecorder: Sendable {
-    private let lines = Mutex<[String]>([])
-
-    var all: [String] { lines.withLock { $0 } }
-
-    func handler() -> Handler { Handler(recorder: self) }
-
-    struct Handler: LogHandler {
-        let recorder: LogRecorder
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-            let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            recorder.lines.withLock { $0.append("\(event.level) \(event.message) \(fields)") }
-        }
     }
 }
 

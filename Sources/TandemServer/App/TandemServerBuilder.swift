@@ -15,6 +15,7 @@ import TandemCluster
 import TandemCore
 import TandemStore
 import TandemStoreMongo
+import TandemStoreSQLite
 
 /// The parts a Tandem node is made of, built once from the configuration.
 public struct TandemDependencies: Sendable {

@@ -10,6 +10,7 @@ import TandemActors
 import TandemCore
 import TandemRedis
 import TandemStore
+import TandemStoreSQLite
 
 /// One in-process cluster node: a registry, its cluster runtime and recorded connections.
 final class TestNode: Sendable {

@@ -11,6 +11,7 @@ import Prometheus
 import TandemActors
 import TandemCore
 import TandemStore
+import TandemStoreSQLite
 import TandemTestSupport
 import Testing
 

@@ -4,6 +4,7 @@
 
 import GRDB
 import TandemCore
+import TandemStore
 
 /// The ``NotificationStore`` requirements of ``TandemStore``.
 extension SQLiteStore {

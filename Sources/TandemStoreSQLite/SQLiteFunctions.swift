@@ -4,6 +4,7 @@
 
 import Foundation
 import GRDB
+import TandemStore
 
 /// SQL functions Tandem adds to every connection, and their Swift halves.
 enum SQLiteFunctions {

@@ -4,6 +4,7 @@
 
 import GRDB
 import TandemCore
+import TandemStore
 
 extension SQLiteStore {
     /// Inserts a team and its members in one transaction.

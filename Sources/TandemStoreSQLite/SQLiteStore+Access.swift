@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import GRDB
+import TandemStore
 
 extension SQLiteStore {
     /// Runs `body` in a read-only transaction on a reader connection,
@@ -31,19 +32,10 @@ extension SQLiteStore {
         }
     }
 
-    /// Maps any error to a ``StoreError`` (cancellation passes through) and
-    /// logs the ones an operator should see.
+    /// Maps any error to a ``StoreError`` (see ``StoreErrorTranslation``) and logs the
+    /// ones an operator should see.
     func translate(_ error: any Error, operation: StaticString) -> any Error {
-        let translated = SQLiteErrors.translate(error)
-        switch translated {
-        case StoreError.unavailable(let reason):
-            logger.error("database unavailable", metadata: ["operation": "\(operation)", "reason": "\(reason)"])
-        case StoreError.corrupt(let reason):
-            logger.critical("stored data is corrupt", metadata: ["operation": "\(operation)", "reason": "\(reason)"])
-        default:
-            break
-        }
-        return translated
+        StoreErrorTranslation.translate(error, operation: operation, logger: logger) { SQLiteErrors.storeError($0) }
     }
 
     /// A short description of an error for ``StoreError`` payloads.

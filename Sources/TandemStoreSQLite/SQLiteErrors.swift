@@ -3,24 +3,20 @@
 //===----------------------------------------------------------------------===//
 
 import GRDB
+import TandemStore
 
 /// Translates GRDB and SQLite errors into ``StoreError``.
 enum SQLiteErrors {
-    /// The ``StoreError`` for `error`; `CancellationError` and ``StoreError`` pass through.
-    static func translate(_ error: any Error) -> any Error {
+    /// The ``StoreError`` for an error of GRDB or SQLite; `nil` for any other error
+    /// (``StoreErrorTranslation`` handles those the same way for every store).
+    static func storeError(_ error: any Error) -> StoreError? {
         switch error {
-        case let error as StoreError:
-            return error
-        case is CancellationError, is StoreImportError, is RecordTooLargeError:
-            return error
-        case let error as CallerError:
-            return error.error
         case let error as DatabaseError:
             return translate(error)
-        case is RowDecodingError, is DecodingError:
+        case is RowDecodingError:
             return StoreError.corrupt(String(describing: error))
         default:
-            return StoreError.unavailable(String(describing: error))
+            return nil
         }
     }
 

@@ -4,6 +4,7 @@
 
 import GRDB
 import TandemCore
+import TandemStore
 
 /// Reads domain values out of rows. A value that does not decode is reported
 /// as ``StoreError/corrupt(_:)``, naming the table, column and row.

@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import GRDB
+import TandemStore
 
 /// What the SQLite store reports about itself, for health pages and tests.
 public struct SQLiteDiagnostics: Sendable, Hashable {

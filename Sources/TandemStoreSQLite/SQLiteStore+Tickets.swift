@@ -4,6 +4,7 @@
 
 import GRDB
 import TandemCore
+import TandemStore
 
 /// The ``TicketStore`` requirements of ``TandemStore``.
 extension SQLiteStore {
@@ -55,10 +56,8 @@ extension SQLiteStore {
     ///   first version that does not fit, and nothing is written;
     ///   ``StoreError/notFound(kind:id:)`` when the ticket does not exist.
     public func commit(ticket id: TicketID, ops: [TicketOp], snapshot: Ticket?) async throws {
-        if let snapshot {
-            precondition(snapshot.id == id, "commit(ticket: \(id)) given a snapshot of \(snapshot.id)")
-        }
-        guard !ops.isEmpty || snapshot != nil else { return }
+        let commit = TicketCommit(ticket: id, ops: ops, snapshot: snapshot)
+        guard !commit.isEmpty else { return }
         // Encoded ahead of the transaction: the writer is held only for SQL.
         let changes = try ops.map { try SQLiteJSON.encode($0.change, what: "op \($0.version) of ticket \(id)") }
         let record = try snapshot.map(TicketRecord.init)
@@ -69,17 +68,11 @@ extension SQLiteStore {
             else { throw StoreError.notFound(kind: "ticket", id: id.rawValue) }
             let key: Int64 = try SQLiteRows.column(stored, "key", table: "tickets", id: id.rawValue)
             let snapshotVersion: Int64 = try SQLiteRows.column(stored, "version", table: "tickets", id: id.rawValue)
-            let head = max(
-                snapshotVersion,
-                try Int64.fetchOne(
+            try commit.check(
+                storedVersion: snapshotVersion,
+                lastOpVersion: try Int64.fetchOne(
                     db, sql: "SELECT MAX(version) FROM ticket_ops WHERE ticket_id = ?", arguments: [id.rawValue]
                 ) ?? 0)
-            for (offset, op) in ops.enumerated() where op.version != head + 1 + Int64(offset) {
-                throw StoreError.versionConflict(kind: "ticket", id: id.rawValue, version: op.version)
-            }
-            if let record, !(snapshotVersion...head + Int64(ops.count)).contains(record.version) {
-                throw StoreError.versionConflict(kind: "ticket", id: id.rawValue, version: record.version)
-            }
             try Self.insertOps(ops, changes: changes, ticket: id, in: db)
             guard let record else { return }
             try db.execute(

@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import GRDB
+import TandemStore
 
 /// The schema, as an ordered list of named migrations.
 ///

@@ -6,6 +6,7 @@ import Foundation
 import GRDB
 import Logging
 import TandemCore
+import TandemStore
 
 /// The embedded store: one SQLite file in WAL mode, accessed through a GRDB
 /// `DatabasePool` (one writer, several concurrent readers).

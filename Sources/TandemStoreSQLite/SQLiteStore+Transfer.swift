@@ -4,6 +4,7 @@
 
 import GRDB
 import TandemCore
+import TandemStore
 
 /// Export and import of every record (``StoreMaintenance``).
 extension SQLiteStore {

@@ -4,6 +4,7 @@
 
 import GRDB
 import TandemCore
+import TandemStore
 
 extension SQLiteStore {
     /// Inserts a session.

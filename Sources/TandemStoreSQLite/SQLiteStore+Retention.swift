@@ -4,6 +4,7 @@
 
 import GRDB
 import TandemCore
+import TandemStore
 
 /// Retention (``StoreMaintenance/purge(_:)``).
 extension SQLiteStore {

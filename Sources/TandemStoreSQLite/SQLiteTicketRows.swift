@@ -5,6 +5,7 @@
 import Foundation
 import GRDB
 import TandemCore
+import TandemStore
 
 /// Everything written to the `tickets`, `ticket_tags` and `ticket_search` rows
 /// of one snapshot, encoded ahead of the write transaction so that the writer

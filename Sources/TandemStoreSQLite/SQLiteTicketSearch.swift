@@ -4,6 +4,7 @@
 
 import GRDB
 import TandemCore
+import TandemStore
 
 /// The text of one ticket in the `ticket_search` FTS5 table.
 ///

@@ -4,6 +4,7 @@
 
 import GRDB
 import TandemCore
+import TandemStore
 
 /// The `WHERE` clause of a ticket listing (table alias `t`), built from a ``TicketFilter``.
 /// Every value is a bound argument; only fixed SQL is spliced in.
