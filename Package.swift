@@ -113,17 +113,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // HTTP, WebSocket, auth, RBAC, configuration and the service graph.
+        // HTTP, WebSocket, auth, RBAC and configuration, over the store and actor seams only.
         .target(
             name: "TandemServer",
             dependencies: [
                 "TandemCore",
                 "TandemStore",
-                "TandemStoreSQLite",
-                "TandemStoreMongo",
                 "TandemActors",
-                "TandemCluster",
-                "TandemRedis",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -140,13 +136,35 @@ let package = Package(
             resources: [.copy("Resources/openapi.json")],
             swiftSettings: swiftSettings
         ),
+        // The one place that wires a node: store selection, the cluster runtime, the
+        // application and its shutdown order.
+        .target(
+            name: "TandemApp",
+            dependencies: [
+                "TandemCore",
+                "TandemStore",
+                "TandemStoreSQLite",
+                "TandemStoreMongo",
+                "TandemActors",
+                "TandemCluster",
+                "TandemRedis",
+                "TandemServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "tandem",
             dependencies: [
+                "TandemApp",
                 "TandemServer",
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 "TandemStore",
+                "TandemCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -191,7 +209,7 @@ let package = Package(
             name: "TandemServerTests",
             dependencies: [
                 "TandemTestSupport",
-                "TandemServer", "TandemCore", "TandemStore", "TandemStoreSQLite",
+                "TandemApp", "TandemServer", "TandemCore", "TandemStore", "TandemStoreSQLite",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -205,7 +223,7 @@ let package = Package(
             name: "TandemLiveTests",
             dependencies: [
                 "TandemTestSupport",
-                "TandemServer", "TandemActors", "TandemCore", "TandemStore", "TandemStoreSQLite",
+                "TandemApp", "TandemServer", "TandemActors", "TandemCore", "TandemStore", "TandemStoreSQLite",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],

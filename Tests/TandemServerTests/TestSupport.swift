@@ -10,6 +10,7 @@ import Logging
 import NIOCore
 import Prometheus
 import Synchronization
+import TandemApp
 import TandemCore
 import TandemStore
 import TandemStoreSQLite
@@ -96,7 +97,7 @@ struct TestEnvironment: Sendable {
         _ email: String, role: Role = .customer, name: String? = nil, password: String = goodPassword
     ) async throws -> User {
         let name = name ?? email.split(separator: "@").first.map { String($0).capitalized + " Tester" } ?? "Tester"
-        return try await dependencies.authService().createUser(email: email, name: name, password: password, role: role)
+        return try await dependencies.server.authService().createUser(email: email, name: name, password: password, role: role)
     }
 
     /// Creates a team directly in the store.
@@ -115,7 +116,7 @@ struct TestEnvironment: Sendable {
     func run<Value: Sendable>(
         _ setup: TestingSetup = .live, _ body: @escaping @Sendable (APIClient) async throws -> Value
     ) async throws -> Value {
-        let app = try await TandemServerBuilder.build(dependencies)
+        let app = try await TandemApplication.build(dependencies)
         return try await app.test(setup) { client in try await body(APIClient(client: client)) }
     }
 }

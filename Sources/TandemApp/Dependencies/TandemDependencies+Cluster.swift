@@ -7,6 +7,7 @@ import Logging
 import Prometheus
 import TandemCluster
 import TandemRedis
+import TandemServer
 import TandemStore
 
 extension TandemDependencies {
@@ -39,7 +40,7 @@ extension TandemDependencies {
     /// `cluster.nodeID`, else `actors.node` unless it is the default, else `<hostname>-<pid>`.
     static func nodeID(_ configuration: TandemConfiguration) -> String {
         if !configuration.cluster.nodeID.isEmpty { return configuration.cluster.nodeID }
-        if configuration.actors.node != TandemConfiguration.Actors().node { return configuration.actors.node }
+        if configuration.actors.node != TandemConfiguration().actors.node { return configuration.actors.node }
         let host = ProcessInfo.processInfo.hostName.filter { $0 != "/" && $0 != " " }.prefix(40)
         return "\(host.isEmpty ? "node" : String(host))-\(ProcessInfo.processInfo.processIdentifier)"
     }

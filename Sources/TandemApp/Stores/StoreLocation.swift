@@ -2,6 +2,7 @@
 // Tandem — an open-source, real-time technical-support desk.
 //===----------------------------------------------------------------------===//
 
+import TandemServer
 import TandemStoreMongo
 
 /// Where the store lives, parsed from `store.url`.

@@ -5,6 +5,7 @@
 import Logging
 import TandemCore
 import TandemRedis
+import TandemServer
 
 /// The ``LoginThrottle`` of a cluster: failed logins counted in Redis, so that every node
 /// sees every node's failures. Each account and each client address is a sorted set of

@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import TandemCore
+import TandemServer
 import TandemStore
 
 /// Demo data for a first look: an admin, three teams with supervisors and
@@ -38,14 +39,16 @@ public enum DemoData {
         "Søren Kierkegaard", "Thandiwe Ndlovu",
     ]
 
-    /// Loads the demo data when the store has no users; returns `nil` otherwise.
-    public static func seedIfEmpty(_ dependencies: TandemDependencies) async throws -> Summary? {
-        let store = dependencies.store
+    /// Loads the demo data into `store` when it has no users; returns `nil` otherwise.
+    /// Passwords are hashed at `bcryptCost` (`auth.bcryptCost`).
+    public static func seedIfEmpty(
+        _ store: any TandemStore, bcryptCost: Int, clock: any TandemClock = SystemClock()
+    ) async throws -> Summary? {
         guard try await store.countUsers() == 0 else { return nil }
         let ids = IdentifierGenerator()
-        let hasher = PasswordHasher(cost: dependencies.configuration.auth.bcryptCost)
+        let hasher = PasswordHasher(cost: bcryptCost)
         let hash = try await hasher.hash(password)
-        var clockMs = dependencies.clock.now().millisecondsSince1970
+        var clockMs = clock.now().millisecondsSince1970
         func next() -> Timestamp {
             clockMs += 1
             return Timestamp(millisecondsSince1970: clockMs)

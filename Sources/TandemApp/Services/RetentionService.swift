@@ -5,6 +5,7 @@
 import Logging
 import ServiceLifecycle
 import TandemCore
+import TandemServer
 import TandemStore
 
 /// Purges what `retention.*` allows, periodically, in this process: closed
