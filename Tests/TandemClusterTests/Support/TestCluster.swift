@@ -96,7 +96,7 @@ struct TestCluster {
         var op = TextOperation()
         op.insert(text)
         return SubmitRequest(
-            actor: Actor(principal: agent, name: "Ada"), client: client, seq: seq, baseVersion: base,
+            actor: ActingUser(principal: agent, name: "Ada"), client: client, seq: seq, baseVersion: base,
             request: .change(.text(.description, op)), replyTo: replyTo)
     }
 
