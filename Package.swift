@@ -175,6 +175,8 @@ let package = Package(
             path: "Tests/TandemTestSupport",
             swiftSettings: swiftSettings),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"], swiftSettings: swiftSettings),
+        // docs/ARCHITECTURE.md's module diagram checked against this file (no services needed).
+        .testTarget(name: "TandemArchitectureTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "TandemStoreTests",
             dependencies: [
