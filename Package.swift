@@ -35,14 +35,25 @@ let package = Package(
     targets: [
         // Domain, OT, validation and policy. Pure Swift, no I/O.
         .target(name: "TandemCore", swiftSettings: swiftSettings),
-        // The storage seam and its embedded SQLite implementation.
+        // The storage seam: the store protocols, what every store shares (the commit
+        // contract, error translation, cursors), backups and retention. No C dependency.
         .target(
             name: "TandemStore",
             dependencies: [
                 "TandemCore",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The embedded SQLite implementation of the store seam (GRDB).
+        .target(
+            name: "TandemStoreSQLite",
+            dependencies: [
+                "TandemCore",
+                "TandemStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -102,16 +113,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // HTTP, WebSocket, auth, RBAC, configuration and the service graph.
+        // HTTP, WebSocket, auth, RBAC and configuration, over the store and actor seams only.
         .target(
             name: "TandemServer",
             dependencies: [
                 "TandemCore",
                 "TandemStore",
-                "TandemStoreMongo",
                 "TandemActors",
-                "TandemCluster",
-                "TandemRedis",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -128,26 +136,52 @@ let package = Package(
             resources: [.copy("Resources/openapi.json")],
             swiftSettings: swiftSettings
         ),
+        // The one place that wires a node: store selection, the cluster runtime, the
+        // application and its shutdown order.
+        .target(
+            name: "TandemApp",
+            dependencies: [
+                "TandemCore",
+                "TandemStore",
+                "TandemStoreSQLite",
+                "TandemStoreMongo",
+                "TandemActors",
+                "TandemCluster",
+                "TandemRedis",
+                "TandemServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "tandem",
             dependencies: [
+                "TandemApp",
                 "TandemServer",
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 "TandemStore",
+                "TandemCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         // What several test targets share: finding the servers scripts/test.sh starts and the tandem executable.
         .target(
-            name: "TandemTestSupport", dependencies: ["TandemCore", "TandemStore"], path: "Tests/TandemTestSupport",
+            name: "TandemTestSupport",
+            dependencies: ["TandemCore", "TandemStore", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TandemTestSupport",
             swiftSettings: swiftSettings),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"], swiftSettings: swiftSettings),
+        // docs/ARCHITECTURE.md's module diagram checked against this file (no services needed).
+        .testTarget(name: "TandemArchitectureTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "TandemStoreTests",
             dependencies: [
                 "TandemTestSupport",
-                "TandemCore", "TandemStore", "TandemMongo", "TandemStoreMongo",
+                "TandemCore", "TandemStore", "TandemStoreSQLite", "TandemMongo", "TandemStoreMongo",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -157,7 +191,8 @@ let package = Package(
             name: "TandemClusterTests",
             dependencies: [
                 "TandemTestSupport",
-                "TandemCluster", "TandemActors", "TandemCore", "TandemStore", "TandemRedis", "TandemStoreMongo",
+                "TandemCluster", "TandemActors", "TandemCore", "TandemStore", "TandemStoreSQLite", "TandemRedis",
+                "TandemStoreMongo",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -176,7 +211,7 @@ let package = Package(
             name: "TandemServerTests",
             dependencies: [
                 "TandemTestSupport",
-                "TandemServer", "TandemCore", "TandemStore",
+                "TandemApp", "TandemServer", "TandemCore", "TandemStore", "TandemStoreSQLite",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -190,7 +225,7 @@ let package = Package(
             name: "TandemLiveTests",
             dependencies: [
                 "TandemTestSupport",
-                "TandemServer", "TandemActors", "TandemCore",
+                "TandemApp", "TandemServer", "TandemActors", "TandemCore", "TandemStore", "TandemStoreSQLite",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],

@@ -19,29 +19,13 @@ extension MongoStore {
         }
     }
 
+    /// Maps any error to a ``StoreError`` (see ``StoreErrorTranslation``) and logs the
+    /// ones an operator should see.
     func translate(_ error: any Error, operation: StaticString) -> any Error {
-        let translated: any Error
-        switch error {
-        case is StoreError, is RecordTooLargeError, is StoreImportError, is CancellationError:
-            translated = error
-        case let error as MongoError where error.kind == .cancelled:
-            translated = CancellationError()
-        case let error as MongoError:
-            translated = Self.storeError(error)
-        case let error as CallerError:
-            translated = error.error
-        default:
-            translated = StoreError.unavailable(String(describing: error))
+        StoreErrorTranslation.translate(error, operation: operation, logger: logger) { error in
+            guard let error = error as? MongoError else { return nil }
+            return error.kind == .cancelled ? CancellationError() : Self.storeError(error)
         }
-        switch translated {
-        case StoreError.unavailable(let reason):
-            logger.error("database unavailable", metadata: ["operation": "\(operation)", "reason": "\(reason)"])
-        case StoreError.corrupt(let reason):
-            logger.critical("stored data is corrupt", metadata: ["operation": "\(operation)", "reason": "\(reason)"])
-        default:
-            break
-        }
-        return translated
     }
 
     /// The ``StoreError`` for a driver error that the call site did not handle itself.

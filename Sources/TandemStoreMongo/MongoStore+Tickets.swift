@@ -69,10 +69,8 @@ extension MongoStore {
     ///   the first version that does not fit; ``StoreError/notFound(kind:id:)`` when the
     ///   ticket does not exist; ``RecordTooLargeError`` over 16 MiB.
     public func commit(ticket id: TicketID, ops: [TicketOp], snapshot: Ticket?) async throws {
-        if let snapshot {
-            precondition(snapshot.id == id, "commit(ticket: \(id)) given a snapshot of \(snapshot.id)")
-        }
-        guard !ops.isEmpty || snapshot != nil else { return }
+        let commit = TicketCommit(ticket: id, ops: ops, snapshot: snapshot)
+        guard !commit.isEmpty else { return }
         try await perform("commitTicket") {
             // Encoded (and size-checked) before anything is written.
             let opDocuments = try ops.map { try MongoTicketRecords.document($0, ticket: id) }
@@ -81,19 +79,13 @@ extension MongoStore {
                 let stored = try await tickets.findOne(["key": .string(id.rawValue)], projection: ["_id": 0, "version": 1])
             else { throw StoreError.notFound(kind: "ticket", id: id.rawValue) }
             let snapshotVersion = try MongoFields(stored, collection: MongoSchema.tickets).int64("version")
-            let head = max(snapshotVersion, try await headVersion(id))
-            for (offset, op) in ops.enumerated() where op.version != head + 1 + Int64(offset) {
-                throw StoreError.versionConflict(kind: "ticket", id: id.rawValue, version: op.version)
-            }
-            if let snapshot, !(snapshotVersion...head + Int64(ops.count)).contains(snapshot.version) {
-                throw StoreError.versionConflict(kind: "ticket", id: id.rawValue, version: snapshot.version)
-            }
+            try commit.check(storedVersion: snapshotVersion, lastOpVersion: try await headVersion(id))
             do {
                 try await ticketOps.insertMany(opDocuments, ordered: true)
             } catch let error as MongoError where error.kind == .duplicateKey {
                 // The fence: another writer committed this version first.
                 let refused = ops[min(error.failedIndex ?? 0, ops.count - 1)]
-                throw StoreError.versionConflict(kind: "ticket", id: id.rawValue, version: refused.version)
+                throw commit.conflict(at: refused.version)
             }
             guard let record, let snapshot else { return }
             // The whole document, never over a newer snapshot (a competing writer's).

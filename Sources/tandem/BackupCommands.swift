@@ -4,6 +4,7 @@
 
 import ArgumentParser
 import Foundation
+import TandemApp
 import TandemServer
 import TandemStore
 

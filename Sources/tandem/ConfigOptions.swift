@@ -5,6 +5,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import TandemApp
 import TandemServer
 
 /// Flags shared by every command that reads the configuration.
@@ -44,7 +45,9 @@ struct ConfigOptions: ParsableArguments {
         do {
             let loader = try await ConfigurationLoader.standard(
                 overrides: values, environment: ProcessInfo.processInfo.environment, filePath: file)
-            return try loader.load()
+            let configuration = try loader.load()
+            try configuration.checkConnections()
+            return configuration
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("tandem: \(error)\n".utf8))
             throw ExitCode(2)

@@ -4,9 +4,7 @@
 
 import ArgumentParser
 import Foundation
-import Hummingbird
-import ServiceLifecycle
-import TandemServer
+import TandemApp
 
 /// `tandem serve`: run a node until SIGTERM or SIGINT, then drain and exit 0.
 struct Serve: AsyncParsableCommand {
@@ -22,18 +20,12 @@ struct Serve: AsyncParsableCommand {
         let logger = LogSetup.bootstrap(configuration)
         let dependencies = try await TandemDependencies.make(configuration: configuration, logger: logger)
         if demo {
-            let seeded = try await DemoData.seedIfEmpty(dependencies)
+            let seeded = try await DemoData.seedIfEmpty(dependencies.store, bcryptCost: configuration.auth.bcryptCost)
             if let seeded { say(seeded.loginsBanner) }
         }
-        let app = try await TandemServerBuilder.build(dependencies) { port in
+        try await TandemApplication.run(dependencies) { port in
             say("Tandem is listening on http://\(configuration.http.host):\(port)")
         }
-        // The live connections drain (1001, queued acks written) before the HTTP server stops.
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [app, LiveDrainService(hub: dependencies.hub, logger: logger)],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
     }
 }
 
@@ -46,8 +38,8 @@ struct Migrate: AsyncParsableCommand {
     func run() async throws {
         let configuration = try await options.load()
         let logger = LogSetup.bootstrap(configuration)
-        let dependencies = try await TandemDependencies.make(configuration: configuration, logger: logger)
-        try await dependencies.store.close()
+        // Opening a store migrates it; nothing else of a node is built.
+        try await StoreFactory.with(configuration.store, logger: logger) { _ in }
         print("migrations applied to \(configuration.store.url)")
     }
 }
@@ -61,9 +53,10 @@ struct Demo: AsyncParsableCommand {
     func run() async throws {
         let configuration = try await options.load()
         let logger = LogSetup.bootstrap(configuration)
-        let dependencies = try await TandemDependencies.make(configuration: configuration, logger: logger)
-        defer { Task { try? await dependencies.store.close() } }
-        guard let seeded = try await DemoData.seedIfEmpty(dependencies) else {
+        let seeded = try await StoreFactory.with(configuration.store, logger: logger) { store in
+            try await DemoData.seedIfEmpty(store, bcryptCost: configuration.auth.bcryptCost)
+        }
+        guard let seeded else {
             print("the store already has users; demo data not loaded")
             return
         }

@@ -4,6 +4,7 @@
 
 import ArgumentParser
 import Foundation
+import TandemApp
 import TandemCore
 import TandemServer
 
@@ -31,14 +32,15 @@ struct UserCommand: AsyncParsableCommand {
             guard let password = password ?? ProcessInfo.processInfo.environment["TANDEM_NEW_PASSWORD"] else {
                 throw ArgumentParser.ValidationError("give --password or set TANDEM_NEW_PASSWORD")
             }
-            let dependencies = try await TandemDependencies.make(configuration: configuration, logger: logger)
             do {
-                let user = try await dependencies.authService().createUser(
-                    email: email, name: name, password: password, role: role)
-                try await dependencies.store.close()
+                let user = try await StoreFactory.with(configuration.store, logger: logger) { store in
+                    let auth = await AuthService.make(
+                        configuration.auth, store: store, throttle: InMemoryLoginThrottle(configuration.auth),
+                        clock: SystemClock(), logger: logger)
+                    return try await auth.createUser(email: email, name: name, password: password, role: role)
+                }
                 print("created \(user.role.rawValue) \(user.email) (\(user.id))")
             } catch let error as TandemCore.ValidationError {
-                try await dependencies.store.close()
                 throw ArgumentParser.ValidationError("\(error.field): \(error.message)")
             }
         }

@@ -132,7 +132,7 @@ struct PlacementTests {
         // A REST change has no client sequence: sent again, it could apply twice. Its caller
         // learns that the outcome is unknown.
         let rest = SubmitRequest(
-            actor: Actor(principal: cluster.agent, name: "Ada"), client: nil, seq: nil, baseVersion: 0,
+            actor: ActingUser(principal: cluster.agent, name: "Ada"), client: nil, seq: nil, baseVersion: 0,
             request: .change(.priority(.high)), replyTo: nil)
         await #expect {
             try await node.registry.submit(cluster.ticket, rest, atCurrentVersion: true)
@@ -198,7 +198,7 @@ struct PlacementTests {
         _ = try await a.registry.view(cluster.ticket, for: cluster.agent)
         func reply(_ body: String) -> SubmitRequest {
             SubmitRequest(
-                actor: Actor(principal: cluster.agent, name: "Ada"), client: nil, seq: nil, baseVersion: 0,
+                actor: ActingUser(principal: cluster.agent, name: "Ada"), client: nil, seq: nil, baseVersion: 0,
                 request: .comment(CommentRequest(body: body, visibility: .public)), replyTo: nil)
         }
         func stored() async throws -> Ticket {

@@ -156,7 +156,7 @@ struct PermissionTests {
     func refreshTokenReuseClosesSocket() async throws {
         try await LiveServer.run { server in
             let agent = server.agents[1]
-            let issued = try await server.dependencies.authService().openSession(for: agent.user, address: nil, userAgent: "t")
+            let issued = try await server.dependencies.server.authService().openSession(for: agent.user, address: nil, userAgent: "t")
             let person = Person(user: agent.user, token: issued.accessToken)
             let socket = try await server.connect(person)
             let rotated = try await server.request(.post, "/api/v1/auth/refresh", as: person, body: ["refreshToken": issued.sessionToken])

@@ -81,6 +81,32 @@ import Testing
         #expect(server.output.contains("closing the store"), "\(server.output)")
     }
 
+    /// `demo`, `migrate` and `user create` open the store and nothing else: given a cluster
+    /// (an unreachable Redis), none of them builds a cluster node. `demo` closes its store
+    /// before it exits (the store logs `closed` at debug level).
+    @Test func storeCommandsOpenOnlyTheStoreAndCloseIt() async throws {
+        let directory = try TemporaryDirectory()
+        let common = [
+            "--store", "sqlite:\(directory.path)/tandem.sqlite", "--set", "log.level=debug",
+            "--set", "cluster.redisURL=redis://127.0.0.1:1",
+        ]
+        let demo = try await TandemProcess.run(["demo"] + common, in: directory.path)
+        #expect(demo.status == 0, "\(demo.stderr)")
+        #expect(demo.stdout.contains("Demo data loaded"), "\(demo.stdout)")
+        let migrate = try await TandemProcess.run(["migrate"] + common, in: directory.path)
+        #expect(migrate.status == 0, "\(migrate.stderr)")
+        #expect(migrate.stdout.contains("migrations applied"), "\(migrate.stdout)")
+        let user = try await TandemProcess.run(
+            ["user", "create", "--email", "root@example.com", "--name", "Root", "--password", goodPassword] + common,
+            in: directory.path)
+        #expect(user.status == 0, "\(user.stderr)")
+        for (command, result) in [("demo", demo), ("migrate", migrate), ("user create", user)] {
+            #expect(!result.stdout.contains("cluster node"), "\(command) built a cluster node:\n\(result.stdout)")
+            let closed = result.stdout.split(separator: "\n").contains { $0.contains("debug") && $0.hasSuffix("closed") }
+            #expect(closed, "\(command) exited without closing its store:\n\(result.stdout)")
+        }
+    }
+
     @Test func productionModeLogsJSONLinesWithRequestIDs() async throws {
         let directory = try TemporaryDirectory()
         let server = try TandemProcess.start(

@@ -4,6 +4,7 @@
 
 import Configuration
 import Foundation
+import TandemApp
 import Testing
 
 @testable import TandemServer
@@ -11,8 +12,11 @@ import Testing
 @Suite struct ConfigurationLoaderTests {
     static let productionSecret = "a-production-secret-of-more-than-32-bytes"
 
+    /// Loads as `tandem` does: the loader's checks, then the connection strings (`TandemApp`).
     private func load(_ env: [String: String]) async throws -> TandemConfiguration {
-        try await ConfigurationLoader.standard(environment: env, filePath: nil).load()
+        let configuration = try await ConfigurationLoader.standard(environment: env, filePath: nil).load()
+        try configuration.checkConnections()
+        return configuration
     }
 
     @Test func defaultsAreEmbedded() async throws {
@@ -47,6 +51,7 @@ import Testing
         (["TANDEM_HTTP_TRUSTED_PROXIES": "nginx.internal"], "http.trustedProxies"),
         (["TANDEM_STORE_URL": "sqlite:"], "store.url"),
         (["TANDEM_STORE_URL": "mongodb://"], "store.url"),
+        (["TANDEM_CLUSTER_REDIS_URL": "http://cache:6379"], "cluster.redisURL"),
         (["TANDEM_AUTH_SECURE_COOKIES": "maybe"], "auth.secureCookies"),
         (["TANDEM_AUTH_ACCESS_TOKEN_SECONDS": "0"], "auth.accessTokenSeconds"),
         (["TANDEM_AUTH_MAX_FAILED_LOGINS_PER_ACCOUNT": "0"], "auth.maxFailedLoginsPerAccount"),

@@ -6,6 +6,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import TandemTestSupport
 import Testing
 
 @testable import TandemServer

@@ -10,8 +10,11 @@ import Logging
 import NIOCore
 import Prometheus
 import Synchronization
+import TandemApp
 import TandemCore
 import TandemStore
+import TandemStoreSQLite
+import TandemTestSupport
 import Testing
 
 @testable import TandemServer
@@ -94,7 +97,7 @@ struct TestEnvironment: Sendable {
         _ email: String, role: Role = .customer, name: String? = nil, password: String = goodPassword
     ) async throws -> User {
         let name = name ?? email.split(separator: "@").first.map { String($0).capitalized + " Tester" } ?? "Tester"
-        return try await dependencies.authService().createUser(email: email, name: name, password: password, role: role)
+        return try await dependencies.server.authService().createUser(email: email, name: name, password: password, role: role)
     }
 
     /// Creates a team directly in the store.
@@ -113,36 +116,8 @@ struct TestEnvironment: Sendable {
     func run<Value: Sendable>(
         _ setup: TestingSetup = .live, _ body: @escaping @Sendable (APIClient) async throws -> Value
     ) async throws -> Value {
-        let app = try await TandemServerBuilder.build(dependencies)
+        let app = try await TandemApplication.build(dependencies)
         return try await app.test(setup) { client in try await body(APIClient(client: client)) }
-    }
-}
-
-// MARK: - Logs
-
-/// Keeps the log lines written through its handlers: `message key=value …`.
-final class LogRecorder: Sendable {
-    private let lines = Mutex<[String]>([])
-
-    var all: [String] { lines.withLock { $0 } }
-
-    func handler() -> Handler { Handler(recorder: self) }
-
-    struct Handler: LogHandler {
-        let recorder: LogRecorder
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-            let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            recorder.lines.withLock { $0.append("\(event.level) \(event.message) \(fields)") }
-        }
     }
 }
 

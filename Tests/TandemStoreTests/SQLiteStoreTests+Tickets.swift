@@ -6,6 +6,7 @@ import Foundation
 import GRDB
 import TandemCore
 import TandemStore
+import TandemStoreSQLite
 import Testing
 
 /// SQLite-only behaviours of tickets and notifications.

@@ -7,6 +7,7 @@ import GRDB
 import Logging
 import TandemCore
 import TandemStore
+import TandemStoreSQLite
 import Testing
 
 /// The conformance suite and the SQLite-only behaviours, each on its own temporary file.

@@ -6,6 +6,7 @@ import Foundation
 import TandemCore
 import TandemStore
 import TandemStoreMongo
+import TandemStoreSQLite
 import Testing
 
 /// Backup and restore through the portable archive, on both stores and across them.

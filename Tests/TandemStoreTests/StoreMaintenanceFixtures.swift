@@ -7,6 +7,7 @@ import Synchronization
 import TandemCore
 import TandemStore
 import TandemStoreMongo
+import TandemStoreSQLite
 import Testing
 
 /// The stores the maintenance tests run against: SQLite always, MongoDB when a

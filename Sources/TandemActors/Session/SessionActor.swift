@@ -4,33 +4,6 @@
 
 import TandemCore
 
-/// Closes or re-checks connections on behalf of actors (implemented by the protocol layer).
-public protocol ConnectionControl: Sendable {
-    /// Closes a connection with a WebSocket close code and reason.
-    func close(_ address: SubscriberAddress, code: UInt16, reason: String)
-    /// Re-reads the connection's permissions and drops subscriptions it no longer may hold.
-    func recheck(_ address: SubscriberAddress)
-}
-
-/// The verdict on one more operation from a user.
-public enum RateVerdict: Sendable, Equatable {
-    case allowed
-    /// Over budget: refuse this operation.
-    case limited
-    /// Far over budget for a while: close the connection.
-    case abusive
-}
-
-/// Rate limits for one user's operations.
-public struct RateSettings: Sendable, Hashable {
-    public var opsPerSecond: Double = 50
-    public var burst: Double = 200
-    /// Refusals in a row after which the client counts as abusive.
-    public var abusiveAfter: Int = 500
-
-    public init() {}
-}
-
 /// One user's live presence on this node: their connections, what they are subscribed
 /// to for notifications, and their operation budget shared across connections.
 public actor SessionActor {
@@ -113,20 +86,4 @@ public actor SessionActor {
     }
 
     var isIdle: Bool { connections.isEmpty }
-}
-
-/// WebSocket close codes Tandem uses beyond the standard ones.
-public enum CloseCode {
-    /// Authentication failed or the session was revoked.
-    public static let sessionRevoked: UInt16 = 4001
-    /// Authentication did not arrive in time.
-    public static let authenticationTimeout: UInt16 = 4002
-    /// The client kept breaking the rate limit.
-    public static let rateLimited: UInt16 = 4029
-    /// The client kept sending invalid frames.
-    public static let abusive: UInt16 = 4008
-    /// The client read too slowly even for control frames (the standard policy-violation code).
-    public static let slowConsumer: UInt16 = 1008
-    /// The server is shutting down; reconnect elsewhere or later.
-    public static let goingAway: UInt16 = 1001
 }

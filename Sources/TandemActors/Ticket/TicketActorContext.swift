@@ -6,21 +6,6 @@ import Logging
 import TandemCore
 import TandemStore
 
-/// Told about every committed batch, after it is durable: feeds team queues and notifications.
-public protocol TicketCommitObserver: Sendable {
-    /// `before` is the durable summary before the batch, `after` the one after it.
-    func ticketCommitted(before: TicketSummary, after: Ticket, ops: [TicketOp]) async
-}
-
-/// Answers questions about people and teams that a change depends on.
-public protocol TicketDirectory: Sendable {
-    /// Whether `user` is an enabled staff member who may be assigned a ticket of `team`
-    /// (a member of that team, or any staff member for the triage queue).
-    func isAssignable(_ user: UserID, team: TeamID?) async -> Bool
-    /// Whether `team` exists.
-    func teamExists(_ team: TeamID) async -> Bool
-}
-
 /// Tuning of ticket actors.
 public struct TicketActorSettings: Sendable {
     /// Write a snapshot after this many operations since the last one.

@@ -56,8 +56,8 @@ public enum ChangeRequest: Codable, Sendable, Hashable {
     }
 }
 
-/// Who is acting, with what they may see.
-public struct Actor: Codable, Sendable, Hashable {
+/// The user a request acts for (their principal and display name), with what they may see.
+public struct ActingUser: Codable, Sendable, Hashable {
     public var principal: Principal
     public var name: String
 
@@ -71,7 +71,7 @@ public struct Actor: Codable, Sendable, Hashable {
 
 /// Submit one change made on `baseVersion`.
 public struct SubmitRequest: Codable, Sendable, Hashable {
-    public var actor: Actor
+    public var actor: ActingUser
     /// The submitting client and its sequence number; a resend with the same pair is applied once.
     public var client: String?
     public var seq: Int64?
@@ -81,7 +81,7 @@ public struct SubmitRequest: Codable, Sendable, Hashable {
     public var replyTo: SubscriberAddress?
 
     public init(
-        actor: Actor, client: String?, seq: Int64?, baseVersion: Int64, request: ChangeRequest,
+        actor: ActingUser, client: String?, seq: Int64?, baseVersion: Int64, request: ChangeRequest,
         replyTo: SubscriberAddress?
     ) {
         self.actor = actor

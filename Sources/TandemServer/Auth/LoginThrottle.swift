@@ -96,3 +96,12 @@ public actor InMemoryLoginThrottle: LoginThrottle {
         return max(1, Int((waitMs + 999) / 1000))
     }
 }
+
+extension InMemoryLoginThrottle {
+    /// The throttle of a single node, with the `auth.*` limits.
+    public init(_ auth: TandemConfiguration.Auth) {
+        self.init(
+            maxPerAccount: auth.maxFailedLoginsPerAccount, maxPerAddress: auth.maxFailedLoginsPerAddress,
+            windowSeconds: auth.failedLoginWindowSeconds)
+    }
+}

@@ -4,7 +4,6 @@
 
 import Configuration
 import SystemPackage
-import TandemRedis
 
 /// Reads a ``TandemConfiguration`` from flags, environment and a JSON file,
 /// and checks every value, naming the key of the first one that is wrong.
@@ -99,8 +98,9 @@ public struct ConfigurationLoader: Sendable {
 
         c.replies.undoMilliseconds = try int("replies.undoMilliseconds", default: c.replies.undoMilliseconds, in: 0...600_000)
 
+        // Which stores exist, and what a valid connection string is, only the wiring knows
+        // (`TandemApp`: `TandemConfiguration.checkConnections()`).
         c.store.url = try string("store.url", default: c.store.url)
-        _ = try StoreLocation(c.store.url)
         c.store.busyTimeoutMilliseconds = try int("store.busyTimeoutMilliseconds", default: c.store.busyTimeoutMilliseconds, in: 0...600_000)
         c.store.mongo.serverSelectionTimeoutMilliseconds = try int(
             "store.mongo.serverSelectionTimeoutMilliseconds", default: c.store.mongo.serverSelectionTimeoutMilliseconds,
@@ -152,13 +152,6 @@ public struct ConfigurationLoader: Sendable {
         c.auth.failedLoginWindowSeconds = try int("auth.failedLoginWindowSeconds", default: c.auth.failedLoginWindowSeconds, in: 1...86_400)
 
         c.cluster.redisURL = try string("cluster.redisURL", default: c.cluster.redisURL, secret: true)
-        if !c.cluster.redisURL.isEmpty {
-            do {
-                _ = try RedisConnectionOptions(url: c.cluster.redisURL)
-            } catch {
-                throw ConfigurationError(key: "cluster.redisURL", message: "must be redis://[[user]:password@]host[:port][/db] (\(error.kind.rawValue)).")
-            }
-        }
         c.cluster.nodeID = try string("cluster.nodeID", default: c.cluster.nodeID)
         guard c.cluster.nodeID.utf8.count <= 64, !c.cluster.nodeID.contains("/"), !c.cluster.nodeID.contains(" ") else {
             throw ConfigurationError(key: "cluster.nodeID", message: "must be at most 64 characters without '/' or spaces.")

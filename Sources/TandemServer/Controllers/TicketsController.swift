@@ -180,7 +180,7 @@ struct TicketsController {
         }
         // One submission: the fields change together or, if one is refused, not at all.
         let submission = SubmitRequest(
-            actor: Actor(principal: identity.principal, name: identity.user.name), client: nil, seq: nil, baseVersion: 0,
+            actor: ActingUser(principal: identity.principal, name: identity.user.name), client: nil, seq: nil, baseVersion: 0,
             request: changes.count == 1 ? .change(changes[0]) : .changes(changes), replyTo: nil)
         _ = try await run { () async throws(TicketActorError) in
             try await registry.submit(id, submission, atCurrentVersion: true)
@@ -205,7 +205,7 @@ struct TicketsController {
         let comment = CommentRequest(
             body: body.body ?? "", visibility: visibility, mentions: (body.mentions ?? []).map(UserID.init), fromDraft: fromDraft,
             confirmInternal: body.confirmInternal ?? false)
-        let actorIdentity = Actor(principal: identity.principal, name: identity.user.name)
+        let actorIdentity = ActingUser(principal: identity.principal, name: identity.user.name)
         let submission = SubmitRequest(
             actor: actorIdentity, client: nil, seq: nil, baseVersion: 0, request: .comment(comment), replyTo: nil)
         _ = try await run { () async throws(TicketActorError) in
@@ -223,7 +223,7 @@ struct TicketsController {
         let comment = CommentID(try context.parameters.require("commentId"))
         _ = try await readable(id, identity)
         let submission = SubmitRequest(
-            actor: Actor(principal: identity.principal, name: identity.user.name), client: nil, seq: nil, baseVersion: 0,
+            actor: ActingUser(principal: identity.principal, name: identity.user.name), client: nil, seq: nil, baseVersion: 0,
             request: .undoReply(comment), replyTo: nil)
         _ = try await run { () async throws(TicketActorError) in
             try await registry.submit(id, submission, atCurrentVersion: true)

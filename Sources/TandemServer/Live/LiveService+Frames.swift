@@ -203,7 +203,7 @@ extension LiveService {
         }
         defer { state.endSubmission() }
         let submission = SubmitRequest(
-            actor: Actor(principal: identity.principal, name: identity.user.name), client: client, seq: seq,
+            actor: ActingUser(principal: identity.principal, name: identity.user.name), client: client, seq: seq,
             baseVersion: version, request: request, replyTo: connection.address)
         do {
             _ = try await registry.submit(id, submission)

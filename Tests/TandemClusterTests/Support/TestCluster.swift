@@ -10,6 +10,7 @@ import TandemActors
 import TandemCore
 import TandemRedis
 import TandemStore
+import TandemStoreSQLite
 
 /// One in-process cluster node: a registry, its cluster runtime and recorded connections.
 final class TestNode: Sendable {
@@ -100,7 +101,7 @@ struct TestCluster {
         var op = TextOperation()
         op.insert(text)
         return SubmitRequest(
-            actor: Actor(principal: agent, name: "Ada"), client: client, seq: seq, baseVersion: base,
+            actor: ActingUser(principal: agent, name: "Ada"), client: client, seq: seq, baseVersion: base,
             request: .change(.text(.description, op)), replyTo: replyTo)
     }
 

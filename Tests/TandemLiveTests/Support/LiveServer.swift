@@ -9,8 +9,10 @@ import HummingbirdWebSocket
 import Logging
 import Prometheus
 import TandemActors
+import TandemApp
 import TandemCore
 import TandemStore
+import TandemStoreSQLite
 import TandemTestSupport
 import Testing
 
@@ -28,8 +30,7 @@ struct LiveOptions: Sendable {
     /// Changes to the configuration (everything a deployment can set).
     var configure: @Sendable (inout TandemConfiguration) -> Void = { _ in }
     /// Protocol settings the configuration does not expose (authentication timeout, abuse
-    /// threshold). When set, the application is assembled here from the builder's parts
-    /// instead of by `TandemServerBuilder.build`.
+    /// threshold), changed on the node's ``ServerDependencies/liveSettings``.
     var live: (@Sendable (inout LiveSettings) -> Void)?
     /// Outbound queue limits of the connection hub (not in the configuration either).
     var outbound: OutboundLimits?
@@ -87,6 +88,7 @@ struct LiveServer: Sendable {
             throttle: InMemoryLoginThrottle(maxPerAccount: 1000, maxPerAddress: 1000, windowSeconds: 60),
             registry: PrometheusCollectorRegistry(), logger: logger)
         if let outbound = options.outbound { dependencies.replaceHub(limits: outbound) }
+        if let customize = options.live { customize(&dependencies.server.liveSettings) }
         let cast = try await Cast.make(dependencies)
         let deps = dependencies
         let run: @Sendable (any TestClientProtocol) async throws -> Value = { client in
@@ -96,29 +98,8 @@ struct LiveServer: Sendable {
                 team: cast.team, otherTeam: cast.otherTeam)
             return try await body(server)
         }
-        if let customize = options.live {
-            var settings = dependencies.liveSettings
-            customize(&settings)
-            let app = try await assemble(dependencies, settings: settings)
-            return try await app.test(.live, run)
-        }
-        let app = try await TandemServerBuilder.build(dependencies)
+        let app = try await TandemApplication.build(dependencies)
         return try await app.test(.live, run)
-    }
-
-    /// `TandemServerBuilder.build` with protocol settings of the test's choosing.
-    private static func assemble(_ dependencies: TandemDependencies, settings: LiveSettings) async throws -> some ApplicationProtocol {
-        let live = LiveService(
-            registry: dependencies.actors, hub: dependencies.hub, auth: await dependencies.authService(),
-            store: dependencies.store, clock: dependencies.clock, settings: settings, origins: dependencies.originPolicy)
-        let router = try await TandemServerBuilder.buildRouter(dependencies, live: live)
-        var app = Application(
-            router: router,
-            server: TandemServerBuilder.httpServer(dependencies, live: live),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "Tandem"),
-            logger: dependencies.logger)
-        app.addServices(StoreService(store: dependencies.store, logger: dependencies.logger), dependencies.actors)
-        return app
     }
 
     /// The store, when the test asked for a purgeable one.
@@ -132,7 +113,7 @@ struct LiveServer: Sendable {
 
     /// A new session (and token) for a person, as a second device would have.
     func newSession(_ person: Person) async throws -> Person {
-        let issued = try await dependencies.authService().openSession(for: person.user, address: nil, userAgent: "live-test")
+        let issued = try await dependencies.server.authService().openSession(for: person.user, address: nil, userAgent: "live-test")
         return Person(user: person.user, token: issued.accessToken)
     }
 
@@ -211,7 +192,7 @@ private struct Cast: Sendable {
     var otherTeam: Team
 
     static func make(_ dependencies: TandemDependencies) async throws -> Cast {
-        let auth = await dependencies.authService()
+        let auth = await dependencies.server.authService()
         func person(_ handle: String, _ role: Role) async throws -> Person {
             let user = try await auth.createUser(
                 email: "\(handle)@example.test", name: handle.capitalized, password: "violet-harbour-lantern-42", role: role)
@@ -244,20 +225,15 @@ private struct Cast: Sendable {
 
 extension TandemDependencies {
     /// Rebuilds the connection hub with `limits`, and the actor registry around it, with the
-    /// same settings `init` derives from the configuration.
+    /// settings the configuration names.
     mutating func replaceHub(limits: OutboundLimits) {
-        let hub = ConnectionHub(node: configuration.actors.node, limits: limits, metrics: PrometheusMetricsFactory(registry: registry))
-        var settings = RegistrySettings()
-        settings.idleMilliseconds = Int64(configuration.actors.idleSeconds) * 1000
-        settings.ticket.snapshotEveryOps = configuration.actors.snapshotEveryOps
-        settings.ticket.snapshotIntervalMilliseconds = Int64(configuration.actors.snapshotIntervalMilliseconds)
-        settings.ticket.limits.maxTextScalars = configuration.actors.maxTextScalars
-        settings.ticket.replyUndoMilliseconds = Int64(configuration.replies.undoMilliseconds)
-        settings.rate.opsPerSecond = Double(configuration.live.opsPerSecond)
-        settings.rate.burst = Double(configuration.live.opsBurst)
-        self.hub = hub
-        self.actors = ActorRegistry(
-            node: configuration.actors.node, tickets: store, teams: store, users: store, notifications: store,
-            delivery: hub, control: hub, clock: clock, settings: settings, logger: logger)
+        let configuration = server.configuration
+        let hub = ConnectionHub(
+            node: configuration.actors.node, limits: limits, metrics: PrometheusMetricsFactory(registry: server.registry))
+        server.hub = hub
+        server.actors = ActorRegistry(
+            node: configuration.actors.node, tickets: server.store, teams: server.store, users: server.store,
+            notifications: server.store, delivery: hub, control: hub, clock: server.clock,
+            settings: RegistrySettings(configuration), logger: server.logger)
     }
 }

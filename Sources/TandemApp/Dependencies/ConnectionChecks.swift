@@ -1,0 +1,23 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import TandemRedis
+import TandemServer
+
+extension TandemConfiguration {
+    /// Checks what only the wiring can: that `store.url` names a store this build has,
+    /// with a valid connection string, and that `cluster.redisURL` (when set) parses.
+    /// Connects to nothing.
+    /// - Throws: ``ConfigurationError`` naming `store.url` or `cluster.redisURL`.
+    public func checkConnections() throws(ConfigurationError) {
+        _ = try StoreLocation(store.url)
+        guard !cluster.redisURL.isEmpty else { return }
+        do {
+            _ = try RedisConnectionOptions(url: cluster.redisURL)
+        } catch {
+            throw ConfigurationError(
+                key: "cluster.redisURL", message: "must be redis://[[user]:password@]host[:port][/db] (\(error.kind.rawValue)).")
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import Prometheus
+import TandemActors
+import TandemCore
+import TandemStore
+
+/// Builds the HTTP and WebSocket layer of a Tandem node; `TandemApp` makes it an application.
+public enum TandemServerBuilder {
+    /// The router of the REST API and the HTTP/1 server that upgrades `/ws`, sharing one live service.
+    public static func build(
+        _ dependencies: ServerDependencies
+    ) async throws -> (router: Router<TandemRequestContext>, server: HTTPServerBuilder) {
+        let live = await liveService(dependencies)
+        return (try await buildRouter(dependencies, live: live), httpServer(dependencies, live: live))
+    }
+
+    /// HTTP/1 with the WebSocket upgrade at `/ws`. Every connection's pipeline adds the
+    /// browser security headers to every response.
+    static func httpServer(_ dependencies: ServerDependencies, live: LiveService) -> HTTPServerBuilder {
+        let configuration = dependencies.configuration
+        let headers = SecurityHeaders(production: configuration.mode == .production)
+        return .http1WebSocketUpgrade(
+            webSocketRouter: webSocketRouter(dependencies, live: live),
+            configuration: .init(
+                http1: .init(
+                    additionalChannelHandlers: [SecurityHeadersHandler(headers)],
+                    idleTimeout: .seconds(Int64(configuration.http.idleTimeoutSeconds))),
+                ws: .init(
+                    maxFrameSize: configuration.live.maxMessageBytes,
+                    autoPing: .enabled(timePeriod: .seconds(configuration.live.heartbeatSeconds)))))
+    }
+
+    static func liveService(_ dependencies: ServerDependencies) async -> LiveService {
+        LiveService(
+            registry: dependencies.actors, hub: dependencies.hub, auth: await dependencies.authService(),
+            store: dependencies.store, clock: dependencies.clock, settings: dependencies.liveSettings,
+            origins: dependencies.originPolicy)
+    }
+
+    /// The router that accepts WebSocket upgrades at `/ws`.
+    static func webSocketRouter(_ dependencies: ServerDependencies, live: LiveService) -> Router<TandemRequestContext> {
+        let router = Router(context: TandemRequestContext.self)
+        router.add(middleware: UpgradeRefusalMiddleware())
+        router.add(middleware: ClientAddressMiddleware(trustedProxies: dependencies.configuration.http.trustedProxies))
+        router.add(middleware: OriginCheckMiddleware(live: live))
+        router.add(
+            middleware: UpgradeAuthenticationMiddleware(
+                authentication: AuthenticationMiddleware(auth: live.auth, store: dependencies.store),
+                cache: live.identities))
+        router.ws("ws") { request, _ in
+            var headers: HTTPFields = [:]
+            if let offered = request.headers[.secWebSocketProtocol],
+                offered.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == LiveService.subprotocol })
+            {
+                headers[.secWebSocketProtocol] = LiveService.subprotocol
+            }
+            return .upgrade(headers)
+        } onUpgrade: { inbound, outbound, context in
+            await live.run(
+                inbound: inbound, outbound: outbound, channel: context.requestContext.channel,
+                identity: context.requestContext.identity, logger: context.logger)
+        }
+        return router
+    }
+
+    /// The router alone, for in-process tests.
+    public static func buildRouter(_ dependencies: ServerDependencies) async throws -> Router<TandemRequestContext> {
+        try await buildRouter(dependencies, live: liveService(dependencies))
+    }
+
+    static func buildRouter(_ dependencies: ServerDependencies, live: LiveService) async throws -> Router<TandemRequestContext> {
+        let configuration = dependencies.configuration
+        let store = dependencies.store
+        let policy = AccessPolicy()
+        let auth = await dependencies.authService()
+        let metrics = PrometheusMetricsFactory(registry: dependencies.registry)
+        let cursors = CursorSeal(secret: configuration.auth.jwtSecret)
+
+        let router = Router(context: TandemRequestContext.self)
+        router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.http.trustedProxies))
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: HTTPMetricsMiddleware(factory: metrics))
+        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: BodyLimitMiddleware(maxBodyBytes: configuration.http.maxBodyBytes))
+        StaticFiles.add(to: router, root: configuration.web.root, logger: dependencies.logger)
+
+        HealthController(
+            store: store, registry: dependencies.registry,
+            metrics: MetricsAccess(token: configuration.metrics.token, mode: configuration.mode)
+        ).addRoutes(to: router)
+
+        let api = router.group("api/v1")
+        api.get("openapi.json") { _, _ in try OpenAPIDocument.response() }
+        // Browsers do not show a script why a WebSocket handshake failed: after a failed connect
+        // the web client asks here (a POST, so that the browser sends its Origin).
+        api.post("live/origin") { request, context -> OriginCheckAnswer in
+            guard live.checkOrigin(request, context: context) else {
+                throw APIError.originNotAllowed(request.headers[.origin] ?? "")
+            }
+            return OriginCheckAnswer(origin: request.headers[.origin], allowed: true)
+        }
+        let authenticated = api.add(middleware: AuthenticationMiddleware(auth: auth, store: store))
+        let identityEvents = LocalIdentityEvents(registry: dependencies.actors, identities: live.identities)
+        // A plain GET /ws (no upgrade) says why it is not one. (A refused upgrade is answered by
+        // the WebSocket router: ``UpgradeRefusalMiddleware``.)
+        router.get("ws") { request, context -> Response in
+            guard live.checkOrigin(request, context: context) else {
+                throw APIError.originNotAllowed(request.headers[.origin] ?? "")
+            }
+            throw APIError(.upgradeRequired, code: "upgrade_required", message: "Connect with a WebSocket (subprotocol tandem.v1).")
+        }
+        AuthController(
+            auth: auth, events: identityEvents, allowSignUp: configuration.auth.allowSignUp, secureCookies: configuration.auth.secureCookies,
+            sessionSeconds: configuration.auth.refreshTokenSeconds
+        ).addRoutes(to: authenticated.group("auth"))
+        UsersController(
+            store: store, auth: auth, policy: policy, clock: dependencies.clock, events: identityEvents, cursors: cursors)
+            .addRoutes(to: authenticated.group("users"))
+        TeamsController(store: store, policy: policy, clock: dependencies.clock, events: identityEvents, cursors: cursors)
+            .addRoutes(to: authenticated.group("teams"))
+        TicketsController(
+            store: store, registry: dependencies.actors, policy: policy, clock: dependencies.clock,
+            limits: dependencies.actors.settings.ticket.limits, cursors: cursors)
+            .addRoutes(to: authenticated.group("tickets"))
+        NotificationsController(store: store, clock: dependencies.clock, cursors: cursors)
+            .addRoutes(to: authenticated.group("notifications"))
+        return router
+    }
+}
