@@ -138,11 +138,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // What several test targets share: finding the servers scripts/test.sh starts and the tandem executable.
+        // What several test targets share: finding the servers scripts/test.sh starts and the tandem executable,
+        // and in-process fakes of the actors' seams.
         .target(
-            name: "TandemTestSupport", dependencies: ["TandemCore", "TandemStore"], path: "Tests/TandemTestSupport",
-            swiftSettings: swiftSettings),
+            name: "TandemTestSupport", dependencies: ["TandemCore", "TandemStore", "TandemActors"],
+            path: "Tests/TandemTestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"], swiftSettings: swiftSettings),
+        // Ticket actors on their own: the real SQLite store behind a controllable wrapper, no sockets, no server.
+        .testTarget(
+            name: "TandemActorsTests",
+            dependencies: [
+                "TandemTestSupport",
+                "TandemActors", "TandemCore", "TandemStore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TandemStoreTests",
             dependencies: [

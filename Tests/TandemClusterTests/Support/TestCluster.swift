@@ -10,11 +10,12 @@ import TandemActors
 import TandemCore
 import TandemRedis
 import TandemStore
+import TandemTestSupport
 
 /// One in-process cluster node: a registry, its cluster runtime and recorded connections.
 final class TestNode: Sendable {
     let id: String
-    let recorder = Recorder()
+    let recorder = DeliveryRecorder()
     let runtime: ClusterRuntime
     let registry: ActorRegistry
     private let task: Task<Void, Never>
