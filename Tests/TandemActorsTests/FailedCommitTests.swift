@@ -5,6 +5,7 @@
 @testable import TandemActors
 import TandemCore
 import TandemStore
+import TandemTestSupport
 import Testing
 
 @Suite("A failed commit")

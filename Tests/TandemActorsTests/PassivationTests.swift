@@ -4,6 +4,7 @@
 
 @testable import TandemActors
 import TandemCore
+import TandemTestSupport
 import Testing
 
 @Suite("Passivation and reactivation")

@@ -92,13 +92,3 @@ extension TicketActor {
     var queuedForCommit: Int { queue.count }
     var subscriberCount: Int { subscribers.count }
 }
-
-/// Polls `condition` until it holds or `timeout` passes (generous: the machine may be loaded).
-func waitUntil(_ timeout: Duration = .seconds(20), _ condition: () async -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(5))
-    }
-    return await condition()
-}
