@@ -1,5 +1,5 @@
 # Thin entry points into scripts/. Extra arguments: make test ARGS='--filter TandemCoreTests'
-.PHONY: run test build web setup clean
+.PHONY: run test test-fast build web setup clean
 
 ARGS ?=
 
@@ -8,6 +8,10 @@ run:
 
 test:
 	scripts/test.sh $(ARGS)
+
+# Core, actors and the SQLite store: no services, under a minute after a build.
+test-fast:
+	scripts/test.sh --fast
 
 build:
 	scripts/run.sh --build-only

@@ -168,15 +168,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // What several test targets share: finding the servers scripts/test.sh starts and the tandem executable.
+        // What several test targets share: finding the servers scripts/test.sh starts and the tandem executable,
+        // and in-process fakes of the actors' seams.
         .target(
             name: "TandemTestSupport",
-            dependencies: ["TandemCore", "TandemStore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["TandemCore", "TandemStore", "TandemActors", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TandemTestSupport",
             swiftSettings: swiftSettings),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"], swiftSettings: swiftSettings),
         // docs/ARCHITECTURE.md's module diagram checked against this file (no services needed).
         .testTarget(name: "TandemArchitectureTests", swiftSettings: swiftSettings),
+        // Ticket actors on their own: the real SQLite store behind a controllable wrapper, no sockets, no server.
+        .testTarget(
+            name: "TandemActorsTests",
+            dependencies: [
+                "TandemTestSupport",
+                "TandemActors", "TandemCore", "TandemStore", "TandemStoreSQLite",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TandemStoreTests",
             dependencies: [

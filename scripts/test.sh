@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Command (b): install, build and run the test suite.
 #   scripts/test.sh [SWIFT_TEST_ARGS...]    e.g. scripts/test.sh --filter TandemCoreTests
+#   scripts/test.sh --fast                  the fast tier (make test-fast): see run_fast
 # Starts the services in TEST_SERVICES on free loopback ports (their URLs are
 # exported as TANDEM_TEST_*_URL), stops them on exit, then fuzzes the REST API against its
 # OpenAPI document (scripts/api-fuzz.sh) and runs the web client's unit and browser tests
@@ -44,6 +45,29 @@ limit_concurrency() {
     ulimit -Sn "$hard" 2>/dev/null || true
   fi
   log "at most $SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH tests at a time; open files limit $(ulimit -Sn)"
+}
+
+# The fast tier: the pure core, the actors on their own and the SQLite store (its conformance
+# suite, backup and retention; MongoDB is left out even when its URL is set). No setup, no
+# service, no web client; after a build it takes under a minute (README.md).
+FAST_FILTER='TandemCoreTests\.|TandemActorsTests\.|TandemStoreTests\.(SQLiteStoreTests|StoreBackupTests|StoreRetentionTests|SharedStoreLogicTests)|TandemArchitectureTests\.'
+
+run_fast() {
+  local start
+  start="$(now_ms)"
+  exec </dev/null
+  limit_concurrency
+  mkdir -p .artifacts
+  # One `swift test` builds what changed and runs the tier: a separate `swift build` would plan
+  # the whole package a second time (about 20 s here).
+  log "fast tier: swift test --filter '$FAST_FILTER'"
+  if env -u TANDEM_TEST_MONGO_URL swift test --filter "$FAST_FILTER" 2>&1 | tee .artifacts/swift-test-fast.log; then
+    log "PASSED: fast tier ($(( ($(now_ms) - start) / 1000 )) s)"
+  else
+    failure_summary .artifacts/swift-test-fast.log
+    log "FAILED: fast tier ($(( ($(now_ms) - start) / 1000 )) s)"
+    return 1
+  fi
 }
 
 main() {
@@ -105,4 +129,8 @@ main() {
   return "$status"
 }
 
-main "$@"
+if [[ "${1:-}" == --fast ]]; then
+  run_fast
+else
+  main "$@"
+fi

@@ -7,6 +7,7 @@ import TandemActors
 @testable import TandemCluster
 import TandemCore
 import TandemRedis
+import TandemTestSupport
 import Testing
 
 /// Redis restarted without its data while owners serve their tickets, and owners that fell
@@ -48,7 +49,7 @@ struct RedisDataLossTests {
         defer { Task { await cluster.shutdown() } }
         // Two single-node registries over one store: each believes it owns the ticket, as an
         // owner that lost its lease without knowing it does.
-        let (ahead, behind) = (Recorder(), Recorder())
+        let (ahead, behind) = (DeliveryRecorder(), DeliveryRecorder())
         let writer = Self.registry("w", recorder: ahead, cluster: cluster)
         let stale = Self.registry("s", recorder: behind, cluster: cluster)
         _ = try await writer.submit(cluster.ticket, cluster.insert("1", client: "w", seq: 1, base: 0, replyTo: nil))
@@ -77,7 +78,7 @@ struct RedisDataLossTests {
         }
     }
 
-    private static func registry(_ node: String, recorder: Recorder, cluster: TestCluster) -> ActorRegistry {
+    private static func registry(_ node: String, recorder: DeliveryRecorder, cluster: TestCluster) -> ActorRegistry {
         ActorRegistry(
             node: node, tickets: cluster.store, teams: cluster.store, users: cluster.store, notifications: cluster.store,
             delivery: recorder, control: recorder, clock: WallClock(), settings: RegistrySettings(),

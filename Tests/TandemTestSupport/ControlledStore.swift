@@ -9,14 +9,26 @@ import TandemStore
 /// A store that forwards to another one, with what a test may need to make happen:
 /// old operations purged from the op log (the `TicketStore.ops` contract allows it), so
 /// that a resubscribe from a version older than what is kept must fall back to a snapshot;
-/// one user's record and notifications failing to read, as in a database outage; and one
-/// user's record slow to read.
+/// one user's record and notifications failing to read, as in a database outage; one
+/// user's record slow to read; and ticket commits held back or failing, counted per transaction.
 package final class ControlledStore: TandemStore {
     private let base: any TandemStore
     private let purgedThrough = Mutex<Int64>(0)
     private let unreadable = Mutex<UserID?>(nil)
     private let held = Mutex<UserID?>(nil)
     private let beforeUserUpdate = Mutex<(@Sendable (UserID) async throws -> Void)?>(nil)
+    private let commits = Mutex(Commits())
+
+    private struct Commits {
+        /// Commits wait while this is set.
+        var held = false
+        /// Commits waiting (held) or on their way to the base store.
+        var inFlight = 0
+        /// Errors the next commits throw, in order, instead of writing.
+        var failures: [any Error] = []
+        /// The versions of the operations of each commit written, in order.
+        var written: [[Int64]] = []
+    }
 
     /// The database is down, as far as reads of a user's record go.
     package struct Unavailable: Error {}
@@ -47,6 +59,31 @@ package final class ControlledStore: TandemStore {
         if unreadable.withLock({ $0 }) == id { throw Unavailable() }
         while held.withLock({ $0 }) == id { try await Task.sleep(for: .milliseconds(5)) }
         return try await base.user(id: id)
+    }
+
+    /// From now on (until ``releaseCommits()``), ticket commits wait before writing.
+    package func holdCommits() { commits.withLock { $0.held = true } }
+
+    package func releaseCommits() { commits.withLock { $0.held = false } }
+
+    /// The next commit throws `error` and writes nothing (after waiting, if commits are held).
+    package func failNextCommit(with error: any Error) { commits.withLock { $0.failures.append(error) } }
+
+    /// Commits called and not yet returned.
+    package var commitsInFlight: Int { commits.withLock { $0.inFlight } }
+
+    /// The operation versions of each commit that wrote operations (one store transaction
+    /// each), in order; snapshot-only commits are left out.
+    package var committedBatches: [[Int64]] { commits.withLock { $0.written } }
+
+    package func commit(ticket: TicketID, ops: [TicketOp], snapshot: Ticket?) async throws {
+        commits.withLock { $0.inFlight += 1 }
+        defer { commits.withLock { $0.inFlight -= 1 } }
+        while commits.withLock({ $0.held }) { try await Task.sleep(for: .milliseconds(2)) }
+        let failure: (any Error)? = commits.withLock { $0.failures.isEmpty ? nil : $0.failures.removeFirst() }
+        if let failure { throw failure }
+        try await base.commit(ticket: ticket, ops: ops, snapshot: snapshot)
+        if !ops.isEmpty { commits.withLock { $0.written.append(ops.map(\.version)) } }
     }
 
     package func ops(ticket: TicketID, after: Int64, through: Int64) async throws -> [TicketOp] {
@@ -92,9 +129,6 @@ package final class ControlledStore: TandemStore {
     }
     package func createTicket(_ ticket: Ticket) async throws { try await base.createTicket(ticket) }
     package func loadTicket(id: TicketID) async throws -> StoredTicket? { try await base.loadTicket(id: id) }
-    package func commit(ticket: TicketID, ops: [TicketOp], snapshot: Ticket?) async throws {
-        try await base.commit(ticket: ticket, ops: ops, snapshot: snapshot)
-    }
     package func listTickets(_ filter: TicketFilter, page: PageRequest) async throws -> Page<TicketSummary> {
         try await base.listTickets(filter, page: page)
     }

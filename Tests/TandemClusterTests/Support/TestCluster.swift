@@ -11,11 +11,12 @@ import TandemCore
 import TandemRedis
 import TandemStore
 import TandemStoreSQLite
+import TandemTestSupport
 
 /// One in-process cluster node: a registry, its cluster runtime and recorded connections.
 final class TestNode: Sendable {
     let id: String
-    let recorder = Recorder()
+    let recorder = DeliveryRecorder()
     let runtime: ClusterRuntime
     let registry: ActorRegistry
     private let task: Task<Void, Never>

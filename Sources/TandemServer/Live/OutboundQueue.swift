@@ -1,0 +1,214 @@
+//===----------------------------------------------------------------------===//
+// Tandem — an open-source, real-time technical-support desk.
+//===----------------------------------------------------------------------===//
+
+import NIOCore
+
+/// One connection's framed messages waiting for the socket, and whose turn it is to drain them.
+///
+/// A value guarded by its ``Connection``'s lock; its methods never block and return what the
+/// caller must do once the lock is released (resume a waiting reader, run a drain).
+///
+/// Invariants:
+/// - `bytes` is the sum of the queued frames' sizes.
+/// - A topic in `resyncing` has no frame in the queue and gets none until ``resume(topic:)``;
+///   its one `resync` frame is queued as a control frame (no topic), which is never shed.
+/// - `draining` is true from the moment a drain is handed out until ``take(maxBytes:)``
+///   finds the queue empty: at most one drain runs at a time, and none is lost.
+/// - After ``close()`` nothing is queued; what was queued is still taken, then `drained` is set.
+struct OutboundQueue {
+    private struct Queued {
+        var frame: OutboundFrame
+        /// Frames with a topic may be dropped for a resync; those without are control frames.
+        var topic: String?
+    }
+
+    private var frames = CircularBuffer<Queued>(initialCapacity: 4)
+    private var bytes = 0
+    /// Where frames are written; `nil` until a ``FrameWriter`` is attached (or in tests).
+    private var outlet: Connection.Outlet?
+    /// A drain is scheduled, running, or waiting for the socket to become writable.
+    private var draining = false
+    /// A task waiting in ``Connection/next()`` (used when no writer is attached).
+    private var waiter: CheckedContinuation<Void, Never>?
+    private(set) var isClosed = false
+    /// The writer has taken the last frame after the close.
+    private var drained = false
+    /// Frames taken by the writer and not yet reported written.
+    private var writing = 0
+    /// Topics whose frames are dropped until the client resubscribes.
+    private var resyncing: Set<String> = []
+
+    /// What the caller does after the lock: wake the waiting reader, run a drain on the outlet.
+    struct Wakeup {
+        var waiter: CheckedContinuation<Void, Never>?
+        var outlet: Connection.Outlet?
+    }
+
+    /// What an ``enqueue(_:topic:limits:)`` did besides queuing.
+    struct Enqueued {
+        var wakeup = Wakeup()
+        /// A limit was passed: topics were resynced, or (with `closed`) the queue was closed.
+        var overflowed = false
+        var closed = false
+    }
+
+    var count: Int { frames.count }
+
+    /// Whether everything queued before the close has been written.
+    var isDrained: Bool { drained || (isClosed && frames.isEmpty && writing == 0) }
+
+    func isResyncing(_ topic: String) -> Bool { resyncing.contains(topic) }
+
+    /// Queues a frame unless closed or its topic is resyncing. Past the soft limit a topic
+    /// frame sheds every queued topic frame instead (each such topic resyncs); past the hard
+    /// limit the queue closes.
+    mutating func enqueue(_ frame: OutboundFrame, topic: String?, limits: OutboundLimits) -> Enqueued {
+        guard !isClosed else { return Enqueued() }
+        if let topic, resyncing.contains(topic) { return Enqueued() }
+        var result = Enqueued()
+        let size = frame.count
+        if frames.count >= limits.softFrames || bytes + size > limits.softBytes, topic != nil {
+            shed()
+            result.overflowed = true
+            if let topic, !resyncing.contains(topic) {
+                resyncing.insert(topic)
+                appendControl(OutboundFrame(text: ServerFrame.event(.resync(topic: topic, reason: "slow_consumer"))))
+            }
+        } else if frames.count >= limits.hardFrames || bytes + size > limits.hardBytes {
+            isClosed = true
+            result.overflowed = true
+        } else {
+            frames.append(Queued(frame: frame, topic: topic))
+            bytes += size
+        }
+        result.wakeup = Wakeup(waiter: takeWaiter(), outlet: startDrain())
+        result.closed = isClosed
+        return result
+    }
+
+    /// Drops every queued topic frame and marks those topics for resync.
+    private mutating func shed() {
+        var kept = CircularBuffer<Queued>(initialCapacity: 4)
+        var keptBytes = 0
+        var topics: Set<String> = []
+        while let queued = frames.popFirst() {
+            if let topic = queued.topic {
+                topics.insert(topic)
+            } else {
+                kept.append(queued)
+                keptBytes += queued.frame.count
+            }
+        }
+        frames = kept
+        bytes = keptBytes
+        for topic in topics.subtracting(resyncing) {
+            appendControl(OutboundFrame(text: ServerFrame.event(.resync(topic: topic, reason: "slow_consumer"))))
+        }
+        resyncing.formUnion(topics)
+    }
+
+    /// Drops the topic's queued frames and queues its `resync` frame (`reason`); returns the
+    /// outlet to drain, if a drain must start. Nothing changes when closed or already resyncing.
+    mutating func resync(topic: String, reason: String) -> Connection.Outlet? {
+        guard !isClosed, !resyncing.contains(topic) else { return nil }
+        resyncing.insert(topic)
+        var kept = CircularBuffer<Queued>(initialCapacity: frames.count)
+        var keptBytes = 0
+        while let queued = frames.popFirst() {
+            guard queued.topic != topic else { continue }
+            kept.append(queued)
+            keptBytes += queued.frame.count
+        }
+        frames = kept
+        bytes = keptBytes
+        appendControl(OutboundFrame(text: ServerFrame.event(.resync(topic: topic, reason: reason))))
+        return startDrain()
+    }
+
+    /// The client resubscribed: the topic's frames are queued again.
+    mutating func resume(topic: String) {
+        resyncing.remove(topic)
+    }
+
+    private mutating func appendControl(_ frame: OutboundFrame) {
+        frames.append(Queued(frame: frame, topic: nil))
+        bytes += frame.count
+    }
+
+    private mutating func takeWaiter() -> CheckedContinuation<Void, Never>? {
+        defer { waiter = nil }
+        return waiter
+    }
+
+    /// Hands out the outlet when a drain must start: one is attached, none is on its way,
+    /// and something is queued.
+    private mutating func startDrain() -> Connection.Outlet? {
+        guard !draining, let outlet, !frames.isEmpty else { return nil }
+        draining = true
+        return outlet
+    }
+
+    // MARK: Writer side
+
+    /// Attaches the event-loop writer; returns it when what is queued must be drained now.
+    mutating func attach(_ outlet: Connection.Outlet) -> Connection.Outlet? {
+        self.outlet = outlet
+        return startDrain()
+    }
+
+    /// Takes queued frames, about `maxBytes` of them (at least one), for the writer.
+    /// Returns `nil` and ends the drain when the queue is empty.
+    mutating func take(maxBytes: Int) -> [OutboundFrame]? {
+        writing = 0
+        guard !frames.isEmpty else {
+            draining = false
+            if isClosed { drained = true }
+            return nil
+        }
+        var out: [OutboundFrame] = []
+        out.reserveCapacity(min(frames.count, 64))
+        var size = 0
+        while size < maxBytes, let queued = frames.popFirst() {
+            out.append(queued.frame)
+            size += queued.frame.count
+        }
+        bytes -= size
+        writing = out.count
+        return out
+    }
+
+    /// The frames last taken are written to the channel.
+    mutating func written() {
+        writing = 0
+    }
+
+    /// Takes every queued payload for a reader without a writer: `nil` when there is none
+    /// yet (wait), an empty array once closed and drained.
+    mutating func takeAll() -> [ByteBuffer]? {
+        writing = 0
+        guard !frames.isEmpty else {
+            if isClosed { drained = true }
+            return isClosed ? [] : nil
+        }
+        var out: [ByteBuffer] = []
+        out.reserveCapacity(frames.count)
+        while let queued = frames.popFirst() { out.append(queued.frame.payload) }
+        bytes = 0
+        writing = out.count
+        return out
+    }
+
+    /// Parks the reader until a frame is queued or the queue closes; `false` when it need not wait.
+    mutating func wait(_ continuation: CheckedContinuation<Void, Never>) -> Bool {
+        if !frames.isEmpty || isClosed { return false }
+        waiter = continuation
+        return true
+    }
+
+    /// Takes nothing more; what is queued is still drained.
+    mutating func close() -> Wakeup {
+        isClosed = true
+        return Wakeup(waiter: takeWaiter(), outlet: startDrain())
+    }
+}
