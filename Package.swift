@@ -138,11 +138,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // What several test targets share: finding the servers scripts/test.sh starts and the tandem executable.
+        // What several test targets share: the servers scripts/test.sh starts, launchers for tandem and for servers
+        // of a test's own, a seeded generator, the repository's files (vectors, docs, web sources).
         .target(
             name: "TandemTestSupport", dependencies: ["TandemCore", "TandemStore"], path: "Tests/TandemTestSupport",
             swiftSettings: swiftSettings),
-        .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore", "TandemTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TandemStoreTests",
             dependencies: [
