@@ -2,6 +2,7 @@
 // One operation in flight, later local edits buffered in `pending`, remote ops transformed past both.
 import { apply, compose, transform, transformPosition, isNoop } from "../ot/textOperation";
 import type { TextOp } from "../ot/textOperation";
+import type { DocStatus } from "../model/live";
 import { applyTicketOp } from "../protocol/applyChange";
 import type { ClientMessage, CommentRequest, Presence, Selection, ServerFrame, TicketChange, TicketOp, TicketView, TextField } from "../protocol/types";
 
@@ -37,7 +38,6 @@ export interface DocHooks {
   later(fn: () => void, ms: number): void;
 }
 
-export type DocStatus = "idle" | "subscribing" | "live" | "not_found" | "forbidden" | "error";
 
 const TOPIC_FRAMES = new Set(["op", "ack", "presence", "presence_left", "agent_activity"]);
 const RETRYABLE = new Set(["rate_limited", "unavailable"]);
