@@ -4,7 +4,7 @@
 
 import TandemCore
 
-/// The cases of the text-OT contract shared with the web client (Web/tests/unit/otContract.ts):
+/// The cases of the OT contract (text and tag operations) shared with the web client (Web/tests/unit/otContract.ts):
 /// the checked-in vectors of Tests/Vectors/ot/ and the differential corpus have this shape.
 /// Expected operations are read as plain component lists (never normalized on reading), and
 /// compared scalar by scalar.
@@ -14,6 +14,8 @@ struct OTContractCases: Codable {
     var transform: [TransformCase] = []
     var compose: [ComposeCase] = []
     var transformPosition: [PositionCase] = []
+    var tagApply: [TagApplyCase] = []
+    var tagTransform: [TagTransformCase] = []
 
     /// A component list from the wire, and its normal form (`nil`: refused).
     struct NormalizeCase: Codable {
@@ -86,6 +88,39 @@ struct OTContractCases: Codable {
         var text: String
     }
 
+    /// A tag operation in its wire form, each list sorted.
+    struct TagSets: Codable, Equatable {
+        var add: [String]
+        var remove: [String]
+
+        init(_ operation: TagOperation) {
+            add = operation.added.sorted()
+            remove = operation.removed.sorted()
+        }
+
+        var operation: TagOperation? { try? TagOperation(adding: add, removing: remove) }
+    }
+
+    /// A tag operation applied to a ticket's tags (the result sorted).
+    struct TagApplyCase: Codable {
+        var name: String?
+        var tags: [String]
+        var op: TagSets
+        var result: [String]
+    }
+
+    /// Two concurrent tag operations, transformed with `priority` ("left": `a` was ordered first).
+    struct TagTransformCase: Codable {
+        var name: String?
+        var tags: [String]
+        var a: TagSets
+        var b: TagSets
+        var priority: String
+        var aPrime: TagSets
+        var bPrime: TagSets
+        var result: [String]
+    }
+
     /// A caret moved through an operation.
     struct PositionCase: Codable {
         var name: String?
@@ -141,8 +176,28 @@ extension OTContractCases {
             let got = c.op.transformPosition(c.position, isOwn: c.isOwn)
             check("transformPosition", c.name, "position", got == c.result, got, c.result)
         }
+        for c in tagApply {
+            let got = c.op.operation.map { $0.apply(to: Set(c.tags)).sorted() }
+            check("tagApply", c.name, "tags", got == c.result, got ?? ["refused"], c.result)
+        }
+        for c in tagTransform {
+            guard let a = c.a.operation, let b = c.b.operation else {
+                check("tagTransform", c.name, "operands", false, "refused", "valid tag operations")
+                continue
+            }
+            let (aPrime, bPrime) = TagOperation.transform(a, b, priority: c.priority == "left" ? .left : .right)
+            check("tagTransform", c.name, "a′", TagSets(aPrime) == c.aPrime, TagSets(aPrime), c.aPrime)
+            check("tagTransform", c.name, "b′", TagSets(bPrime) == c.bPrime, TagSets(bPrime), c.bPrime)
+            let viaA = bPrime.apply(to: a.apply(to: Set(c.tags))).sorted()
+            let viaB = aPrime.apply(to: b.apply(to: Set(c.tags))).sorted()
+            check("tagTransform", c.name, "a then b′", viaA == c.result, viaA, c.result)
+            check("tagTransform", c.name, "b then a′", viaB == c.result, viaB, c.result)
+        }
         return failures
     }
 
-    var count: Int { normalize.count + apply.count + transform.count + compose.count + transformPosition.count }
+    var count: Int {
+        normalize.count + apply.count + transform.count + compose.count + transformPosition.count + tagApply.count
+            + tagTransform.count
+    }
 }

@@ -10,8 +10,8 @@ import Testing
 /// Differential fuzz of the two OT implementations: random documents and concurrent
 /// operations (seeded, so a failure repeats) go through the Swift OT here, and the cases
 /// with Swift's results through the web client's OT under node (Web/tests/differential/otCheck.ts),
-/// which must agree on every transformed operation, composition, normal form, applied text
-/// and moved caret.
+/// which must agree on every transformed operation, composition, normal form, applied text,
+/// moved caret and tag set.
 @Suite("OT: differential against the web client")
 struct OTDifferentialTests {
     static let seed: UInt64 = 20_261_207
@@ -70,8 +70,26 @@ struct OTDifferentialTests {
 
             let raw = rawComponents(using: &rng)
             cases.normalize.append(.init(op: raw, result: (try? TextOperation(validating: raw))?.components))
+
+            let tags = Set(Self.tags.filter { _ in Bool.random(using: &rng) })
+            let (x, y) = (tagOperation(using: &rng), tagOperation(using: &rng))
+            cases.tagApply.append(.init(tags: tags.sorted(), op: .init(x), result: x.apply(to: tags).sorted()))
+            let (xPrime, yPrime) = TagOperation.transform(x, y, priority: priority)
+            cases.tagTransform.append(.init(
+                tags: tags.sorted(), a: .init(x), b: .init(y), priority: priority == .left ? "left" : "right",
+                aPrime: .init(xPrime), bPrime: .init(yPrime), result: yPrime.apply(to: x.apply(to: tags)).sorted()))
         }
         return cases
+    }
+
+    static let tags = ["bug", "billing", "vip", "日本", "café"]
+
+    /// A random tag operation over a few tags, so that concurrent ones often touch the same tag.
+    static func tagOperation(using rng: inout SplitMix64) -> TagOperation {
+        let add = tags.filter { _ in Int.random(in: 0..<3, using: &rng) == 0 }
+        let remove = tags.filter { _ in Int.random(in: 0..<3, using: &rng) == 0 }
+        // Every tag above is valid: this cannot throw.
+        return try! TagOperation(adding: add, removing: remove)
     }
 
     /// Components as a client might send them: unmerged neighbours, deletes before inserts, trailing retains.

@@ -7,7 +7,7 @@ import TandemCore
 import TandemTestSupport
 import Testing
 
-/// The text-OT vectors of Tests/Vectors/ot/, which the web client's unit tests run too
+/// The OT vectors of Tests/Vectors/ot/ (text and tag operations), which the web client's unit tests run too
 /// (Web/tests/unit/otVectors.test.ts): both implementations must give these results.
 @Suite("OT: shared vectors")
 struct OTVectorTests {
@@ -15,7 +15,7 @@ struct OTVectorTests {
         let cases = try JSONDecoder().decode(
             OTContractCases.self, from: RepositoryFiles.data("Tests/Vectors/ot/text-operations.json"))
         for kind in [cases.normalize.count, cases.apply.count, cases.transform.count, cases.compose.count,
-                     cases.transformPosition.count] {
+                     cases.transformPosition.count, cases.tagApply.count, cases.tagTransform.count] {
             #expect(kind > 0, "every kind of case has vectors")
         }
         let failures = cases.failures()
