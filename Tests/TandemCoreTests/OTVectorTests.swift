@@ -13,7 +13,7 @@ import Testing
 struct OTVectorTests {
     @Test func textOperationVectors() throws {
         let cases = try JSONDecoder().decode(
-            OTContractCases.self, from: RepositoryFiles.data("Tests/Vectors/ot/text-operations.json"))
+            OTContractCases.self, from: RepositoryFiles.data("Tests/Vectors/ot/operations.json"))
         for kind in [cases.normalize.count, cases.apply.count, cases.transform.count, cases.compose.count,
                      cases.transformPosition.count, cases.tagApply.count, cases.tagTransform.count] {
             #expect(kind > 0, "every kind of case has vectors")

@@ -1,5 +1,5 @@
-// The shared OT vectors (Tests/Vectors/ot/text-operations.json), which the Swift tests run too.
-import vectors from "../../../Tests/Vectors/ot/text-operations.json";
+// The shared OT vectors (Tests/Vectors/ot/operations.json), which the Swift tests run too.
+import vectors from "../../../Tests/Vectors/ot/operations.json";
 import { checkCase, KINDS, type OTCases } from "./otContract";
 import { ok, run, test } from "./harness";
 
