@@ -168,14 +168,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // What several test targets share: finding the servers scripts/test.sh starts and the tandem executable,
-        // and in-process fakes of the actors' seams.
+        // What several test targets share: the servers scripts/test.sh starts, launchers for tandem and for servers
+        // of a test's own, a seeded generator, the repository's files (vectors, docs, web sources), and in-process
+        // fakes of the actors' seams.
         .target(
             name: "TandemTestSupport",
             dependencies: ["TandemCore", "TandemStore", "TandemActors", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TandemTestSupport",
             swiftSettings: swiftSettings),
-        .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore", "TandemTestSupport"], swiftSettings: swiftSettings),
         // docs/ARCHITECTURE.md's module diagram checked against this file (no services needed).
         .testTarget(name: "TandemArchitectureTests", swiftSettings: swiftSettings),
         // Ticket actors on their own: the real SQLite store behind a controllable wrapper, no sockets, no server.

@@ -4,6 +4,7 @@
 
 import Foundation
 import TandemCore
+import TandemTestSupport
 import Testing
 
 private func decode<T: Decodable>(_ type: T.Type, _ json: String) throws -> T {
@@ -67,7 +68,7 @@ struct OTCodableTests {
     }
 
     @Test func randomOperationsRoundTrip() throws {
-        var rng = OTSplitMix64(seed: 7)
+        var rng = SplitMix64(seed: 7)
         for _ in 0..<500 {
             let operation = OTGen.operation(length: Int.random(in: 0...20, using: &rng), using: &rng)
             let json = try JSONEncoder().encode(operation)
@@ -76,7 +77,7 @@ struct OTCodableTests {
     }
 
     @Test func randomGarbageNeverCrashes() {
-        var rng = OTSplitMix64(seed: 99)
+        var rng = SplitMix64(seed: 99)
         let pieces = ["[", "]", "{", "}", ",", ":", "\"d\"", "\"x\"", "0", "-1", "3", "1e3", "true", "null", " "]
         for _ in 0..<2000 {
             let json = (0..<Int.random(in: 1...8, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()

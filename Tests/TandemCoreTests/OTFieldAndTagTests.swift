@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import TandemCore
+import TandemTestSupport
 import Testing
 
 @Suite("OT: fields and tags")
@@ -65,7 +66,7 @@ struct OTFieldAndTagTests {
     }
 
     @Test func randomFieldAndTagPairsConverge() throws {
-        var rng = OTSplitMix64(seed: 5)
+        var rng = SplitMix64(seed: 5)
         let values = ["a", "b", "c"]
         let pool = ["bug", "vip", "urgent", "billing"]
         for _ in 0..<2000 {

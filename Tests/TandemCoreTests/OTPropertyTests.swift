@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import TandemCore
+import TandemTestSupport
 import Testing
 
 @Suite("OT: properties over random operations")
@@ -10,7 +11,7 @@ struct OTPropertyTests {
     static let cases = 3000
 
     @Test func applyMatchesReferenceAndBufferApply() throws {
-        var rng = OTSplitMix64(seed: 1)
+        var rng = SplitMix64(seed: 1)
         for _ in 0..<Self.cases {
             let document = OTGen.scalarsOf(length: Int.random(in: 0...24, using: &rng), using: &rng)
             let operation = OTGen.operation(length: document.count, using: &rng)
@@ -25,7 +26,7 @@ struct OTPropertyTests {
     }
 
     @Test func transformConvergesTP1() throws {
-        var rng = OTSplitMix64(seed: 2)
+        var rng = SplitMix64(seed: 2)
         for _ in 0..<Self.cases {
             let document = OTGen.scalarsOf(length: Int.random(in: 0...24, using: &rng), using: &rng)
             let a = OTGen.operation(length: document.count, using: &rng)
@@ -49,7 +50,7 @@ struct OTPropertyTests {
     }
 
     @Test func composeMatchesSequentialApply() throws {
-        var rng = OTSplitMix64(seed: 3)
+        var rng = SplitMix64(seed: 3)
         for _ in 0..<Self.cases {
             let document = OTGen.scalarsOf(length: Int.random(in: 0...24, using: &rng), using: &rng)
             let a = OTGen.operation(length: document.count, using: &rng)
@@ -72,7 +73,7 @@ struct OTPropertyTests {
     /// that "y" went where the deleted scalar was, so exact equality is not a
     /// property of this OT (nor of ot.js / ot-text-unicode).
     @Test func transformOfComposeKeepsContent() throws {
-        var rng = OTSplitMix64(seed: 4)
+        var rng = SplitMix64(seed: 4)
         for _ in 0..<Self.cases {
             let document = OTGen.scalarsOf(length: Int.random(in: 0...20, using: &rng), using: &rng)
             let a1 = OTGen.operation(length: document.count, using: &rng)

@@ -4,6 +4,7 @@
 
 import Foundation
 import TandemCore
+import TandemTestSupport
 import Testing
 
 @Suite("OT: selections")
@@ -55,7 +56,7 @@ struct OTSelectionTests {
     /// The caret behaves like a marker inserted at it: for others' edits the
     /// marker's insert wins ties (caret stays before), for own edits it loses.
     @Test func caretTracksAMarkerInsert() throws {
-        var rng = OTSplitMix64(seed: 11)
+        var rng = SplitMix64(seed: 11)
         let marker: Unicode.Scalar = "\u{F0000}"
         for _ in 0..<2000 {
             let document = OTGen.text(length: Int.random(in: 0...12, using: &rng), using: &rng)

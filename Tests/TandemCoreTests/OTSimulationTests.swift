@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import TandemCore
+import TandemTestSupport
 import Testing
 
 /// An operation type as the ShareDB-style protocol sees it.
@@ -85,8 +86,8 @@ enum OTServerMessage<Operation> {
 /// queue, and checks that all replicas converge.
 func otSimulate<Model: OTSimulatedModel>(
     _ model: Model.Type, initial: Model.State, clients clientCount: Int, steps: Int,
-    using rng: inout OTSplitMix64,
-    edit: (inout OTSplitMix64, Model.State) -> Model.Operation?
+    using rng: inout SplitMix64,
+    edit: (inout SplitMix64, Model.State) -> Model.Operation?
 ) throws -> Model.State {
     var server = OTSimulatedServer<Model>(state: initial)
     var clients = Array(repeating: OTSimulatedClient<Model>(state: initial), count: clientCount)
@@ -183,7 +184,7 @@ struct OTSimulationTests {
 
     @Test(arguments: 2...5)
     func textConverges(clients: Int) throws {
-        var rng = OTSplitMix64(seed: UInt64(clients) * 1000)
+        var rng = SplitMix64(seed: UInt64(clients) * 1000)
         for _ in 0..<60 {
             var nextMarker: UInt32 = 0xF0000
             var inserted = Set<Unicode.Scalar>()
@@ -229,7 +230,7 @@ struct OTSimulationTests {
     }
 
     @Test func fieldsConverge() throws {
-        var rng = OTSplitMix64(seed: 77)
+        var rng = SplitMix64(seed: 77)
         let fields = ["status", "priority", "assignee"]
         let values = ["", "a", "b", "c", "d"]
         for _ in 0..<100 {
@@ -243,7 +244,7 @@ struct OTSimulationTests {
     }
 
     @Test func tagsConverge() throws {
-        var rng = OTSplitMix64(seed: 88)
+        var rng = SplitMix64(seed: 88)
         let pool = ["bug", "vip", "urgent", "billing", "Bug "]
         for _ in 0..<100 {
             let clients = Int.random(in: 2...5, using: &rng)

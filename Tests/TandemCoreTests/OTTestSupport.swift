@@ -3,21 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import TandemCore
-
-/// A small, fast, seedable generator (OTSplitMix64) so property tests are deterministic.
-struct OTSplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TandemTestSupport
 
 /// The scalars of a string; compare these, never `String`s (`==` on strings is
 /// canonical equivalence, under which "é" equals "e\u{301}").
@@ -101,23 +87,23 @@ enum OTGen {
     /// Multi-scalar clusters inserted whole.
     static let clusters = ["👍🏽", "🇫🇷", "e\u{301}", "👨‍👩‍👧", "中文", "x"]
 
-    static func scalarsOf(length: Int, using rng: inout OTSplitMix64) -> [Unicode.Scalar] {
+    static func scalarsOf(length: Int, using rng: inout SplitMix64) -> [Unicode.Scalar] {
         (0..<length).map { _ in alphabet.randomElement(using: &rng)! }
     }
 
-    static func text(length: Int, using rng: inout OTSplitMix64) -> String {
+    static func text(length: Int, using rng: inout SplitMix64) -> String {
         otString(scalarsOf(length: length, using: &rng))
     }
 
-    static func insertText(using rng: inout OTSplitMix64) -> String {
+    static func insertText(using rng: inout SplitMix64) -> String {
         if Bool.random(using: &rng) { return clusters.randomElement(using: &rng)! }
         return text(length: Int.random(in: 1...4, using: &rng), using: &rng)
     }
 
     /// A random operation valid on a document of `length` scalars.
     static func operation(
-        length: Int, using rng: inout OTSplitMix64,
-        insert makeInsert: (inout OTSplitMix64) -> String = { insertText(using: &$0) }
+        length: Int, using rng: inout SplitMix64,
+        insert makeInsert: (inout SplitMix64) -> String = { insertText(using: &$0) }
     ) -> TextOperation {
         var result = TextOperation()
         var position = 0

@@ -6,6 +6,7 @@ import Foundation
 import Testing
 
 @testable import TandemCore
+import TandemTestSupport
 
 /// Random operation sequences, valid and invalid mixed, several authors interleaved:
 /// `apply` is atomic, replay reproduces the live state, and typing is not history.
@@ -23,7 +24,7 @@ struct TicketApplyPropertyTests {
 
     /// A change that may or may not fit the ticket: out-of-range and over-long text edits,
     /// forbidden transitions, too many tags and empty comments are all drawn.
-    static func change(for ticket: Ticket, step: Int, using rng: inout OTSplitMix64) -> TicketChange {
+    static func change(for ticket: Ticket, step: Int, using rng: inout SplitMix64) -> TicketChange {
         let field = TextField.allCases[Int.random(in: 0..<3, using: &rng)]
         let length = ticket.text(field).count
         switch Int.random(in: 0..<20, using: &rng) {
@@ -63,7 +64,7 @@ struct TicketApplyPropertyTests {
 
     @Test(arguments: [1, 2, 3, 42, 2026] as [UInt64])
     func failedOpsChangeNothingAndReplayMatchesLive(seed: UInt64) throws {
-        var rng = OTSplitMix64(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var live = Self.ticket()
         var log: [TicketOp] = []
         var snapshots: [Ticket] = [live]
@@ -125,7 +126,7 @@ struct TicketApplyPropertyTests {
     /// when that line is a text line of the same field started less than a minute before.
     @Test(arguments: [7, 8, 9] as [UInt64])
     func coalescingMatchesTheReference(seed: UInt64) throws {
-        var rng = OTSplitMix64(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var live = Self.ticket()
         var expected: [HistoryEntry] = []
         var clock: Int64 = 10_000

@@ -71,7 +71,7 @@ final class ClusterFixture: Sendable {
         certificate = ca
         redisURL = redis
         mongoURL = mongo
-        _ = try await ServerProcess.run(
+        _ = try await ServerProcess.runSucceeding(
             [
                 "user", "create", "--store", mongo, "--email", Self.email, "--name", "Cluster Admin", "--role", "admin",
                 "--password", Self.password, "--set", "auth.bcryptCost=4",

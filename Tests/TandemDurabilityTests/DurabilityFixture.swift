@@ -57,7 +57,7 @@ final class DurabilityFixture {
         directory = try TemporaryDirectory()
         store = try kind.location(in: directory.path)
         self.arguments = arguments
-        _ = try await ServerProcess.run(
+        _ = try await ServerProcess.runSucceeding(
             [
                 "user", "create", "--store", store, "--email", Self.email, "--name", "Storm Admin", "--role", "admin",
                 "--password", Self.password, "--set", "auth.bcryptCost=4",

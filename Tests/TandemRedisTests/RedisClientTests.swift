@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import TandemRedis
+import TandemTestSupport
 import Testing
 
 /// Commands against a live server: binary round trips, pipelining, typed errors, timeouts.
@@ -127,7 +128,7 @@ struct RedisClientTests {
     }
 
     @Test func unreachableServerIsConnectionRefused() async throws {
-        let port = try RedisServer.freePort()
+        let port = try LoopbackPort.free()
         let options = RedisConnectionOptions(
             host: "127.0.0.1", port: port, connectTimeout: .seconds(1),
             reconnect: RedisBackoff(initial: .seconds(5), maximum: .seconds(5)))

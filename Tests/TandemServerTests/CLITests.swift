@@ -64,7 +64,7 @@ import Testing
         #expect(weak.stderr.contains("password"), "\(weak.stderr)")
 
         let server = try TandemProcess.start(["serve", "--port", "0", "--store", store], in: directory.path)
-        defer { server.forceStop() }
+        defer { server.stop() }
         let port = try await server.waitForPort()
 
         try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
@@ -76,7 +76,7 @@ import Testing
             #expect(login.status == .ok, "\(login.body.map { String(buffer: $0) } ?? "")")
         }
 
-        let status = try await server.terminate(timeout: .seconds(10))
+        let status = await server.terminate(timeout: .seconds(10))
         #expect(status == 0, "serve should exit 0 on SIGTERM; output:\n\(server.output)")
         #expect(server.output.contains("closing the store"), "\(server.output)")
     }
@@ -116,14 +116,14 @@ import Testing
                 "TANDEM_AUTH_BCRYPT_COST": "10",
             ],
             in: directory.path)
-        defer { server.forceStop() }
+        defer { server.stop() }
         let port = try await server.waitForPort()
         let requestID = try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
             let health = try await client.get("/healthz")
             #expect(health.status == .ok)
             return health.headers[.init("X-Request-ID")!]
         }
-        let status = try await server.terminate(timeout: .seconds(10))
+        let status = await server.terminate(timeout: .seconds(10))
         #expect(status == 0, "\(server.output)")
 
         var records: [[String: Any]] = []
@@ -140,154 +140,5 @@ import Testing
         #expect(
             records.contains { $0["msg"] as? String == "request" && $0["hb.request.id"] as? String == id },
             "the request's log line carries the X-Request-ID value")
-    }
-}
-
-// MARK: - Process helpers
-
-/// A directory removed when the value is deinitialised.
-final class TemporaryDirectory: Sendable {
-    let path: String
-
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-cli-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
-
-/// Output collected from a child process's pipes.
-final class OutputBuffer: Sendable {
-    private let text = Mutex<String>("")
-    func append(_ data: Data) { text.withLock { $0 += String(decoding: data, as: UTF8.self) } }
-    var value: String { text.withLock { $0 } }
-}
-
-struct TandemProcessError: Error, CustomStringConvertible {
-    var description: String
-}
-
-/// Runs the built `tandem` executable.
-final class TandemProcess {
-    struct Result: Sendable {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// The `tandem` executable of this build (see ``TandemExecutable``).
-    static var binary: URL? { TandemExecutable.url }
-
-    /// The environment without any `TANDEM_*` settings of the developer's shell, plus `extra`.
-    static func environment(_ extra: [String: String]) -> [String: String] {
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TANDEM_") }
-        environment["TANDEM_AUTH_BCRYPT_COST"] = String(testBcryptCost)
-        environment["TANDEM_WEB_ROOT"] = "/nonexistent-tandem-web"
-        for (key, value) in extra { environment[key] = value }
-        return environment
-    }
-
-    private let process = Process()
-    /// stdout and stderr interleaved, stdout alone, stderr alone.
-    private let combined = OutputBuffer()
-    private let stdout = OutputBuffer()
-    private let stderr = OutputBuffer()
-
-    private init(_ arguments: [String], environment: [String: String], in directory: String) throws {
-        guard let binary = Self.binary else {
-            throw TandemProcessError(description: "the tandem executable is not built; run `swift build --build-tests`")
-        }
-        process.executableURL = binary
-        process.arguments = arguments
-        process.environment = Self.environment(environment)
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.standardInput = FileHandle.nullDevice
-        for (pipe, own) in [(Pipe(), stdout), (Pipe(), stderr)] {
-            let combined = combined
-            pipe.fileHandleForReading.readabilityHandler = { handle in
-                let data = handle.availableData
-                if data.isEmpty {
-                    handle.readabilityHandler = nil
-                } else {
-                    own.append(data)
-                    combined.append(data)
-                }
-            }
-            if own === stdout { process.standardOutput = pipe } else { process.standardError = pipe }
-        }
-        try process.run()
-    }
-
-    /// Everything printed so far, stdout and stderr interleaved.
-    var output: String { combined.value }
-    /// Standard output so far.
-    var standardOutput: String { stdout.value }
-
-    /// Starts `tandem` with `arguments` in `directory`.
-    static func start(_ arguments: [String], environment: [String: String] = [:], in directory: String) throws
-        -> TandemProcess
-    {
-        try TandemProcess(arguments, environment: environment, in: directory)
-    }
-
-    /// Runs `tandem` to completion (at most 30 s) and returns its status and output.
-    static func run(_ arguments: [String], environment: [String: String] = [:], in directory: String) async throws
-        -> Result
-    {
-        let child = try TandemProcess(arguments, environment: environment, in: directory)
-        guard let status = try await child.waitForExit(timeout: .seconds(30)) else {
-            child.forceStop()
-            throw TandemProcessError(description: "tandem \(arguments) did not exit:\n\(child.output)")
-        }
-        return Result(status: status, stdout: child.stdout.value, stderr: child.stderr.value)
-    }
-
-    /// Waits for the "listening on HOST:PORT" line and returns the port.
-    func waitForPort(timeout: Duration = .seconds(20)) async throws -> Int {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let port = Self.port(in: output) { return port }
-            if !process.isRunning {
-                throw TandemProcessError(
-                    description: "tandem serve exited with \(process.terminationStatus) before listening:\n\(output)")
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw TandemProcessError(description: "tandem serve did not report its port:\n\(output)")
-    }
-
-    static func port(in text: String) -> Int? {
-        for line in text.split(separator: "\n") {
-            guard let range = line.range(of: "listening on ") else { continue }
-            // "host:port" or "http://host:port", possibly inside a JSON log line.
-            let address = line[range.upperBound...].prefix { !$0.isWhitespace && $0 != "\"" && $0 != "," }
-            guard let colon = address.lastIndex(of: ":") else { continue }
-            if let port = Int(address[address.index(after: colon)...]), port > 0 { return port }
-        }
-        return nil
-    }
-
-    /// Waits for the process to exit; its status, or nil at the timeout.
-    func waitForExit(timeout: Duration) async throws -> Int32? {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        guard !process.isRunning else { return nil }
-        // Let the pipes drain.
-        try await Task.sleep(for: .milliseconds(100))
-        return process.terminationStatus
-    }
-
-    /// Sends SIGTERM and waits for the exit status.
-    func terminate(timeout: Duration) async throws -> Int32? {
-        process.terminate()
-        return try await waitForExit(timeout: timeout)
-    }
-
-    /// Kills the process if it is still running (cleanup after a failure).
-    func forceStop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 }

@@ -3,25 +3,13 @@
 //===----------------------------------------------------------------------===//
 
 import TandemCore
-
-/// A deterministic random number generator (SplitMix64) for reproducible ids.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TandemTestSupport
 
 /// Makes records with time-ordered ids: each one a millisecond after the last,
 /// so creation order is id order.
 struct Fixtures {
     private var millis: Int64 = 1_750_000_000_000
-    private var rng = SplitMix64(state: 42)
+    private var rng = SplitMix64(seed: 42)
     private let generator = IdentifierGenerator()
 
     /// The time of the latest record made.

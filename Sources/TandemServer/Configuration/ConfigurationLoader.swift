@@ -50,6 +50,13 @@ public struct ConfigurationLoader: Sendable {
         return ConfigurationLoader(providers: providers, givenKeys: overrides.keys.sorted() + fileKeys)
     }
 
+    /// Every setting, as the loader reads it (with the defaults of development mode).
+    static var settings: [SettingDescriptor] {
+        let loader = ConfigurationLoader(providers: [])
+        _ = try? loader.loadValues()
+        return loader.readKeys.settings
+    }
+
     /// Reads and validates every setting.
     public func load() throws(ConfigurationError) -> TandemConfiguration {
         let c = try loadValues()
@@ -181,8 +188,17 @@ public struct ConfigurationLoader: Sendable {
 
     // MARK: Typed lookups
 
-    private func lookup(_ key: String, _ type: ConfigType, secret: Bool = false) throws(ConfigurationError) -> ConfigContent? {
-        readKeys.insert(key)
+    private func lookup(
+        _ key: String, _ type: ConfigType, default value: String, range: ClosedRange<Int>? = nil, secret: Bool = false
+    ) throws(ConfigurationError) -> ConfigContent? {
+        let kind: SettingDescriptor.Kind =
+            switch type {
+            case .int: .int
+            case .bool: .bool
+            case .stringArray: .stringArray
+            default: .string
+            }
+        readKeys.insert(SettingDescriptor(key: key, kind: kind, defaultJSON: value, range: range, secret: secret))
         let absolute = AbsoluteConfigKey(key.split(separator: ".").map(String.init))
         for provider in providers {
             do {
@@ -197,6 +213,16 @@ public struct ConfigurationLoader: Sendable {
         return nil
     }
 
+    /// A string as a JSON string literal.
+    private static func json(_ string: String) -> String {
+        var literal = "\""
+        for character in string {
+            if character == "\\" || character == "\"" { literal.append("\\") }
+            literal.append(character)
+        }
+        return literal + "\""
+    }
+
     private static func describe(_ type: ConfigType) -> String {
         switch type {
         case .int: "an integer"
@@ -207,12 +233,14 @@ public struct ConfigurationLoader: Sendable {
     }
 
     private func string(_ key: String, default value: String, secret: Bool = false) throws(ConfigurationError) -> String {
-        guard case .string(let string)? = try lookup(key, .string, secret: secret) else { return value }
+        guard case .string(let string)? = try lookup(key, .string, default: Self.json(value), secret: secret) else {
+            return value
+        }
         return string
     }
 
     private func int(_ key: String, default value: Int, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
-        guard case .int(let int)? = try lookup(key, .int) else { return value }
+        guard case .int(let int)? = try lookup(key, .int, default: "\(value)", range: range) else { return value }
         guard range.contains(int) else {
             throw ConfigurationError(key: key, message: "must be between \(range.lowerBound) and \(range.upperBound), got \(int).")
         }
@@ -220,12 +248,13 @@ public struct ConfigurationLoader: Sendable {
     }
 
     private func bool(_ key: String, default value: Bool) throws(ConfigurationError) -> Bool {
-        guard case .bool(let bool)? = try lookup(key, .bool) else { return value }
+        guard case .bool(let bool)? = try lookup(key, .bool, default: "\(value)") else { return value }
         return bool
     }
 
     private func stringArray(_ key: String, default value: [String]) throws(ConfigurationError) -> [String] {
-        guard case .stringArray(let array)? = try lookup(key, .stringArray) else { return value }
+        guard case .stringArray(let array)? = try lookup(key, .stringArray, default: "[\(value.map(Self.json).joined(separator: ","))]")
+        else { return value }
         return array
     }
 

@@ -52,18 +52,21 @@ enum ClientFrame: Sendable {
         func topic() throws(ProtocolError) -> Topic {
             try Topic(parsing: try require(envelope.topic, "topic"), ref: ref)
         }
-        switch envelope.type {
-        case "auth":
+        guard let kind = Kind(rawValue: envelope.type) else {
+            throw ProtocolError(.unknownType, "Unknown message type \"\(envelope.type)\".", ref: ref)
+        }
+        switch kind {
+        case .auth:
             let token = try require(envelope.token, "token")
             guard token.utf8.count <= FieldLimits.tokenBytes else {
                 throw ProtocolError(.invalidMessage, "token must be at most \(FieldLimits.tokenBytes) bytes.", ref: ref)
             }
             return (.auth(token: token), ref)
-        case "subscribe":
+        case .subscribe:
             return (.subscribe(topic: try topic(), version: envelope.v), ref)
-        case "unsubscribe":
+        case .unsubscribe:
             return (.unsubscribe(topic: try topic()), ref)
-        case "op":
+        case .op:
             let client = try require(envelope.client, "client")
             guard !client.isEmpty, client.utf8.count <= FieldLimits.clientBytes, !FieldLimits.hasControlCharacter(client) else {
                 throw ProtocolError(
@@ -82,17 +85,21 @@ enum ClientFrame: Sendable {
             default: throw ProtocolError(.invalidMessage, "An op frame carries exactly one of op or comment.", ref: ref)
             }
             return (.op(topic: try topic(), client: client, seq: seq, version: version, request: request), ref)
-        case "presence":
+        case .presence:
             return (
                 .presence(
                     topic: try topic(), state: try require(envelope.state, "state"), field: envelope.field,
                     selection: envelope.selection, version: envelope.v), ref
             )
-        case "ping":
+        case .ping:
             return (.ping, ref)
-        default:
-            throw ProtocolError(.unknownType, "Unknown message type \"\(envelope.type)\".", ref: ref)
         }
+    }
+
+    /// The `type` of every message a client may send (docs/PROTOCOL.md §3.2); ProtocolContractTests
+    /// holds this list against the document and the web client.
+    enum Kind: String, CaseIterable {
+        case auth, subscribe, unsubscribe, op, presence, ping
     }
 
     /// Every field any client frame may carry; unknown fields are ignored.

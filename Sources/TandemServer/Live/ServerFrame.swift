@@ -39,9 +39,9 @@ enum ServerFrame {
         case .notification(let notification, let unread):
             encode(NotificationFrame(notification: notification, unread: unread))
         case .resync(let topic, let reason):
-            encode(TopicReasonFrame(type: "resync", topic: topic, reason: reason))
+            encode(TopicReasonFrame(type: .resync, topic: topic, reason: reason))
         case .unsubscribed(let topic, let reason):
-            encode(TopicReasonFrame(type: "unsubscribed", topic: topic, reason: reason))
+            encode(TopicReasonFrame(type: .unsubscribed, topic: topic, reason: reason))
         }
     }
 
@@ -67,7 +67,7 @@ enum ServerFrame {
     }
 
     static func unsubscribedReply(topic: String, ref: String?) -> ByteBuffer {
-        encode(TopicReasonFrame(type: "unsubscribed", topic: topic, reason: "requested", ref: ref))
+        encode(TopicReasonFrame(type: .unsubscribed, topic: topic, reason: "requested", ref: ref))
     }
 
     static func error(_ error: ProtocolError) -> ByteBuffer {
@@ -76,62 +76,70 @@ enum ServerFrame {
 
     static func pong(ref: String?) -> ByteBuffer { encode(PongFrame(ref: ref)) }
 
+    /// The `type` of every frame the server sends (docs/PROTOCOL.md §3.3); ProtocolContractTests
+    /// holds this list against the document and the web client.
+    enum Kind: String, Encodable, CaseIterable {
+        case hello, snapshot, ops, queue, notifications, unsubscribed, pong, error
+        case op, ack, presence, presenceLeft = "presence_left", agentActivity = "agent_activity"
+        case queueUpdate = "queue_update", notification, resync
+    }
+
     // MARK: Frame shapes
 
     private struct OpFrame: Encodable {
-        var type = "op"
+        var type = Kind.op
         var topic: String
         var op: TicketOp
     }
     private struct AckFrame: Encodable {
-        var type = "ack"
+        var type = Kind.ack
         var topic: String
         var client: String?
         var seq: Int64?
         var v: Int64
     }
     private struct PresenceFrame: Encodable {
-        var type = "presence"
+        var type = Kind.presence
         var topic: String
         var presence: Presence
     }
     private struct PresenceLeftFrame: Encodable {
-        var type = "presence_left"
+        var type = Kind.presenceLeft
         var topic: String
         var user: UserID
         var connection: String
     }
     private struct AgentActivityFrame: Encodable {
-        var type = "agent_activity"
+        var type = Kind.agentActivity
         var topic: String
         var replying: Bool
     }
     private struct QueueUpdateFrame: Encodable {
-        var type = "queue_update"
+        var type = Kind.queueUpdate
         var topic: String
         var update: QueueUpdate
     }
     private struct QueueSnapshotFrame: Encodable {
-        var type = "queue"
+        var type = Kind.queue
         var topic: String
         var ref: String?
         var snapshot: QueueSnapshot
     }
     private struct NotificationFrame: Encodable {
-        var type = "notification"
+        var type = Kind.notification
         var topic = "notifications"
         var notification: UserNotification
         var unread: Int
     }
     private struct NotificationsFrame: Encodable {
-        var type = "notifications"
+        var type = Kind.notifications
         var topic: String
         var ref: String?
         var unread: Int
         var items: [UserNotification]
     }
     private struct TopicReasonFrame: Encodable {
-        var type: String
+        var type: Kind
         var topic: String
         var reason: String
         var ref: String?
@@ -142,14 +150,14 @@ enum ServerFrame {
             var name: String
             var role: Role
         }
-        var type = "hello"
+        var type = Kind.hello
         var protocolVersion = 1
         var user: Me
         var connection: String
         var heartbeat: Int
     }
     private struct SnapshotFrame: Encodable {
-        var type = "snapshot"
+        var type = Kind.snapshot
         var topic: String
         var ref: String?
         var v: Int64
@@ -157,7 +165,7 @@ enum ServerFrame {
         var presence: [Presence]
     }
     private struct CatchUpFrame: Encodable {
-        var type = "ops"
+        var type = Kind.ops
         var topic: String
         var ref: String?
         var v: Int64
@@ -165,7 +173,7 @@ enum ServerFrame {
         var presence: [Presence]
     }
     private struct ErrorFrame: Encodable {
-        var type = "error"
+        var type = Kind.error
         var code: String
         var message: String
         var ref: String?
@@ -173,7 +181,7 @@ enum ServerFrame {
         var seq: Int64?
     }
     private struct PongFrame: Encodable {
-        var type = "pong"
+        var type = Kind.pong
         var ref: String?
     }
 }

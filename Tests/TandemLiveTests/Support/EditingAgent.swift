@@ -5,6 +5,7 @@
 import Foundation
 import Synchronization
 import TandemCore
+import TandemTestSupport
 
 /// One agent's editor in a co-editing storm: a ``CollaborativeText`` fed by its
 /// connection's frames, making random edits of a ticket's texts.
@@ -13,7 +14,7 @@ final class EditingAgent: Sendable {
     let clientID: String
     let ticket: String
     private let document = Mutex<CollaborativeText?>(nil)
-    private let log = Mutex<(problems: [String], markers: [String], sent: Int, rng: SeededGenerator)>(([], [], 0, SeededGenerator(seed: 0)))
+    private let log = Mutex<(problems: [String], markers: [String], sent: Int, rng: SplitMix64)>(([], [], 0, SplitMix64(seed: 0)))
     private let connection = Mutex<LiveTestClient?>(nil)
     let seed: UInt64
 
@@ -22,7 +23,7 @@ final class EditingAgent: Sendable {
         self.clientID = "\(name)-\(UInt32.random(in: 0...UInt32.max))"
         self.ticket = ticket
         self.seed = seed
-        log.withLock { $0.rng = SeededGenerator(seed: seed) }
+        log.withLock { $0.rng = SplitMix64(seed: seed) }
     }
 
     var topic: String { "ticket:\(ticket)" }

@@ -3,21 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import TandemCore
-
-/// A small seeded generator (SplitMix64), so that a failing storm can name its seed.
-struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TandemTestSupport
 
 /// Random edits of a text that hold markers: unique strings between `⟦` and `⟧`.
 ///
@@ -57,7 +43,7 @@ enum RandomEdits {
     /// A random edit of `text`: an insert of filler or of `marker()`, or a delete of filler.
     /// Returns the operation and the marker it inserts, if any.
     static func make(
-        _ text: [Unicode.Scalar], maxLength: Int = 300, using rng: inout SeededGenerator, marker: () -> String
+        _ text: [Unicode.Scalar], maxLength: Int = 300, using rng: inout SplitMix64, marker: () -> String
     ) -> (TextOperation, String?) {
         let spans = markerSpans(text)
         let wantsDelete = text.count > maxLength ? Int.random(in: 0..<10, using: &rng) < 7 : Int.random(in: 0..<10, using: &rng) < 3
@@ -87,7 +73,7 @@ enum RandomEdits {
     }
 
     /// A random range of 1 to 6 scalars of filler (outside every marker), if there is filler.
-    private static func fillerRange(_ length: Int, _ spans: [ClosedRange<Int>], using rng: inout SeededGenerator) -> Range<Int>? {
+    private static func fillerRange(_ length: Int, _ spans: [ClosedRange<Int>], using rng: inout SplitMix64) -> Range<Int>? {
         var runs: [Range<Int>] = []
         var start = 0
         for span in spans {

@@ -1,20 +1,7 @@
 // The WebSocket connection state machine: connect → hello → open; drop → backoff → reconnect.
 // Authenticates with the tandem_session cookie the browser sends on the upgrade (PROTOCOL.md §2.1, way 2).
+import type { ConnSnapshot } from "../model/live";
 import type { ClientMessage, ServerFrame } from "../protocol/types";
-
-export type ConnState = "connecting" | "open" | "reconnecting" | "refused" | "offline" | "signed_out" | "stopped";
-
-export interface ConnSnapshot {
-  state: ConnState;
-  /** Failed attempts since the last successful hello. */
-  attempt: number;
-  /** When the next attempt starts (ms since epoch), while reconnecting. */
-  retryAt: number | null;
-  /** This connection's id from hello. */
-  connection: string | null;
-  /** Why the server refuses the handshake (state "refused"), in the server's words. */
-  refusal: string | null;
-}
 
 export interface ConnHooks {
   state(s: ConnSnapshot): void;

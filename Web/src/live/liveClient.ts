@@ -1,5 +1,6 @@
 // Glue between the connection, the per-ticket OT documents, team queues, notifications and the Redux store.
-import { Connection, type ConnSnapshot } from "./connection";
+import { Connection } from "./connection";
+import type { ConnSnapshot } from "../model/live";
 import { TicketDoc } from "./ticketDoc";
 import { loadUnsaved, saveUnsaved, unsavedTicketIds } from "./persist";
 import { dispatch, toast } from "../store/store";
@@ -9,7 +10,10 @@ import type { TextOp } from "../ot/textOperation";
 
 type PresenceArgs = { state: "viewing" | "typing" | "idle"; field?: TextField; selection?: Selection };
 
-class LiveClient {
+/** Where the page was loaded from: the live socket goes to the same host, `wss` under https. */
+export type PageLocation = Pick<Location, "protocol" | "host">;
+
+export class LiveClient {
   private conn: Connection;
   private docs = new Map<string, TicketDoc>();
   private views = new Map<string, number>();
@@ -18,7 +22,7 @@ class LiveClient {
   private dirty = new Set<string>();
   private presenceTimers = new Map<string, { timer: ReturnType<typeof setTimeout> | undefined; args: PresenceArgs; last: number }>();
 
-  constructor() {
+  constructor(location: PageLocation) {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     this.conn = new Connection(`${scheme}://${location.host}/ws`, {
       state: (s: ConnSnapshot) => dispatch({ type: "connection", snapshot: s }),
@@ -177,7 +181,7 @@ class LiveClient {
       case "queue":
         return dispatch({ type: "queue/snapshot", topic: f.topic, snapshot: f.snapshot });
       case "queue_update":
-        return dispatch({ type: "queue/update", topic: f.topic, update: f.update });
+        return dispatch({ type: "queue/update", topic: f.topic, update: f.update, at: Date.now() });
       case "resync":
         if (this.queues.has(f.topic)) this.conn.send({ type: "subscribe", topic: f.topic });
         return;
@@ -204,4 +208,4 @@ class LiveClient {
   }
 }
 
-export const live = new LiveClient();
+export const live = new LiveClient(window.location);

@@ -2,6 +2,8 @@
 // One operation in flight, later local edits buffered in `pending`, remote ops transformed past both.
 import { apply, compose, transform, transformPosition, isNoop } from "../ot/textOperation";
 import type { TextOp } from "../ot/textOperation";
+import { yieldTags } from "../ot/tagOperation";
+import type { DocStatus } from "../model/live";
 import { applyTicketOp } from "../protocol/applyChange";
 import type { ClientMessage, CommentRequest, Presence, Selection, ServerFrame, TicketChange, TicketOp, TicketView, TextField } from "../protocol/types";
 
@@ -37,7 +39,6 @@ export interface DocHooks {
   later(fn: () => void, ms: number): void;
 }
 
-export type DocStatus = "idle" | "subscribing" | "live" | "not_found" | "forbidden" | "error";
 
 const TOPIC_FRAMES = new Set(["op", "ack", "presence", "presence_left", "agent_activity"]);
 const RETRYABLE = new Set(["rate_limited", "unavailable"]);
@@ -285,7 +286,7 @@ export class TicketDoc {
       } else if (lc.kind === "set" && r.kind === "set" && lc.field === r.field) {
         r = null; // our later set wins
       } else if (lc.kind === "tags" && r.kind === "tags") {
-        r = { ...r, add: r.add.filter((t) => !lc.remove.includes(t)), remove: r.remove.filter((t) => !lc.add.includes(t)) };
+        r = { ...r, ...yieldTags(r, lc) }; // our later change of a tag wins
       }
     }
     if (this.doc) {

@@ -69,6 +69,9 @@ export class OpBuilder {
 export function normalize(op: TextOp): TextOp {
   const b = new OpBuilder();
   for (const c of op) {
+    // Exactly the three wire forms, as the server decodes them: a number, a string, or {"d": N} alone.
+    const shape = typeof c === "number" || typeof c === "string" || (typeof c === "object" && c !== null && Object.keys(c).join() === "d");
+    if (!shape) throw new Error(`invalid component ${JSON.stringify(c)}`);
     if (isRetain(c) && !(Number.isInteger(c) && c > 0)) throw new Error(`invalid retain ${c}`);
     if (isInsert(c) && c === "") throw new Error("empty insert");
     if (isDelete(c) && !(Number.isInteger(c.d) && c.d > 0)) throw new Error(`invalid delete ${JSON.stringify(c)}`);

@@ -1,4 +1,5 @@
 // Applying a committed operation to a local TicketView, as the server does (PROTOCOL.md §5.9).
+import { applyTags } from "../ot/tagOperation";
 import { apply } from "../ot/textOperation";
 import type { DraftMode, HistoryEntry, TicketOp, TicketView, Visibility } from "./types";
 
@@ -54,10 +55,7 @@ export function applyTicketOp(t: TicketView, op: TicketOp): TicketView {
     }
     case "tags": {
       const before = [...(t.tags ?? [])].sort();
-      const set = new Set(before);
-      c.add.forEach((x) => set.add(x));
-      c.remove.forEach((x) => set.delete(x));
-      const after = [...set].sort();
+      const after = applyTags(before, c);
       if (after.join(",") !== before.join(",")) add({ field: "tags", from: before.join(","), to: after.join(","), isPublic: false });
       next.tags = after;
       break;

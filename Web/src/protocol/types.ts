@@ -175,6 +175,32 @@ export interface UserNotification {
   readAt?: number | string;
 }
 
+/** The codes of `error` frames (PROTOCOL.md §7.1; ProtocolContractTests holds them against the server's). */
+export type ErrorCode =
+  | "unauthenticated"
+  | "invalid_json"
+  | "invalid_message"
+  | "unknown_type"
+  | "unknown_topic"
+  | "not_subscribed"
+  | "too_many_subscriptions"
+  | "forbidden"
+  | "not_found"
+  | "future_version"
+  | "version_too_old"
+  | "stale_sequence"
+  | "invalid_operation"
+  | "invalid_transition"
+  | "text_too_long"
+  | "invalid_value"
+  | "ticket_closed"
+  | "draft_mode_changed"
+  | "confirmation_required"
+  | "reply_not_pending"
+  | "rate_limited"
+  | "unavailable"
+  | "internal";
+
 /** Frames the server sends. */
 export type ServerFrame =
   | { type: "hello"; protocolVersion: number; user: { id: string; name: string; role: Role }; connection: string; heartbeat: number }
@@ -184,7 +210,7 @@ export type ServerFrame =
   | { type: "notifications"; topic: string; ref?: string; unread: number; items: UserNotification[] }
   | { type: "unsubscribed"; topic: string; reason: "requested" | "forbidden"; ref?: string }
   | { type: "pong"; ref?: string }
-  | { type: "error"; code: string; message: string; ref?: string; topic?: string; seq?: number }
+  | { type: "error"; code: ErrorCode; message: string; ref?: string; topic?: string; seq?: number }
   | { type: "op"; topic: string; op: TicketOp }
   | { type: "ack"; topic: string; client: string; seq: number; v: number }
   | { type: "presence"; topic: string; presence: Presence }

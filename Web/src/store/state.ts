@@ -1,6 +1,6 @@
 // The Redux state of the client and the one reducer that changes it (plain Redux, no toolkit).
-import type { ConnSnapshot } from "../live/connection";
-import type { DocStatus } from "../live/ticketDoc";
+// The reducer is pure: the time of an event comes in its action.
+import type { ConnSnapshot, DocStatus } from "../model/live";
 import type { Presence, QueueSnapshot, QueueStats, QueueUpdate, Team, TicketSummary, TicketView, User, UserNotification } from "../protocol/types";
 
 export type SessionStatus = "loading" | "anonymous" | "signedIn" | "expired";
@@ -49,12 +49,14 @@ export type Action =
   | { type: "ticket"; id: string; state: TicketState }
   | { type: "ticket/drop"; id: string }
   | { type: "queue/snapshot"; topic: string; snapshot: QueueSnapshot }
-  | { type: "queue/update"; topic: string; update: QueueUpdate }
+  /** `at`: when the update arrived (ms since epoch), for the "fresh" highlight. */
+  | { type: "queue/update"; topic: string; update: QueueUpdate; at: number }
   | { type: "queue/error"; topic: string; message: string }
   | { type: "queue/drop"; topic: string }
   | { type: "notifications/set"; items: UserNotification[]; unread: number }
   | { type: "notifications/add"; item: UserNotification; unread: number }
-  | { type: "notifications/read"; ids: string[] | null; unread: number }
+  /** `at`: when they were marked read (ms since epoch). */
+  | { type: "notifications/read"; ids: string[] | null; unread: number; at: number }
   | { type: "users"; users: (Pick<User, "id" | "name"> & Partial<User>)[] }
   | { type: "teams"; teams: Team[] }
   | { type: "toast"; toast: Toast }
@@ -83,7 +85,7 @@ function queueReducer(q: QueueState | undefined, a: Action): QueueState | undefi
       const fresh = { ...q.fresh };
       if (a.update.upsert) {
         tickets[a.update.upsert.id] = a.update.upsert;
-        fresh[a.update.upsert.id] = Date.now();
+        fresh[a.update.upsert.id] = a.at;
       }
       if (a.update.removed) delete tickets[a.update.removed];
       return { ...q, tickets, stats: a.update.stats, sequence: a.update.sequence, fresh };
@@ -126,8 +128,7 @@ export function reducer(state: RootState = initialState, a: Action): RootState {
       return { ...state, notifications: { items, unread: a.unread, loaded: true } };
     }
     case "notifications/read": {
-      const now = Date.now();
-      const items = state.notifications.items.map((n) => (a.ids === null || a.ids.includes(n.id) ? { ...n, readAt: n.readAt ?? now } : n));
+      const items = state.notifications.items.map((n) => (a.ids === null || a.ids.includes(n.id) ? { ...n, readAt: n.readAt ?? a.at } : n));
       return { ...state, notifications: { ...state.notifications, items, unread: a.unread } };
     }
     case "users": {

@@ -31,13 +31,13 @@ export function NotificationBell() {
 
   const markAll = async () => {
     const r = await api.markRead().catch(() => null);
-    if (r) dispatch({ type: "notifications/read", ids: null, unread: r.unread });
+    if (r) dispatch({ type: "notifications/read", ids: null, unread: r.unread, at: Date.now() });
   };
   const openItem = async (id: string, ticket: string) => {
     setOpen(false);
     navigate(isStaffRole(role) ? `/tickets/${ticket}` : `/portal/tickets/${ticket}`);
     const r = await api.markRead([id]).catch(() => null);
-    if (r) dispatch({ type: "notifications/read", ids: [id], unread: r.unread });
+    if (r) dispatch({ type: "notifications/read", ids: [id], unread: r.unread, at: Date.now() });
   };
 
   return (

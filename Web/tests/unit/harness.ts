@@ -1,8 +1,9 @@
 // A tiny test harness for node (no test framework in Debian's node packages we can rely on).
 declare const process: { exitCode?: number };
 
-const tests: [string, () => void][] = [];
-export const test = (name: string, fn: () => void): void => void tests.push([name, fn]);
+const tests: [string, () => void | Promise<void>][] = [];
+/** A test; an async one is awaited before the next starts. */
+export const test = (name: string, fn: () => void | Promise<void>): void => void tests.push([name, fn]);
 
 export function eq<T>(actual: T, expected: T, what = ""): void {
   const a = JSON.stringify(actual);
@@ -24,11 +25,11 @@ export function rng(seed: number): () => number {
   };
 }
 
-export function run(suite: string): void {
+export async function run(suite: string): Promise<void> {
   let failed = 0;
   for (const [name, fn] of tests) {
     try {
-      fn();
+      await fn();
       console.log(`  ok   ${suite}: ${name}`);
     } catch (e) {
       failed++;
