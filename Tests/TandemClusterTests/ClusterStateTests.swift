@@ -37,6 +37,36 @@ struct ClusterStateTests {
         })
     }
 
+    @Test("When the node that dies owned the ticket as well, its viewer still leaves, before the resync")
+    func presenceLeavesWhenTheOwnerDies() async throws {
+        let cluster = try await TestCluster.make(nodes: 2, lease: .seconds(4))
+        defer { Task { await cluster.shutdown() } }
+        let (a, b) = (cluster.nodes[0], cluster.nodes[1])
+        // B subscribes first: B owns the ticket and holds its presence.
+        try await b.registry.subscribe(
+            cluster.ticket, SubscribeRequest(subscriber: cluster.subscriber(b, 7), principal: cluster.agent, fromVersion: nil))
+        try await b.registry.updatePresence(
+            cluster.ticket,
+            PresenceUpdate(subscriber: cluster.subscriber(b, 7), state: .viewing, field: nil, selection: nil, version: nil))
+        try await a.registry.subscribe(
+            cluster.ticket, SubscribeRequest(subscriber: cluster.subscriber(a, 1), principal: cluster.agent, fromVersion: nil))
+        #expect(cluster.activeOwners() == [b.id])
+        let killed = ContinuousClock.now
+        await b.kill()
+        // Nobody is left to send it but A's relay, when its dead-node sweep sees B gone.
+        #expect(await eventually(.seconds(15)) {
+            a.recorder.received(a.address(1)).contains {
+                if case .presenceLeft(_, _, let connection) = $0 { connection == b.address(7) } else { false }
+            }
+        })
+        let gone = ContinuousClock.now - killed
+        let events = a.recorder.received(a.address(1))
+        let left = events.firstIndex { if case .presenceLeft = $0 { true } else { false } }
+        let resync = events.firstIndex { if case .resync = $0 { true } else { false } }
+        #expect(left != nil && resync != nil && left! < resync!, "presence_left comes before the resync: \(events)")
+        print("[cluster] the dead owner's viewer left after \(gone) (lease 4 s, sweep 0.2 s)")
+    }
+
     @Test("Revoking a session on node A closes its connections on node B")
     func revocationAcrossNodes() async throws {
         let cluster = try await TestCluster.make(nodes: 2)

@@ -15,7 +15,7 @@ extension ActorRegistry {
         do {
             try await events.publish(event)
         } catch {
-            logger.error("node event not published", metadata: ["error": "\(error)"])
+            quiet.log(.error, "node event not published: applied on this node only", metadata: ["error": "\(error)"], to: logger)
             await apply(event)
         }
     }

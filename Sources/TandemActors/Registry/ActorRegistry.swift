@@ -17,7 +17,7 @@ public struct RegistrySettings: Sendable {
     public var ticket = TicketActorSettings()
     public var rate = RateSettings()
     /// How often a cluster node drops the subscribers of nodes that stopped.
-    public var deadNodeSweepInterval: Duration = .seconds(2)
+    public var deadNodeSweepInterval: Duration = .seconds(1)
     /// How often the store is asked for pending replies that are due (after a restart, or on
     /// tickets whose node died); active tickets publish their own on time.
     public var dueReplySweepInterval: Duration = .seconds(1)
@@ -42,6 +42,8 @@ public final class ActorRegistry: Service, Sendable {
     let clock: any TandemClock
     public let settings: RegistrySettings
     let logger: Logger
+    /// Folds warnings that repeat while a dependency is away (Redis, the store) into one line each.
+    let quiet = LogThrottle(interval: .seconds(10))
     /// How this node reaches the rest of the cluster (``ClusterSeams/standalone(node:)`` alone).
     public let cluster: ClusterSeams
 
@@ -93,6 +95,7 @@ public final class ActorRegistry: Service, Sendable {
             store: tickets, delivery: delivery, observer: self, directory: self, clock: clock,
             settings: settings.ticket, logger: logger)
         context.holdsLease = { [placement = cluster.placement] in placement.holds(.ticket(id)) }
+        context.quiet = quiet
         let store = tickets
         let ready = context
         do {
@@ -276,7 +279,7 @@ public final class ActorRegistry: Service, Sendable {
                 return actor
             }
             if let actor {
-                logger.warning("ticket lease lost: passivating", metadata: ["ticket": "\(id)"])
+                quiet.log(.warning, "ticket lease lost: passivating", metadata: ["ticket": "\(id)"], to: logger)
                 await actor.passivate()
             }
         case .team(let id):

@@ -206,9 +206,9 @@ extension TicketActor {
             context.logger.warning("ticket fenced by another writer", metadata: ["ticket": "\(id)"])
             becomeStale()
         } else if error is LeaseNotHeld {
-            context.logger.warning("ticket commit refused: the lease is not held", metadata: ["ticket": "\(id)"])
+            context.quiet.log(.warning, "ticket commit refused: the lease is not held", metadata: ["ticket": "\(id)"], to: context.logger)
         } else {
-            context.logger.error("ticket commit failed", metadata: ["ticket": "\(id)", "error": "\(error)"])
+            context.quiet.log(.error, "ticket commit failed", metadata: ["ticket": "\(id)", "error": "\(error)"], to: context.logger)
         }
     }
 

@@ -52,7 +52,7 @@ extension TicketActor {
                 if durable.version == snapshot.version { firstUnsnapshottedAt = nil }
             }
         } catch {
-            context.logger.warning("snapshot failed", metadata: ["ticket": "\(id)", "error": "\(error)"])
+            context.quiet.log(.warning, "snapshot failed", metadata: ["ticket": "\(id)", "error": "\(error)"], to: context.logger)
         }
     }
 }

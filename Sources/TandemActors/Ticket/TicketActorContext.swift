@@ -45,6 +45,9 @@ public struct TicketActorContext: Sendable {
     /// store write: an owner that cannot show it holds the lease does not commit (the store's
     /// (ticket, version) fence is the last line, not the first).
     public var holdsLease: @Sendable () -> Bool = { true }
+    /// Folds failures that repeat while the store is away into one line per message (shared by
+    /// the registry's actors).
+    public var quiet = LogThrottle(interval: .seconds(10))
 
     public init(
         store: any TicketStore, delivery: any EventDelivery, observer: any TicketCommitObserver,

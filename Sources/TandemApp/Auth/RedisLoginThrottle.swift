@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import Logging
+import TandemActors
 import TandemCore
 import TandemRedis
 import TandemServer
@@ -21,6 +22,8 @@ public struct RedisLoginThrottle: LoginThrottle {
     let windowMilliseconds: Int64
     let fallback: InMemoryLoginThrottle
     let logger: Logger
+    /// One line per interval while Redis is away, not one per login attempt.
+    private let quiet = LogThrottle(interval: .seconds(30))
 
     public init(redis: RedisClient, maxPerAccount: Int, maxPerAddress: Int, windowSeconds: Int, logger: Logger) {
         self.redis = redis
@@ -82,7 +85,7 @@ public struct RedisLoginThrottle: LoginThrottle {
             guard let waitMs = reply.integer else { return nil }
             return .some(waitMs < 0 ? nil : max(1, Int((waitMs + 999) / 1000)))
         } catch {
-            logger.warning("login throttle: Redis unavailable, counting on this node", metadata: ["error": "\(error)"])
+            quiet.log(.warning, "login throttle: Redis unavailable, counting on this node", metadata: ["error": "\(error)"], to: logger)
             return nil
         }
     }

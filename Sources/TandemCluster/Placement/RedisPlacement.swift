@@ -140,11 +140,12 @@ public final class RedisPlacement: Placement {
         report(gone)
     }
 
+    /// Reports lost leases: one log line per renewal, however many were lost.
     private func report(_ keys: [ActorKey]) {
-        for key in keys {
-            logger.warning("lease lost", metadata: ["actor": "\(key)"])
-            lostContinuation.yield(key)
-        }
+        guard !keys.isEmpty else { return }
+        logger.warning(
+            "leases lost", metadata: ["count": "\(keys.count)", "actors": "\(keys.prefix(5).map(\.description).joined(separator: " "))"])
+        for key in keys { lostContinuation.yield(key) }
     }
 
     private func heartbeat(mark: Bool) async throws(PlacementError) -> Set<String> {

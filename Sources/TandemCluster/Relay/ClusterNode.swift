@@ -26,6 +26,8 @@ public final class ClusterNode: ActorRelay, NodeEventBus, Sendable {
     /// This node's connections.
     let local: any EventDelivery
     let logger: Logger
+    /// One line per repeating failure (Redis away: every batch fails) instead of hundreds.
+    private let quiet = LogThrottle(interval: .seconds(10))
     private let state = Mutex(State())
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
@@ -116,7 +118,7 @@ public final class ClusterNode: ActorRelay, NodeEventBus, Sendable {
         for node in stopped {
             logger.notice("node stopped: its calls fail and its subscriptions resync", metadata: ["stopped": "\(node)"])
             failPending(to: node, kind: .ended)
-            resync(servedBy: node, reason: "owner_changed")
+            resync(servedBy: node, reason: "owner_changed", ended: true)
         }
     }
 
@@ -207,7 +209,9 @@ public final class ClusterNode: ActorRelay, NodeEventBus, Sendable {
         state.withLock { state in
             switch call {
             case .ticket(let id, .subscribe(let request)) where succeeded:
-                state.remote.add(request.subscriber.address, topic: ActorKey.ticket(id).topic, owner: node)
+                let topic = ActorKey.ticket(id).topic
+                state.remote.add(request.subscriber.address, topic: topic, owner: node)
+                if case .success(.subscribed(let reply)) = result { state.remote.observe(reply, topic: topic) }
             case .team(let team, .subscribe(let subscriber, _, _)) where succeeded:
                 state.remote.add(subscriber.address, topic: ActorKey.team(team).topic, owner: node)
             case .ticket(let id, .unsubscribe(let address)):
@@ -220,14 +224,24 @@ public final class ClusterNode: ActorRelay, NodeEventBus, Sendable {
         }
     }
 
-    /// Tells the local subscribers of actors served by `node` (all when `nil`) to resync.
-    private func resync(servedBy node: String?, reason: String) {
+    /// Tells the local subscribers of actors served by `node` (all when `nil`) to resync. When
+    /// `node`'s run `ended`, they first learn that its viewers left: the presence the owner
+    /// held died with it.
+    private func resync(servedBy node: String?, reason: String, ended: Bool = false) {
         let taken = state.withLock { $0.remote.take(servedBy: node) }
-        for (topic, addresses) in taken {
-            local.deliver(.resync(topic: topic, reason: reason), to: Array(addresses))
+        for (topic, entry) in taken {
+            if ended, let node { leave(viewersOn: node, topic: topic, entry: entry) }
+            local.deliver(.resync(topic: topic, reason: reason), to: Array(entry.addresses))
         }
         if !taken.isEmpty {
             logger.notice("subscriptions resynced", metadata: ["from": "\(node ?? "*")", "reason": "\(reason)", "topics": "\(taken.count)"])
+        }
+    }
+
+    /// Tells the subscribers of `entry` that the viewers on `node`, which stopped, left `topic`.
+    private func leave(viewersOn node: String, topic: String, entry: RemoteSubscriptions.Entry) {
+        for (connection, user) in entry.present where connection.node == node {
+            local.deliver(.presenceLeft(topic: topic, user: user, connection: connection), to: Array(entry.addresses))
         }
     }
 
@@ -251,7 +265,7 @@ public final class ClusterNode: ActorRelay, NodeEventBus, Sendable {
                         if let id = item.call { complete(id, .failure(RelayError(.unreachable, node: item.node))) }
                     }
                 } catch {
-                    logger.warning("relay publish failed", metadata: ["error": "\(error)", "messages": "\(batch.count)"])
+                    quiet.log(.warning, "relay publish failed", metadata: ["error": "\(error)", "messages": "\(batch.count)"], to: logger)
                     for item in batch {
                         if let id = item.call { complete(id, .failure(RelayError(.unreachable, node: item.node))) }
                     }
@@ -304,7 +318,7 @@ public final class ClusterNode: ActorRelay, NodeEventBus, Sendable {
         case .restarted:
             // The calls the old run received died with it; those that reached the new run are answered.
             failPending(to: envelope.from, before: envelope.firstReceived, kind: .ended)
-            resync(servedBy: envelope.from, reason: "owner_changed")
+            resync(servedBy: envelope.from, reason: "owner_changed", ended: true)
         }
         switch envelope.message {
         case .deliver(let relayed, let connections):
@@ -313,8 +327,17 @@ public final class ClusterNode: ActorRelay, NodeEventBus, Sendable {
             switch event {
             case .resync(let topic, _), .unsubscribed(let topic, _):
                 state.withLock { state in for address in addresses { state.remote.remove(address, topic: topic) } }
-            case .subscribed(_, let reply, _, let ref?):
-                addresses = state.withLock { $0.replyPassing(.subscribed(reply), ref: ref, to: addresses) }
+            case .presence, .presenceLeft:
+                state.withLock { $0.remote.observe(event) }
+            case .subscribed(let topic, let reply, _, let ref):
+                // Tracked from the reply on, not from the call's success: the presence events that
+                // follow it may overtake the call's reply message.
+                addresses = state.withLock { state in
+                    let passing = ref.map { state.replyPassing(.subscribed(reply), ref: $0, to: addresses) } ?? addresses
+                    for address in passing { state.remote.add(address, topic: topic, owner: envelope.from) }
+                    state.remote.observe(reply, topic: topic)
+                    return passing
+                }
             case .queueSnapshot(_, let snapshot, let ref?):
                 addresses = state.withLock { $0.replyPassing(.queue(snapshot), ref: ref, to: addresses) }
             default:
@@ -349,11 +372,33 @@ public final class ClusterNode: ActorRelay, NodeEventBus, Sendable {
             keys.append((topic, owner))
         }
         guard let reply = try? await redis.send(command), let values = reply.array, values.count == keys.count else { return }
+        var moved: [(topic: String, entry: RemoteSubscriptions.Entry, lapsed: Bool)] = []
         for ((topic, _), value) in zip(keys, values) {
             let current = value.string.map(ClusterKeys.node(ofToken:))
-            guard let addresses = state.withLock({ $0.remote.take(topic: topic, unlessOwnedBy: current) }) else { continue }
-            local.deliver(.resync(topic: topic, reason: "owner_changed"), to: Array(addresses))
+            guard let entry = state.withLock({ $0.remote.take(topic: topic, unlessOwnedBy: current) }) else { continue }
+            moved.append((topic, entry, current == nil))
         }
+        // A lease that lapsed with people present on its owner's node: if that node no longer
+        // listens on its channel (a dead process's connections are closed), its viewers are gone.
+        let suspects = Set(
+            moved.filter { item in item.lapsed && item.entry.present.keys.contains { $0.node == item.entry.owner } }
+                .map(\.entry.owner))
+        let dead = await notListening(suspects)
+        for (topic, entry, _) in moved {
+            if dead.contains(entry.owner) { leave(viewersOn: entry.owner, topic: topic, entry: entry) }
+            local.deliver(.resync(topic: topic, reason: "owner_changed"), to: Array(entry.addresses))
+        }
+    }
+
+    /// The nodes among `nodes` with nobody subscribed to their channel.
+    private func notListening(_ nodes: Set<String>) async -> Set<String> {
+        guard !nodes.isEmpty else { return [] }
+        let ordered = Array(nodes)
+        var command = RedisCommand("PUBSUB", "NUMSUB")
+        command.append(contentsOf: ordered.map(ClusterKeys.channel(of:)))
+        // The reply alternates channel and count.
+        guard let reply = try? await redis.send(command), let values = reply.array, values.count == 2 * ordered.count else { return [] }
+        return Set(ordered.indices.filter { values[2 * $0 + 1].integer == 0 }.map { ordered[$0] })
     }
 }
 

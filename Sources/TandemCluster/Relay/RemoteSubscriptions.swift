@@ -3,17 +3,28 @@
 //===----------------------------------------------------------------------===//
 
 import TandemActors
+import TandemCore
 
-/// This node's connections that are subscribed to actors on other nodes, by topic.
+/// This node's connections that are subscribed to actors on other nodes, by topic, and who
+/// is present on each of those topics as far as this node was told.
 ///
 /// When the owner's messages may have been lost, or the owner changed, these
 /// connections are told to `resync`: they subscribe again from their version and
 /// the (new) owner sends exactly what they missed, from memory or from the store.
+/// When the owner's run ended, the viewers on that node are gone too: the connections
+/// are told so (`presence_left`) before the resync, since the presence the owner held
+/// died with it and no one else would tell them.
 struct RemoteSubscriptions: Sendable {
-    private(set) var topics: [String: (owner: String, addresses: Set<SubscriberAddress>)] = [:]
+    struct Entry: Sendable {
+        var owner: String
+        var addresses: Set<SubscriberAddress> = []
+        /// The connections present on the topic, with their user.
+        var present: [SubscriberAddress: UserID] = [:]
+    }
 
+    private(set) var topics: [String: Entry] = [:]
     mutating func add(_ address: SubscriberAddress, topic: String, owner: String) {
-        if topics[topic]?.owner != owner { topics[topic] = (owner, []) }
+        if topics[topic]?.owner != owner { topics[topic] = Entry(owner: owner) }
         topics[topic]?.addresses.insert(address)
     }
 
@@ -22,21 +33,42 @@ struct RemoteSubscriptions: Sendable {
         if topics[topic]?.addresses.isEmpty == true { topics[topic] = nil }
     }
 
+    /// Follows the presence events relayed for a tracked topic.
+    mutating func observe(_ event: LiveEvent) {
+        switch event {
+        case .presence(let topic, let presence):
+            topics[topic]?.present[presence.connection] = presence.user
+        case .presenceLeft(let topic, _, let connection):
+            topics[topic]?.present[connection] = nil
+        default:
+            break
+        }
+    }
+
+    /// Adds the people present according to a subscription's reply (a customer's reply lists
+    /// nobody, so it adds nothing).
+    mutating func observe(_ reply: SubscribeReply, topic: String) {
+        switch reply {
+        case .snapshot(_, let presence), .ops(_, _, let presence):
+            for entry in presence { topics[topic]?.present[entry.connection] = entry.user }
+        }
+    }
+
     /// Removes and returns the subscriptions served by `owner` (every owner when `nil`).
-    mutating func take(servedBy owner: String?) -> [(topic: String, addresses: Set<SubscriberAddress>)] {
-        var taken: [(String, Set<SubscriberAddress>)] = []
+    mutating func take(servedBy owner: String?) -> [(topic: String, entry: Entry)] {
+        var taken: [(String, Entry)] = []
         for (topic, entry) in topics where owner == nil || entry.owner == owner {
-            taken.append((topic, entry.addresses))
+            taken.append((topic, entry))
             topics[topic] = nil
         }
         return taken
     }
 
     /// Removes and returns the subscriptions of `topic` if its owner is no longer `owner`.
-    mutating func take(topic: String, unlessOwnedBy owner: String?) -> Set<SubscriberAddress>? {
+    mutating func take(topic: String, unlessOwnedBy owner: String?) -> Entry? {
         guard let entry = topics[topic], entry.owner != owner else { return nil }
         topics[topic] = nil
-        return entry.addresses
+        return entry
     }
 
     /// The owner each topic is expected on.

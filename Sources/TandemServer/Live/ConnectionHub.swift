@@ -149,12 +149,14 @@ extension LiveEvent {
     }
 
     /// The topic whose traffic this event belongs to, when it may be dropped for a resync.
+    /// `presence_left` is never dropped: when a viewer's node died with the ticket's owner, the
+    /// `presence_left` sent just before the resync is the only word of it (CLUSTER.md).
     var droppableTopic: String? {
         switch self {
-        case .op(let topic, _), .ack(let topic, _, _, _), .presence(let topic, _), .presenceLeft(let topic, _, _),
-            .agentActivity(let topic, _), .queue(let topic, _):
+        case .op(let topic, _), .ack(let topic, _, _, _), .presence(let topic, _), .agentActivity(let topic, _),
+            .queue(let topic, _):
             topic
-        case .notification, .resync, .unsubscribed, .subscribed, .queueSnapshot:
+        case .notification, .resync, .unsubscribed, .subscribed, .queueSnapshot, .presenceLeft:
             nil
         }
     }
