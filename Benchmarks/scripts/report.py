@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Turns a Benchmarks/run results folder into docs/BENCHMARKS.md, docs/benchmarks.png and
-docs/benchmarks.json (medians over the repetitions).
+"""Turns a Benchmarks/run results folder into docs/BENCHMARKS.md, docs/benchmarks.png,
+docs/benchmarks.json (medians over the repetitions) and Benchmarks/results/current.json.
 
 Usage: report.py RESULTS_DIR --doc docs/BENCHMARKS.md --chart docs/benchmarks.png --summary docs/benchmarks.json
-The hand-written analysis (profiles, causes, fixes) lives in Benchmarks/ANALYSIS.md and is
-included verbatim, so a re-run refreshes the numbers without losing it.
+                 --current Benchmarks/results/current.json
+The page puts this run's figures first ("Current figures": current.json, rendered by current.py,
+which also draws the chart from it), then the targets, the method (Benchmarks/METHOD.md) with the
+machine, the per-scenario tables, and the history: Benchmarks/HISTORY.md, hand-written and included
+verbatim. Move the page's previous "Current figures" into HISTORY.md before a full run.
 """
 import argparse
 import glob
@@ -192,28 +195,38 @@ def targets(summary):
     return head + "\n".join(rows) + "\n"
 
 
-def chart(summary, path):
+# (scenario, metric, panel title, the panel's unit: "ms", "s", "KiB" or "" for plain numbers)
+PANELS = [
+    ("a", "per_cpu", "(a) deliveries per server CPU-second\n(50k/s offered; higher is better)", ""),
+    ("asat", "delivered_s", "(a-sat) delivered msgs/s at 300k/s offered\n(higher is better)", ""),
+    ("b", "p99", "(b) p99 delivery latency, ms\n(lower is better)", "ms"),
+    ("c", "bpc", "(c) server RSS per idle connection, KiB\n(lower is better)", "KiB"),
+    ("d", "acks_s", "(d) acked ops/s on one hot ticket, log scale\n(Tandem durable; peers relay only)", ""),
+    ("e", "storm_s", "(e) seconds until all snapshots\n(lower is better)", "s"),
+]
+TITLE = "Tandem vs y-websocket, Node ws+express and nginx+nchan (medians; dots = repetitions)"
+
+
+def draw_chart(bars, subtitle, path, faded_label=None):
+    """bars: scenario -> [(system, value in the panel's unit, repetitions, faded)]; faded bars are
+    drawn hatched and pale, and faded_label says in the legend what they are."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     import matplotlib.ticker
+    from matplotlib.patches import Patch
 
-    panels = [
-        ("a", "per_cpu", "(a) deliveries per server CPU-second\n(50k/s offered; higher is better)", 1),
-        ("asat", "delivered_s", "(a-sat) delivered msgs/s at 300k/s offered\n(higher is better)", 1),
-        ("b", "p99", "(b) p99 delivery latency, ms\n(lower is better)", 1e-3),
-        ("c", "bpc", "(c) server RSS per idle connection, KiB\n(lower is better)", 1 / 1024),
-        ("d", "acks_s", "(d) acked ops/s on one hot ticket, log scale\n(Tandem durable; peers relay only)", 1),
-        ("e", "storm_s", "(e) seconds until all snapshots\n(lower is better)", 1),
-    ]
     colors = {"tandem": "#d9480f", "ws-broadcast": "#1c7ed6", "nchan": "#2b8a3e", "y-websocket": "#7048e8"}
     fig, axes = plt.subplots(2, 3, figsize=(15, 8.5))
-    for ax, (scn, metric, title, scale) in zip(axes.flat, panels):
-        systems = [s for s in SYSTEMS if summary.get(scn, {}).get(s, {}).get(metric) is not None]
-        values = [summary[scn][s][metric] * scale for s in systems]
-        bars = ax.bar([NAMES[s] for s in systems], values, color=[colors[s] for s in systems])
-        for bar, s in zip(bars, systems):
-            points = [v * scale for v in summary[scn][s].get(metric + "__reps", [])]
+    for ax, (scn, _metric, title, _unit) in zip(axes.flat, PANELS):
+        entries = bars.get(scn, [])
+        systems = [e[0] for e in entries]
+        values = [e[1] for e in entries]
+        drawn = ax.bar([NAMES[s] for s in systems], values, color=[colors[s] for s in systems])
+        for bar, (s, _v, points, faded) in zip(drawn, entries):
+            if faded:
+                bar.set_alpha(0.45)
+                bar.set_hatch("//")
             ax.scatter([bar.get_x() + bar.get_width() / 2] * len(points), points, color="black", s=8, zorder=3)
         if scn == "d" and values:
             ax.set_yscale("log")
@@ -222,15 +235,20 @@ def chart(summary, path):
         if target and values:
             ax.axhline(target, color="black", linestyle="--", linewidth=1)
             ax.annotate("Tandem target", (len(values) - 0.5, target), ha="right", va="bottom", fontsize=8)
-        for bar, v in zip(bars, values):
+        for bar, v in zip(drawn, values):
             ax.annotate(f"{v:,.3g}" if v < 100 else f"{v:,.0f}", (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                         ha="center", va="bottom", fontsize=8)
         ax.set_title(title, fontsize=10)
         ax.tick_params(axis="x", labelsize=8)
         if not systems:
             ax.text(0.5, 0.5, "not run", ha="center", va="center", transform=ax.transAxes)
-    fig.suptitle("Tandem vs y-websocket, Node ws+express and nginx+nchan (medians; dots = repetitions)", fontsize=12)
-    fig.tight_layout()
+    fig.suptitle(TITLE + ("\n" + subtitle if subtitle else ""), fontsize=12 if not subtitle else 10.5)
+    if faded_label and any(e[3] for entries in bars.values() for e in entries):
+        fig.legend(handles=[Patch(facecolor="#999999", alpha=0.45, hatch="//", label=faded_label)],
+                   loc="lower center", fontsize=9, frameon=False)
+        fig.tight_layout(rect=(0, 0.04, 1, 1))
+    else:
+        fig.tight_layout()
     fig.savefig(path, dpi=110)
 
 
@@ -240,6 +258,7 @@ def main():
     ap.add_argument("--doc", required=True)
     ap.add_argument("--chart", required=True)
     ap.add_argument("--summary", required=True)
+    ap.add_argument("--current", required=True, help="where to write this run's current.json")
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args()
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -252,17 +271,35 @@ def main():
         env = json.load(open(env_path))
     json.dump({"environment": env, "results": summary, "rawResults": os.path.relpath(args.results, os.path.dirname(here))},
               open(args.summary, "w"), indent=1, sort_keys=True)
-    chart(summary, args.chart)
+    import current
+
+    stamp = os.path.basename(os.path.normpath(args.results))
+    day = f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}"
+    commit = env.get("tandemCommit", "?") + (" with uncommitted changes" if str(env.get("tandemDirty", "0")).strip() not in ("0", "") else "")
+    template = json.load(open(os.path.join(here, "results", "current.json")))
+    data = current.from_summary(template, summary, stamp,
+                                f"every system, Tandem `{commit}`, medians of {env.get('reps', '?')}"
+                                + (" (quick smoke run: not for quoting)" if args.quick else ""),
+                                f"every figure from run {stamp} ({day}), Tandem {commit}")
+    with open(args.current, "w") as f:
+        f.write(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    current.chart(data, args.chart)
 
     pk = env.get("packages", {})
     out = []
     out.append("# Benchmarks: Tandem side by side with y-websocket, a Node ws server and nginx+nchan\n")
     out.append("_Generated by `Benchmarks/run`" + (" --quick (smoke run: small sizes, one repetition; not for quoting)" if args.quick else "")
                + f" from `{os.path.relpath(args.results, os.path.dirname(here))}`; medians of {env.get('reps', '?')} repetitions. "
-               "Re-run `Benchmarks/run` to refresh; the analysis section comes from `Benchmarks/ANALYSIS.md`._\n")
-    out.append("![Benchmark chart](benchmarks.png)\n")
-    out.append("## Machine and versions\n")
-    out.append(f"- Machine: {env.get('cpu', '?')}, {env.get('cores', '?')} cores, {env.get('memory', '?')}; {env.get('os', '?')}, "
+               "Current figures first, then the targets, the method and the history (`Benchmarks/HISTORY.md`, newest first); "
+               "the table and the chart come from `Benchmarks/results/current.json` (see Benchmarks/README.md)._\n")
+    out.append("## Current figures\n")
+    out.append(f"Tandem at commit `{commit}`; every system measured in the same run ({day}).\n")
+    out.append(current.table(data))
+    out.append("![Benchmark chart: the figures of the table above](benchmarks.png)\n")
+    out.append("## Targets (issue 6)\n")
+    out.append(targets(summary))
+    machine = ["### Machine and versions\n"]
+    machine.append(f"- Machine: {env.get('cpu', '?')}, {env.get('cores', '?')} cores, {env.get('memory', '?')}; {env.get('os', '?')}, "
                f"kernel {env.get('kernel', '?')}. Shared with other engineers' builds: load average at the start "
                f"`{env.get('loadAverageAtStart', '?')}`, at the end `{env.get('loadAverageAtEnd', '?')}`; the matrix took "
                f"{env.get('elapsedSeconds', 0) / 60:.1f} minutes."
@@ -276,21 +313,20 @@ def main():
                    "numbers are conservative and vary between repetitions (the dots in the chart); the ratios between systems "
                    "measured in the same run are the result.")
                   if env.get("priority") else ""))
-    out.append(f"- Tandem: commit `{env.get('tandemCommit', '?')}`" + (" (with uncommitted changes)" if str(env.get('tandemDirty', '0')).strip() not in ("0", "") else "")
+    machine.append(f"- Tandem: commit `{env.get('tandemCommit', '?')}`" + (" (with uncommitted changes)" if str(env.get('tandemDirty', '0')).strip() not in ("0", "") else "")
                + f", release build, {env.get('swift', '?')}; `tandem serve --demo` with the embedded SQLite store (WAL), "
                "authentication on (bearer token on the WebSocket upgrade), `auth.bcryptCost=4`, `live.opsPerSecond` and "
                "`live.opsBurst` raised to 100,000 so that the per-user rate limit does not cap the load.")
-    out.append(f"- y-websocket: Debian `node-y-websocket` {pk.get('node-y-websocket', '?')} (`y-websocket-server`, in memory, no persistence) "
+    machine.append(f"- y-websocket: Debian `node-y-websocket` {pk.get('node-y-websocket', '?')} (`y-websocket-server`, in memory, no persistence) "
                f"with `node-yjs` {pk.get('node-yjs', '?')}; Node {env.get('node', '?')}.")
-    out.append(f"- Node ws + express: `Benchmarks/peers/ws-broadcast.js` on Debian `node-ws` {pk.get('node-ws', '?')} and "
+    machine.append(f"- Node ws + express: `Benchmarks/peers/ws-broadcast.js` on Debian `node-ws` {pk.get('node-ws', '?')} and "
                f"`node-express` {pk.get('node-express', '?')}: one room per ticket, JSON, encode once and `send` to each subscriber.")
-    out.append(f"- nginx + nchan: {env.get('nginx', '?')} with `libnginx-mod-nchan` {pk.get('libnginx-mod-nchan', '?')}, "
+    machine.append(f"- nginx + nchan: {env.get('nginx', '?')} with `libnginx-mod-nchan` {pk.get('libnginx-mod-nchan', '?')}, "
                "`worker_processes 1`, config in `Benchmarks/peers/nchan/nginx.conf.template`.\n")
     method = open(os.path.join(here, "METHOD.md")).read() if os.path.exists(os.path.join(here, "METHOD.md")) else ""
     if method:
         out.append(method.strip() + "\n")
-    out.append("## Targets (issue 6)\n")
-    out.append(targets(summary))
+    out.append("\n".join(machine))
     out.append("## Results per scenario\n")
     out.append("Medians over the repetitions; the last column divides the system's value of the named metric by Tandem's "
                "(for deliveries per CPU-second and ops/s above 1 means the peer does better; for latency, memory and time "
@@ -310,12 +346,12 @@ def main():
                 notes.append(f"- {NAMES[s]}: at least one repetition hit the generator's time limit.")
         if notes:
             out.append("\n".join(notes) + "\n")
-    analysis = os.path.join(here, "ANALYSIS.md")
-    if os.path.exists(analysis):
-        out.append(open(analysis).read().strip() + "\n")
+    history = os.path.join(here, "HISTORY.md")
+    if os.path.exists(history):
+        out.append(open(history).read().strip() + "\n")
     with open(args.doc, "w") as f:
         f.write("\n".join(out))
-    print(f"wrote {args.doc}, {args.chart}, {args.summary}", file=sys.stderr)
+    print(f"wrote {args.doc}, {args.chart}, {args.summary}, {args.current}", file=sys.stderr)
 
 
 if __name__ == "__main__":
