@@ -36,8 +36,9 @@ extension ClusterTests {
                         Issue.record("round \(round): nobody holds the ticket's lease mid-storm")
                         return
                     }
-                    try await cluster.kill(owner, signal: "KILL")
+                    // Timed from before the kill: the figure includes the script's own time (an upper bound).
                     let killed = ContinuousClock.now
+                    try await cluster.kill(owner, signal: "KILL")
                     let survivor = cluster.nodeNames.first { $0 != owner } ?? "n1"
                     let state = try await Self.waitForService(cluster.api(survivor), ticket: ticket, token: cluster.token)
                     failover.withLock { $0 = (owner, state.version, ContinuousClock.now - killed) }
