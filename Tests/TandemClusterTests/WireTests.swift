@@ -66,8 +66,14 @@ struct WireTests {
             .notFound, .forbidden("no"), .futureVersion(current: 3), .versionTooOld, .staleSequence, .inactive,
             .notSubscribed, .unavailable("down"), .invalid(.closed), .invalid(.textTooLong(field: .description, limit: 9)),
             .invalid(.invalidTransition(from: .new, to: .closed)),
+            .invalid(.invalidOperation(.baseLengthMismatch(expected: 4, actual: 2))),
+            .invalid(.invalid(ValidationError(field: "subject", code: "required", message: "A subject is required."))),
         ]
-        for error in errors { #expect(RelayedActorError(error).error == error) }
+        for error in errors {
+            let bytes = NodeMessage.reply(id: 1, .failure(error)).encoded()
+            let decoded = try? JSONDecoder().decode(NodeMessage.self, from: Data(bytes))
+            #expect(decoded == .reply(id: 1, .failure(error)))
+        }
     }
 
     @Test("Actor keys and lease tokens parse back")

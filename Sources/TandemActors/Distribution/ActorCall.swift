@@ -88,62 +88,7 @@ public enum ActorCallValue: Codable, Sendable, Hashable {
 /// The outcome of an ``ActorCall`` on the node that received it.
 public enum ActorCallResult: Codable, Sendable, Hashable {
     case success(ActorCallValue)
-    case failure(RelayedActorError)
+    case failure(TicketActorError)
     /// The receiving node does not own the actor (any more): look the owner up again.
     case notOwner
-}
-
-/// A ``TicketActorError`` in a form that crosses nodes.
-public struct RelayedActorError: Codable, Sendable, Hashable {
-    public var kind: String
-    public var message: String
-    public var field: String?
-    public var code: String?
-    public var version: Int64?
-    public var from: TicketStatus?
-    public var to: TicketStatus?
-    public var textField: TextField?
-    public var limit: Int?
-
-    public init(_ error: TicketActorError) {
-        message = ""
-        switch error {
-        case .notFound: kind = "notFound"
-        case .forbidden(let reason): kind = "forbidden"; message = reason
-        case .futureVersion(let current): kind = "futureVersion"; version = current
-        case .versionTooOld: kind = "versionTooOld"
-        case .staleSequence: kind = "staleSequence"
-        case .unavailable(let reason): kind = "unavailable"; message = reason
-        case .inactive: kind = "inactive"
-        case .notSubscribed: kind = "notSubscribed"
-        case .invalid(let ticketError):
-            message = ticketError.message
-            switch ticketError {
-            case .invalidTransition(let from, let to): kind = "invalidTransition"; self.from = from; self.to = to
-            case .textTooLong(let field, let limit): kind = "textTooLong"; textField = field; self.limit = limit
-            case .invalidOperation: kind = "invalidOperation"
-            case .invalid(let validation): kind = "invalid"; field = validation.field; code = validation.code
-            case .closed: kind = "closed"
-            }
-        }
-    }
-
-    /// The error again. An OT error comes back as `invalidComponent` with its text.
-    public var error: TicketActorError {
-        switch kind {
-        case "notFound": .notFound
-        case "forbidden": .forbidden(message)
-        case "futureVersion": .futureVersion(current: version ?? 0)
-        case "versionTooOld": .versionTooOld
-        case "staleSequence": .staleSequence
-        case "inactive": .inactive
-        case "notSubscribed": .notSubscribed
-        case "invalidTransition" where from != nil && to != nil: .invalid(.invalidTransition(from: from!, to: to!))
-        case "textTooLong" where textField != nil: .invalid(.textTooLong(field: textField!, limit: limit ?? 0))
-        case "invalidOperation": .invalid(.invalidOperation(.invalidComponent(message)))
-        case "invalid": .invalid(.invalid(ValidationError(field: field ?? "", code: code ?? "invalid", message: message)))
-        case "closed": .invalid(.closed)
-        default: .unavailable(message.isEmpty ? "unknown relayed error \(kind)" : message)
-        }
-    }
 }

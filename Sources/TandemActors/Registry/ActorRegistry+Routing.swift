@@ -130,8 +130,7 @@ extension ActorRegistry {
             switch result {
             case .success(let value):
                 return value
-            case .failure(let relayed):
-                let error = relayed.error
+            case .failure(let error):
                 if case .inactive = error, attempts < 3 || ContinuousClock.now < deadline { continue }
                 throw error
             case .notOwner:
@@ -153,7 +152,7 @@ extension ActorRegistry {
         do {
             return .success(try await runLocally(call))
         } catch {
-            return .failure(RelayedActorError(error))
+            return .failure(error)
         }
     }
 

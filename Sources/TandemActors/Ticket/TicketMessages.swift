@@ -152,7 +152,8 @@ public struct PresenceUpdate: Codable, Sendable, Hashable {
 }
 
 /// Why a ticket actor refused a message.
-public enum TicketActorError: Error, Sendable, Hashable {
+/// `Codable` so that it crosses nodes as it is (``ActorCallResult/failure(_:)``).
+public enum TicketActorError: Error, Sendable, Hashable, Codable {
     case notFound
     case forbidden(String)
     /// The base version is newer than the ticket.

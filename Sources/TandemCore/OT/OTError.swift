@@ -4,7 +4,7 @@
 
 /// Why an operational-transformation operation could not be built, decoded or
 /// applied. OT code never traps on bad input; it throws one of these.
-public enum OTError: Error, Hashable, Sendable, CustomStringConvertible {
+public enum OTError: Error, Hashable, Sendable, Codable, CustomStringConvertible {
     /// A position (in Unicode scalars) lies outside a document of `length` scalars,
     /// or is negative.
     case positionOutOfRange(position: Int, length: Int)

@@ -3,7 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 /// Why a change cannot be applied to a ticket. Nothing is changed when one is thrown.
-public enum TicketError: Error, Sendable, Hashable {
+public enum TicketError: Error, Sendable, Hashable, Codable {
     /// The status may not move this way.
     case invalidTransition(from: TicketStatus, to: TicketStatus)
     /// The text would grow past the limit (in Unicode scalars).

@@ -3,7 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 /// A value that breaks a rule, naming the field and the rule.
-public struct ValidationError: Error, Sendable, Hashable {
+public struct ValidationError: Error, Sendable, Hashable, Codable {
     /// The field in the request, in the client's spelling (for example `email`).
     public var field: String
     /// A stable machine-readable code, for example `too_long`.
