@@ -1,5 +1,5 @@
 # Thin entry points into scripts/. Extra arguments: make test ARGS='--filter TandemCoreTests'
-.PHONY: run test test-fast build web setup clean
+.PHONY: format lint run test test-fast build web setup clean
 
 ARGS ?=
 
@@ -26,3 +26,10 @@ setup:
 clean:
 	Web/build.sh --clean
 	swift package clean
+
+# Rewrites the Swift sources in the checked-in style (.swift-format); `make lint` only checks (make test does too).
+format:
+	scripts/format.sh
+
+lint:
+	scripts/format.sh --check

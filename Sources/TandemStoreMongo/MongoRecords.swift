@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import TandemMongo
@@ -46,9 +44,10 @@ enum MongoRecords {
             "key": .string(team.id.rawValue),
             "name": .string(team.name),
             "nameKey": .string(MongoText.asciiKey(team.name)),
-            "members": .array(team.members.map { member in
-                ["user": .string(member.userID.rawValue), "role": .string(member.role.rawValue)]
-            }),
+            "members": .array(
+                team.members.map { member in
+                    ["user": .string(member.userID.rawValue), "role": .string(member.role.rawValue)]
+                }),
             // The member ids again, flat: what memberships(of:) looks up.
             "memberKeys": .strings(team.members.map(\.userID.rawValue)),
             "createdAt": .int64(team.createdAt.millisecondsSince1970),

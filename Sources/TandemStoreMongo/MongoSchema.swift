@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemMongo
 
@@ -24,59 +22,77 @@ enum MongoSchema {
     static let meta = "meta"
 
     static let indexes: [(String, [MongoIndex])] = [
-        (users, [
-            MongoIndex("users_key", keys: ["key": 1], unique: true),
-            // user(email:), and the uniqueness of e-mail addresses (ASCII case-insensitive).
-            MongoIndex("users_email", keys: ["emailKey": 1], unique: true),
-            // listUsers(role:), listUsers(disabled:), in id order.
-            MongoIndex("users_role", keys: ["role": 1, "key": 1]),
-            MongoIndex("users_disabled", keys: ["disabled": 1, "key": 1]),
-        ]),
-        (teams, [
-            MongoIndex("teams_key", keys: ["key": 1], unique: true),
-            MongoIndex("teams_name", keys: ["nameKey": 1], unique: true),
-            // memberships(of:).
-            MongoIndex("teams_member", keys: ["memberKeys": 1, "key": 1]),
-        ]),
-        (sessions, [
-            MongoIndex("sessions_key", keys: ["key": 1], unique: true),
-            // revokeSessions(of:except:at:).
-            MongoIndex("sessions_user", keys: ["user": 1, "revoked": 1, "key": 1]),
-        ]),
-        (tickets, [
-            MongoIndex("tickets_key", keys: ["key": 1], unique: true),
-            // listTickets filters, each in id order.
-            MongoIndex("tickets_status", keys: ["status": 1, "key": 1]),
-            MongoIndex("tickets_priority", keys: ["priority": 1, "key": 1]),
-            MongoIndex("tickets_requester", keys: ["requester": 1, "key": 1]),
-            MongoIndex("tickets_team", keys: ["team": 1, "key": 1]),
-            MongoIndex("tickets_assignee", keys: ["assignee": 1, "key": 1]),
-            MongoIndex("tickets_tag", keys: ["tags": 1, "key": 1]),
-            // Dashboards: recently updated tickets.
-            MongoIndex("tickets_updated", keys: ["updatedAt": 1, "key": 1]),
-            // openTickets(team:): queue activation and the live queue numbers.
-            MongoIndex("tickets_queue", keys: ["open": 1, "team": 1, "key": 1]),
-            // Retention: closed tickets by age.
-            MongoIndex("tickets_closed_age", keys: ["status": 1, "updatedAt": 1]),
-            // ticketsWithDueReplies: pending replies to publish after a restart or a node's death.
-            MongoIndex("tickets_reply_due", keys: ["replyDueAt": 1]),
-            // Search: one multikey index per token array.
-            MongoIndex("tickets_public_terms", keys: ["publicTerms": 1]),
-            MongoIndex("tickets_internal_terms", keys: ["internalTerms": 1]),
-        ]),
-        (ticketOps, [
-            // The single-writer fence, and loadTicket / ops(after:through:) ranges.
-            MongoIndex("ticket_ops_fence", keys: ["ticket": 1, "version": 1], unique: true),
-        ]),
-        (notifications, [
-            MongoIndex("notifications_key", keys: ["key": 1], unique: true),
-            // notifications(of:unreadOnly: false), newest first.
-            MongoIndex("notifications_user", keys: ["user": 1, "key": -1]),
-            // notifications(of:unreadOnly: true), unreadCount(of:), markRead.
-            MongoIndex("notifications_unread", keys: ["user": 1, "read": 1, "key": -1]),
-            // Retention: read notifications by age.
-            MongoIndex("notifications_read_age", keys: ["read": 1, "readAt": 1]),
-        ]),
+        (
+            users,
+            [
+                MongoIndex("users_key", keys: ["key": 1], unique: true),
+                // user(email:), and the uniqueness of e-mail addresses (ASCII case-insensitive).
+                MongoIndex("users_email", keys: ["emailKey": 1], unique: true),
+                // listUsers(role:), listUsers(disabled:), in id order.
+                MongoIndex("users_role", keys: ["role": 1, "key": 1]),
+                MongoIndex("users_disabled", keys: ["disabled": 1, "key": 1]),
+            ]
+        ),
+        (
+            teams,
+            [
+                MongoIndex("teams_key", keys: ["key": 1], unique: true),
+                MongoIndex("teams_name", keys: ["nameKey": 1], unique: true),
+                // memberships(of:).
+                MongoIndex("teams_member", keys: ["memberKeys": 1, "key": 1]),
+            ]
+        ),
+        (
+            sessions,
+            [
+                MongoIndex("sessions_key", keys: ["key": 1], unique: true),
+                // revokeSessions(of:except:at:).
+                MongoIndex("sessions_user", keys: ["user": 1, "revoked": 1, "key": 1]),
+            ]
+        ),
+        (
+            tickets,
+            [
+                MongoIndex("tickets_key", keys: ["key": 1], unique: true),
+                // listTickets filters, each in id order.
+                MongoIndex("tickets_status", keys: ["status": 1, "key": 1]),
+                MongoIndex("tickets_priority", keys: ["priority": 1, "key": 1]),
+                MongoIndex("tickets_requester", keys: ["requester": 1, "key": 1]),
+                MongoIndex("tickets_team", keys: ["team": 1, "key": 1]),
+                MongoIndex("tickets_assignee", keys: ["assignee": 1, "key": 1]),
+                MongoIndex("tickets_tag", keys: ["tags": 1, "key": 1]),
+                // Dashboards: recently updated tickets.
+                MongoIndex("tickets_updated", keys: ["updatedAt": 1, "key": 1]),
+                // openTickets(team:): queue activation and the live queue numbers.
+                MongoIndex("tickets_queue", keys: ["open": 1, "team": 1, "key": 1]),
+                // Retention: closed tickets by age.
+                MongoIndex("tickets_closed_age", keys: ["status": 1, "updatedAt": 1]),
+                // ticketsWithDueReplies: pending replies to publish after a restart or a node's death.
+                MongoIndex("tickets_reply_due", keys: ["replyDueAt": 1]),
+                // Search: one multikey index per token array.
+                MongoIndex("tickets_public_terms", keys: ["publicTerms": 1]),
+                MongoIndex("tickets_internal_terms", keys: ["internalTerms": 1]),
+            ]
+        ),
+        (
+            ticketOps,
+            [
+                // The single-writer fence, and loadTicket / ops(after:through:) ranges.
+                MongoIndex("ticket_ops_fence", keys: ["ticket": 1, "version": 1], unique: true)
+            ]
+        ),
+        (
+            notifications,
+            [
+                MongoIndex("notifications_key", keys: ["key": 1], unique: true),
+                // notifications(of:unreadOnly: false), newest first.
+                MongoIndex("notifications_user", keys: ["user": 1, "key": -1]),
+                // notifications(of:unreadOnly: true), unreadCount(of:), markRead.
+                MongoIndex("notifications_unread", keys: ["user": 1, "read": 1, "key": -1]),
+                // Retention: read notifications by age.
+                MongoIndex("notifications_read_age", keys: ["read": 1, "readAt": 1]),
+            ]
+        ),
     ]
 
     static var indexCount: Int { indexes.reduce(0) { $0 + $1.1.count } }

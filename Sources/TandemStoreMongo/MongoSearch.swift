@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import TandemCore
@@ -110,7 +108,8 @@ enum MongoSearch {
     /// ``maximumTermLength`` scalars; empty for a run of marks alone.
     private static func normalize(_ word: String) -> String {
         // Only the start of a very long word matters (room for the marks to drop).
-        let head = word.utf8.count > maximumTermLength * 16
+        let head =
+            word.utf8.count > maximumTermLength * 16
             ? String(String.UnicodeScalarView(word.unicodeScalars.prefix(maximumTermLength * 4))) : word
         if head.utf8.allSatisfy({ $0 < 0x80 }) {
             return String(head.lowercased().unicodeScalars.prefix(maximumTermLength))
@@ -139,9 +138,10 @@ enum MongoSearch {
             for part in parts.dropLast() {
                 conditions.append(match(publicOnly: publicOnly) { ["$elemMatch": ["$eq": .string(part)]] })
             }
-            conditions.append(match(publicOnly: publicOnly) {
-                ["$elemMatch": ["$gte": .string(last), "$lt": .string(last + prefixEnd)]]
-            })
+            conditions.append(
+                match(publicOnly: publicOnly) {
+                    ["$elemMatch": ["$gte": .string(last), "$lt": .string(last + prefixEnd)]]
+                })
         }
         return conditions.isEmpty ? nil : conditions
     }
@@ -153,9 +153,11 @@ enum MongoSearch {
 
     /// The public and internal terms of a ticket.
     static func terms(of ticket: Ticket) -> (public: [String], internal: [String]) {
-        let publicTexts = [ticket.subject, ticket.description.string]
+        let publicTexts =
+            [ticket.subject, ticket.description.string]
             + ticket.comments.filter { $0.visibility == .public }.map(\.body)
-        let internalTexts = [ticket.internalNotes.string]
+        let internalTexts =
+            [ticket.internalNotes.string]
             + ticket.comments.filter { $0.visibility == .internal }.map(\.body)
         return (terms(publicTexts), terms(internalTexts))
     }

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import TandemMongo
@@ -17,7 +15,7 @@ extension MongoStore {
             }
             do {
                 try await sessions.insertOne(MongoRecords.document(session))
-            } catch where isDuplicateKey(error) {
+            } catch  where isDuplicateKey(error) {
                 throw StoreError.duplicate(kind: "session", field: "id")
             }
         }

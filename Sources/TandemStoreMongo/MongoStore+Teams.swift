@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import TandemMongo
@@ -17,7 +15,7 @@ extension MongoStore {
             try await checkMembers(of: team, existing: false)
             do {
                 try await teams.insertOne(MongoRecords.document(team))
-            } catch where isDuplicateKey(error) {
+            } catch  where isDuplicateKey(error) {
                 let sameID = try await teams.countDocuments(["key": .string(team.id.rawValue)])
                 throw StoreError.duplicate(kind: "team", field: sameID > 0 ? "id" : "name")
             }
@@ -42,7 +40,7 @@ extension MongoStore {
             let result: MongoCollection.UpdateResult
             do {
                 result = try await teams.replaceOne(["key": .string(team.id.rawValue)], MongoRecords.document(team))
-            } catch where isDuplicateKey(error) {
+            } catch  where isDuplicateKey(error) {
                 throw StoreError.duplicate(kind: "team", field: "name")
             }
             guard result.matched > 0 else { throw StoreError.notFound(kind: "team", id: team.id.rawValue) }

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import TandemMongo
@@ -16,7 +14,7 @@ extension MongoStore {
             let document = try MongoTicketRecords.document(ticket)
             do {
                 try await tickets.insertOne(document)
-            } catch where isDuplicateKey(error) {
+            } catch  where isDuplicateKey(error) {
                 throw StoreError.duplicate(kind: "ticket", field: "id")
             }
         }

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import TandemMongo
@@ -14,7 +12,7 @@ extension MongoStore {
         try await perform("createUser") {
             do {
                 try await users.insertOne(MongoRecords.document(user))
-            } catch where isDuplicateKey(error) {
+            } catch  where isDuplicateKey(error) {
                 // Which unique index refused it: the id, or else the e-mail.
                 let sameID = try await users.countDocuments(["key": .string(user.id.rawValue)])
                 throw StoreError.duplicate(kind: "user", field: sameID > 0 ? "id" : "email")
@@ -47,7 +45,7 @@ extension MongoStore {
             let result: MongoCollection.UpdateResult
             do {
                 result = try await users.replaceOne(["key": .string(user.id.rawValue)], MongoRecords.document(user))
-            } catch where isDuplicateKey(error) {
+            } catch  where isDuplicateKey(error) {
                 throw StoreError.duplicate(kind: "user", field: "email")
             }
             guard result.matched > 0 else { throw StoreError.notFound(kind: "user", id: user.id.rawValue) }
@@ -67,7 +65,7 @@ extension MongoStore {
             let result: MongoCollection.UpdateResult
             do {
                 result = try await users.replaceOne(filter, MongoRecords.document(user))
-            } catch where isDuplicateKey(error) {
+            } catch  where isDuplicateKey(error) {
                 throw StoreError.duplicate(kind: "user", field: "email")
             }
             guard result.matched == 0 else { return }

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import GRDB
 import TandemCore
@@ -24,7 +22,7 @@ extension SQLiteStore {
                         notification.ticket.rawValue, notification.actor.rawValue, notification.text,
                         notification.createdAt.millisecondsSince1970, notification.readAt?.millisecondsSince1970,
                     ])
-                } catch where SQLiteErrors.isForeignKeyViolation(error) {
+                } catch  where SQLiteErrors.isForeignKeyViolation(error) {
                     throw StoreError.notFound(kind: "user", id: notification.user.rawValue)
                 }
             }

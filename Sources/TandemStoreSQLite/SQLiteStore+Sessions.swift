@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import GRDB
 import TandemCore
@@ -21,7 +19,7 @@ extension SQLiteStore {
                         session.revokedAt?.millisecondsSince1970, session.userAgent, session.ipAddress,
                     ]
                 )
-            } catch where SQLiteErrors.isForeignKeyViolation(error) {
+            } catch  where SQLiteErrors.isForeignKeyViolation(error) {
                 throw StoreError.notFound(kind: "user", id: session.userID.rawValue)
             }
         }

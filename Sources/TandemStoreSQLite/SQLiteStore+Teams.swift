@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import GRDB
 import TandemCore
@@ -100,7 +98,7 @@ extension SQLiteStore {
         for (position, member) in team.members.enumerated() {
             do {
                 try statement.execute(arguments: [team.id.rawValue, member.userID.rawValue, member.role.rawValue, position])
-            } catch where SQLiteErrors.isForeignKeyViolation(error) {
+            } catch  where SQLiteErrors.isForeignKeyViolation(error) {
                 throw StoreError.notFound(kind: "user", id: member.userID.rawValue)
             }
         }

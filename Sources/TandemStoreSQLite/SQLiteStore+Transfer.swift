@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import GRDB
 import TandemCore
@@ -107,7 +105,7 @@ extension SQLiteStore {
                         session.createdAt.millisecondsSince1970, session.expiresAt.millisecondsSince1970,
                         session.revokedAt?.millisecondsSince1970, session.userAgent, session.ipAddress,
                     ])
-            } catch where SQLiteErrors.isForeignKeyViolation(error) {
+            } catch  where SQLiteErrors.isForeignKeyViolation(error) {
                 throw StoreError.notFound(kind: "user", id: session.userID.rawValue)
             }
         case .ticket(let ticket):
@@ -125,7 +123,7 @@ extension SQLiteStore {
             let change = try SQLiteJSON.encode(op.change, what: "op \(op.version) of ticket \(ticket)")
             do {
                 try insertOps([op], changes: [change], ticket: ticket, in: db)
-            } catch where SQLiteErrors.isForeignKeyViolation(error) {
+            } catch  where SQLiteErrors.isForeignKeyViolation(error) {
                 throw StoreError.notFound(kind: "ticket", id: ticket.rawValue)
             }
         case .notification(let notification):
@@ -137,7 +135,7 @@ extension SQLiteStore {
                         notification.ticket.rawValue, notification.actor.rawValue, notification.text,
                         notification.createdAt.millisecondsSince1970, notification.readAt?.millisecondsSince1970,
                     ])
-            } catch where SQLiteErrors.isForeignKeyViolation(error) {
+            } catch  where SQLiteErrors.isForeignKeyViolation(error) {
                 throw StoreError.notFound(kind: "user", id: notification.user.rawValue)
             }
         }

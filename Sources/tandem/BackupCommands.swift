@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import ArgumentParser
 import Foundation
@@ -59,7 +57,9 @@ struct Restore: AsyncParsableCommand {
         do {
             let manifest = try await StoreBackup.restore(from: file, into: store)
             try await store.close()
-            print("restored \(file) (\(manifest.store), \(manifest.createdAt)) into \(configuration.store.url): \(BackupSummary.counts(manifest))")
+            print(
+                "restored \(file) (\(manifest.store), \(manifest.createdAt)) into \(configuration.store.url): \(BackupSummary.counts(manifest))"
+            )
         } catch {
             try? await store.close()
             FileHandle.standardError.write(Data("tandem: cannot restore: \(error)\n".utf8))

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import Logging
@@ -17,7 +15,10 @@ struct LogThrottleTests {
         let quiet = LogThrottle(interval: .milliseconds(300))
         for _ in 0..<500 { quiet.log(.warning, "relay publish failed", to: logger) }
         quiet.log(.warning, "something else", to: logger)
-        #expect(recorder.all.map { $0.trimmingCharacters(in: .whitespaces) } == ["warning relay publish failed", "warning something else"])
+        #expect(
+            recorder.all.map { $0.trimmingCharacters(in: .whitespaces) } == [
+                "warning relay publish failed", "warning something else",
+            ])
         try await Task.sleep(for: .milliseconds(400))
         quiet.log(.warning, "relay publish failed", to: logger)
         #expect(recorder.all.count == 3)

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import Testing
@@ -22,7 +20,8 @@ import Testing
         let missingEdges = package.edges.subtracting(diagram.edges)
         let extraEdges = diagram.edges.subtracting(package.edges)
         #expect(missingEdges.isEmpty, "dependencies missing from the diagram: \(missingEdges.map(\.description).sorted())")
-        #expect(extraEdges.isEmpty, "dependencies in the diagram that Package.swift lacks: \(extraEdges.map(\.description).sorted())")
+        #expect(
+            extraEdges.isEmpty, "dependencies in the diagram that Package.swift lacks: \(extraEdges.map(\.description).sorted())")
     }
 
     /// The parsers themselves, on a manifest and a diagram that differ by one edge.
@@ -78,9 +77,9 @@ struct ModuleGraph {
     init(packageManifest text: String) throws {
         let kinds = [".target(", ".executableTarget(", ".systemLibrary(", ".testTarget("]
         var index = text.startIndex
-        while let (kind, open) = kinds.compactMap({ kind in text.range(of: kind, range: index..<text.endIndex).map { (kind, $0) } })
-            .min(by: { $0.1.lowerBound < $1.1.lowerBound })
-        {
+        while let (kind, open) = kinds.compactMap({ kind in text.range(of: kind, range: index..<text.endIndex).map { (kind, $0) }
+        })
+        .min(by: { $0.1.lowerBound < $1.1.lowerBound }) {
             let body = try Self.balanced(text, from: text.index(before: open.upperBound), open: "(", close: ")")
             index = body.upperBound
             let declaration = String(text[body])
@@ -93,7 +92,8 @@ struct ModuleGraph {
             guard let bracket = declaration[list.upperBound...].firstIndex(of: "[") else { continue }
             var dependencies = String(declaration[try Self.balanced(declaration, from: bracket, open: "[", close: "]")])
             while let product = dependencies.range(of: ".product(") {
-                let call = try Self.balanced(dependencies, from: dependencies.index(before: product.upperBound), open: "(", close: ")")
+                let call = try Self.balanced(
+                    dependencies, from: dependencies.index(before: product.upperBound), open: "(", close: ")")
                 dependencies.removeSubrange(product.lowerBound..<call.upperBound)
             }
             for dependency in Self.quoted(in: dependencies) { edges.insert(Edge(name, dependency)) }
@@ -118,7 +118,9 @@ struct ModuleGraph {
     }
 
     /// The range from the bracket at `start` to its matching close, both included.
-    static func balanced(_ text: String, from start: String.Index, open: Character, close: Character) throws -> Range<String.Index> {
+    static func balanced(
+        _ text: String, from start: String.Index, open: Character, close: Character
+    ) throws -> Range<String.Index> {
         var depth = 0
         var index = start
         var inString = false
@@ -138,7 +140,9 @@ struct ModuleGraph {
     }
 
     static func quoted(in text: String) -> [String] {
-        text.split(separator: "\"", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+        text.split(separator: "\"", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map {
+            String($0.element)
+        }
     }
 
     static func firstQuoted(after label: String, in text: String) -> String? {

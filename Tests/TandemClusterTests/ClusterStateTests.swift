@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import TandemActors
@@ -25,16 +23,20 @@ struct ClusterStateTests {
         try await b.registry.updatePresence(
             cluster.ticket,
             PresenceUpdate(subscriber: cluster.subscriber(b, 7), state: .viewing, field: nil, selection: nil, version: nil))
-        #expect(await eventually {
-            a.recorder.received(a.address(1)).contains { if case .presence(_, let p) = $0 { p.connection == b.address(7) } else { false } }
-        })
+        #expect(
+            await eventually {
+                a.recorder.received(a.address(1)).contains {
+                    if case .presence(_, let p) = $0 { p.connection == b.address(7) } else { false }
+                }
+            })
         await b.kill()
         // B's heartbeat lapses within the lease; A's next dead-node sweep drops its viewer.
-        #expect(await eventually(.seconds(15)) {
-            a.recorder.received(a.address(1)).contains {
-                if case .presenceLeft(_, _, let connection) = $0 { connection == b.address(7) } else { false }
-            }
-        })
+        #expect(
+            await eventually(.seconds(15)) {
+                a.recorder.received(a.address(1)).contains {
+                    if case .presenceLeft(_, _, let connection) = $0 { connection == b.address(7) } else { false }
+                }
+            })
     }
 
     @Test("When the node that dies owned the ticket as well, its viewer still leaves, before the resync")
@@ -54,11 +56,12 @@ struct ClusterStateTests {
         let killed = ContinuousClock.now
         await b.kill()
         // Nobody is left to send it but A's relay, when its dead-node sweep sees B gone.
-        #expect(await eventually(.seconds(15)) {
-            a.recorder.received(a.address(1)).contains {
-                if case .presenceLeft(_, _, let connection) = $0 { connection == b.address(7) } else { false }
-            }
-        })
+        #expect(
+            await eventually(.seconds(15)) {
+                a.recorder.received(a.address(1)).contains {
+                    if case .presenceLeft(_, _, let connection) = $0 { connection == b.address(7) } else { false }
+                }
+            })
         let gone = ContinuousClock.now - killed
         let events = a.recorder.received(a.address(1))
         let left = events.firstIndex { if case .presenceLeft = $0 { true } else { false } }
@@ -91,7 +94,8 @@ struct ClusterStateTests {
         #expect(b.recorder.recheckCount(b.address(5)) == 0)
         // Redis drops node B's pub/sub connection: a revocation published meanwhile would be lost.
         let clients = try await b.runtime.redis.send(RedisCommand("CLIENT", "LIST", "TYPE", "pubsub")).string ?? ""
-        let line = try #require(clients.split(separator: "\n").first { $0.contains("name=\(ClusterKeys.clientName(of: b.id))-bus ") })
+        let line = try #require(
+            clients.split(separator: "\n").first { $0.contains("name=\(ClusterKeys.clientName(of: b.id))-bus ") })
         let id = try #require(line.split(separator: " ").first { $0.hasPrefix("id=") }?.dropFirst(3))
         _ = try await b.runtime.redis.send(RedisCommand("CLIENT", "KILL", "ID", String(id)))
         #expect(await eventually { b.recorder.recheckCount(b.address(5)) >= 1 })
@@ -125,13 +129,17 @@ struct ClusterStateTests {
         a.runtime.node.loseNextMessage(to: b.id)
         _ = try await a.registry.submit(cluster.ticket, cluster.insert("1", client: "ca", seq: 1, base: 0, replyTo: a.address(1)))
         _ = try await a.registry.submit(cluster.ticket, cluster.insert("2", client: "ca", seq: 2, base: 1, replyTo: a.address(1)))
-        #expect(await eventually {
-            b.recorder.received(b.address(2)).contains { if case .resync(_, "relay_gap") = $0 { true } else { false } }
-        })
+        #expect(
+            await eventually {
+                b.recorder.received(b.address(2)).contains { if case .resync(_, "relay_gap") = $0 { true } else { false } }
+            })
         // The client resubscribes from its version and gets exactly what it missed.
         let reply = try await b.registry.subscribe(
             cluster.ticket, SubscribeRequest(subscriber: cluster.subscriber(b, 2), principal: cluster.agent, fromVersion: 0))
-        guard case .ops(let ops, let version, _) = reply else { Issue.record("expected ops, got \(reply)"); return }
+        guard case .ops(let ops, let version, _) = reply else {
+            Issue.record("expected ops, got \(reply)")
+            return
+        }
         #expect(ops.map(\.version) == [1, 2])
         #expect(version == 2)
     }

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import TandemActors
@@ -36,7 +34,8 @@ struct PlacementTests {
         // Whoever subscribes first becomes the owner: node A.
         for node in cluster.nodes {
             try await node.registry.subscribe(
-                cluster.ticket, SubscribeRequest(subscriber: cluster.subscriber(node, 1), principal: cluster.agent, fromVersion: nil))
+                cluster.ticket,
+                SubscribeRequest(subscriber: cluster.subscriber(node, 1), principal: cluster.agent, fromVersion: nil))
         }
         #expect(cluster.activeOwners() == [a.id])
         // Submitters on B and C, 20 ops each, concurrently.
@@ -55,7 +54,10 @@ struct PlacementTests {
         }
         for node in cluster.nodes {
             let address = node.address(1)
-            #expect(await eventually { node.recorder.opVersions(address).count + node.recorder.acks(address).count >= (node === a ? 40 : 40) })
+            #expect(
+                await eventually {
+                    node.recorder.opVersions(address).count + node.recorder.acks(address).count >= (node === a ? 40 : 40)
+                })
             let events = node.recorder.received(address)
             guard case .subscribed = events.first else {
                 Issue.record("the first event on \(node.id) is not the subscribe reply: \(String(describing: events.first))")

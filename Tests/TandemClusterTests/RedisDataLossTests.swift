@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import TandemActors
@@ -43,7 +41,9 @@ struct RedisDataLossTests {
         #expect(ops.isEmpty && version == second.version)
     }
 
-    @Test("An activation that is behind the store re-reads it: stale, it gives way; future_version only for versions that do not exist")
+    @Test(
+        "An activation that is behind the store re-reads it: stale, it gives way; future_version only for versions that do not exist"
+    )
     func anActivationBehindTheStoreGivesWay() async throws {
         let cluster = try await TestCluster.make(nodes: 1)
         defer { Task { await cluster.shutdown() } }
@@ -55,7 +55,8 @@ struct RedisDataLossTests {
         _ = try await writer.submit(cluster.ticket, cluster.insert("1", client: "w", seq: 1, base: 0, replyTo: nil))
         let watcher = SubscriberInfo(
             address: SubscriberAddress(node: "s", connection: 1), user: cluster.agent.userID, name: "Ada", audience: .staff)
-        try await stale.subscribe(cluster.ticket, SubscribeRequest(subscriber: watcher, principal: cluster.agent, fromVersion: nil))
+        try await stale.subscribe(
+            cluster.ticket, SubscribeRequest(subscriber: watcher, principal: cluster.agent, fromVersion: nil))
         let written = try await writer.submit(cluster.ticket, cluster.insert("2", client: "w", seq: 2, base: 1, replyTo: nil))
 
         // A client with the writer's version: the stale activation reads the store, stops serving

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import TandemActors
@@ -48,14 +46,25 @@ struct WireTests {
                 from: "n1", epoch: "e", seq: 7, body: NodeMessage.deliver(RelayedEvent(event), connections: [9]).encoded())
             let envelope = try #require(NodeEnvelope(bytes: bytes))
             #expect(envelope.from == "n1" && envelope.seq == 7)
-            guard case .deliver(let relayed, let connections) = envelope.message else { Issue.record("not a delivery"); continue }
+            guard case .deliver(let relayed, let connections) = envelope.message else {
+                Issue.record("not a delivery")
+                continue
+            }
             #expect(relayed.event == event)
             #expect(connections == [9])
         }
-        let first = try #require(NodeEnvelope(bytes: NodeEnvelope.encode(from: "n1", epoch: "e", seq: 8, firstReceived: 3, body: NodeMessage.deliver(RelayedEvent(events[0]), connections: []).encoded())))
+        let first = try #require(
+            NodeEnvelope(
+                bytes: NodeEnvelope.encode(
+                    from: "n1", epoch: "e", seq: 8, firstReceived: 3,
+                    body: NodeMessage.deliver(RelayedEvent(events[0]), connections: []).encoded())))
         #expect(first.firstReceived == 3)
         // A node of an earlier version writes no fourth field.
-        let older = try #require(NodeEnvelope(bytes: NodeEnvelope.encode(from: "n1", epoch: "e", seq: 8, body: NodeMessage.deliver(RelayedEvent(events[0]), connections: []).encoded())))
+        let older = try #require(
+            NodeEnvelope(
+                bytes: NodeEnvelope.encode(
+                    from: "n1", epoch: "e", seq: 8, body: NodeMessage.deliver(RelayedEvent(events[0]), connections: []).encoded())
+            ))
         #expect(older.firstReceived == nil)
         #expect(NodeEnvelope(bytes: Array("n1/e/8/x\n{}".utf8)) == nil)
     }

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import Testing
@@ -21,7 +19,9 @@ struct DraftModeApplyTests {
     }
 
     func op(_ t: Ticket, _ change: TicketChange, by author: UserID, at ms: Int64 = 2_000) -> TicketOp {
-        TicketOp(version: t.version + 1, change: change, author: author, at: Timestamp(millisecondsSince1970: ms), client: nil, seq: nil)
+        TicketOp(
+            version: t.version + 1, change: change, author: author, at: Timestamp(millisecondsSince1970: ms), client: nil,
+            seq: nil)
     }
 
     func insert(_ text: String, at position: Int = 0) -> TicketChange {
@@ -35,7 +35,8 @@ struct DraftModeApplyTests {
         var t = ticket()
         try t.apply(op(t, insert("public "), by: bob), limits: limits)
         try t.apply(op(t, .draftMode(.internal), by: grace, at: 3_000), limits: limits)
-        #expect(t.replyDraftMode == DraftMode(visibility: .internal, setBy: grace, setAt: Timestamp(millisecondsSince1970: 3_000)))
+        #expect(
+            t.replyDraftMode == DraftMode(visibility: .internal, setBy: grace, setAt: Timestamp(millisecondsSince1970: 3_000)))
         try t.apply(op(t, insert("secret", at: 7), by: grace), limits: limits)
         try t.apply(op(t, .draftMode(.public), by: bob), limits: limits)
         try t.apply(op(t, insert("!", at: 13), by: bob), limits: limits)
@@ -54,7 +55,9 @@ struct DraftModeApplyTests {
         let reply = Comment(
             id: CommentID("cmt_1"), author: grace, body: "Fixed", visibility: .public,
             createdAt: Timestamp(millisecondsSince1970: 2_000))
-        try t.apply(op(t, .pendingReply(PendingReply(comment: reply, publishAt: Timestamp(millisecondsSince1970: 12_000))), by: grace), limits: limits)
+        try t.apply(
+            op(t, .pendingReply(PendingReply(comment: reply, publishAt: Timestamp(millisecondsSince1970: 12_000))), by: grace),
+            limits: limits)
         #expect(t.nextReplyDue == Timestamp(millisecondsSince1970: 12_000))
         #expect(t.comments.isEmpty && t.firstResponseAt == nil)
         #expect(t.history.last?.isPublic == false)
@@ -85,9 +88,11 @@ struct DraftModeApplyTests {
     }
 
     @Test func newChangesRoundTripOnTheWire() throws {
-        let reply = Comment(id: CommentID("cmt_1"), author: grace, body: "x", visibility: .public, createdAt: Timestamp(millisecondsSince1970: 1))
+        let reply = Comment(
+            id: CommentID("cmt_1"), author: grace, body: "x", visibility: .public, createdAt: Timestamp(millisecondsSince1970: 1))
         for change in [
-            TicketChange.draftMode(.internal), .pendingReply(PendingReply(comment: reply, publishAt: Timestamp(millisecondsSince1970: 9))),
+            TicketChange.draftMode(.internal),
+            .pendingReply(PendingReply(comment: reply, publishAt: Timestamp(millisecondsSince1970: 9))),
             .withdrawReply(reply.id),
         ] {
             let data = try JSONEncoder().encode(change)

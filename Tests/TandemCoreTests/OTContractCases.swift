@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 
@@ -149,8 +147,9 @@ extension OTContractCases {
 
         for c in normalize {
             let got = c.op.flatMap { try? TextOperation(validating: $0) }?.components
-            check("normalize", c.name, "normal form", got == c.result, got.map(String.init(describing:)) ?? "refused",
-                  c.result.map(String.init(describing:)) ?? "refused")
+            check(
+                "normalize", c.name, "normal form", got == c.result, got.map(String.init(describing:)) ?? "refused",
+                c.result.map(String.init(describing:)) ?? "refused")
         }
         for c in apply {
             let got = try? c.op.apply(to: c.doc)

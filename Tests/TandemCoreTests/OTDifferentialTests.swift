@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import TandemCore
@@ -29,8 +27,11 @@ struct OTDifferentialTests {
 
         let checker = folder.appendingPathComponent("otCheck.js")
         let bundle = try Self.run(
-            "esbuild", [RepositoryFiles.url("Web/tests/differential/otCheck.ts").path, "--bundle", "--platform=node",
-                        "--format=cjs", "--target=es2020", "--log-level=warning", "--outfile=\(checker.path)"])
+            "esbuild",
+            [
+                RepositoryFiles.url("Web/tests/differential/otCheck.ts").path, "--bundle", "--platform=node",
+                "--format=cjs", "--target=es2020", "--log-level=warning", "--outfile=\(checker.path)",
+            ])
         try #require(bundle.status == 0, "esbuild failed (scripts/setup.sh test installs it): \(bundle.output)")
         let check = try Self.run("node", [checker.path, corpusFile.path])
         #expect(check.status == 0, "the web client's OT disagrees with Swift (seed \(Self.seed)):\n\(check.output)")
@@ -48,9 +49,10 @@ struct OTDifferentialTests {
             let priority: OTPriority = Bool.random(using: &rng) ? .left : .right
             let (aPrime, bPrime) = TextOperation.transform(a, b, priority: priority)
             guard let result = try? bPrime.apply(to: a.apply(to: doc)) else { continue }
-            cases.transform.append(.init(
-                doc: doc, a: a, b: b, priority: priority == .left ? "left" : "right",
-                aPrime: aPrime.components, bPrime: bPrime.components, result: result))
+            cases.transform.append(
+                .init(
+                    doc: doc, a: a, b: b, priority: priority == .left ? "left" : "right",
+                    aPrime: aPrime.components, bPrime: bPrime.components, result: result))
 
             let afterA = (try? a.apply(to: doc)) ?? doc
             let next = OTGen.operation(length: afterA.unicodeScalars.count, using: &rng)
@@ -65,8 +67,9 @@ struct OTDifferentialTests {
 
             let position = Int.random(in: 0...(length + 2), using: &rng)
             let isOwn = Bool.random(using: &rng)
-            cases.transformPosition.append(.init(
-                op: a, position: position, isOwn: isOwn, result: a.transformPosition(position, isOwn: isOwn)))
+            cases.transformPosition.append(
+                .init(
+                    op: a, position: position, isOwn: isOwn, result: a.transformPosition(position, isOwn: isOwn)))
 
             let raw = rawComponents(using: &rng)
             cases.normalize.append(.init(op: raw, result: (try? TextOperation(validating: raw))?.components))
@@ -75,9 +78,10 @@ struct OTDifferentialTests {
             let (x, y) = (tagOperation(using: &rng), tagOperation(using: &rng))
             cases.tagApply.append(.init(tags: tags.sorted(), op: .init(x), result: x.apply(to: tags).sorted()))
             let (xPrime, yPrime) = TagOperation.transform(x, y, priority: priority)
-            cases.tagTransform.append(.init(
-                tags: tags.sorted(), a: .init(x), b: .init(y), priority: priority == .left ? "left" : "right",
-                aPrime: .init(xPrime), bPrime: .init(yPrime), result: yPrime.apply(to: x.apply(to: tags)).sorted()))
+            cases.tagTransform.append(
+                .init(
+                    tags: tags.sorted(), a: .init(x), b: .init(y), priority: priority == .left ? "left" : "right",
+                    aPrime: .init(xPrime), bPrime: .init(yPrime), result: yPrime.apply(to: x.apply(to: tags)).sorted()))
         }
         return cases
     }

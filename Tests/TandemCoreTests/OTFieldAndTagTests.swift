@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import TandemTestSupport
@@ -80,10 +78,12 @@ struct OTFieldAndTagTests {
             #expect(viaA == (priority == .left ? b.newValue : a.newValue))
 
             let tags = Set(pool.filter { _ in Bool.random(using: &rng) })
-            let x = try TagOperation(adding: pool.filter { _ in Bool.random(using: &rng) },
-                                     removing: pool.filter { _ in Bool.random(using: &rng) })
-            let y = try TagOperation(adding: pool.filter { _ in Bool.random(using: &rng) },
-                                     removing: pool.filter { _ in Bool.random(using: &rng) })
+            let x = try TagOperation(
+                adding: pool.filter { _ in Bool.random(using: &rng) },
+                removing: pool.filter { _ in Bool.random(using: &rng) })
+            let y = try TagOperation(
+                adding: pool.filter { _ in Bool.random(using: &rng) },
+                removing: pool.filter { _ in Bool.random(using: &rng) })
             let (xPrime, yPrime) = TagOperation.transform(x, y, priority: priority)
             let result = yPrime.apply(to: x.apply(to: tags))
             #expect(result == xPrime.apply(to: y.apply(to: tags)))

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import Testing
@@ -11,7 +9,7 @@ struct OTPerformanceTests {
     static let length = 1 << 20
 
     static func largeText() -> String {
-        String(repeating: "abcdefghijklmno\u{E9}", count: length / 16) // 16 scalars, 17 UTF-8 bytes
+        String(repeating: "abcdefghijklmno\u{E9}", count: length / 16)  // 16 scalars, 17 UTF-8 bytes
     }
 
     @Test func editsNearTheEndOfAMegabyteAreFast() throws {
@@ -41,9 +39,10 @@ struct OTPerformanceTests {
         #expect(otScalars(viaA) == otScalars(viaB))
         #expect(buffer == otScalars(viaA))
         #expect(otScalars(try composed.apply(to: text)) == buffer)
-        #expect(buffer.count == Self.length - 5 + 2 + 2) // The deletes overlap by 2.
-        print("1 MB text: string apply ×2 \(stringApply), transform+compose \(transformTime),",
-              "buffer apply ×2 \(bufferApply)")
+        #expect(buffer.count == Self.length - 5 + 2 + 2)  // The deletes overlap by 2.
+        print(
+            "1 MB text: string apply ×2 \(stringApply), transform+compose \(transformTime),",
+            "buffer apply ×2 \(bufferApply)")
         #expect(stringApply < .seconds(1))
         #expect(transformTime < .milliseconds(50))
         #expect(bufferApply < .seconds(1))

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import TandemTestSupport
@@ -88,8 +86,9 @@ struct OTPropertyTests {
             let stepwise = otReferenceApply(a2Prime, to: otReferenceApply(a1Prime, to: base))
             #expect(whole.map(\.value).sorted() == stepwise.map(\.value).sorted())
             let edited = otReferenceApply(a2, to: otReferenceApply(a1, to: document))
-            #expect(otReferenceApply(bAfterComposed, to: edited).map(\.value).sorted()
-                == otReferenceApply(bAfterBoth, to: edited).map(\.value).sorted())
+            #expect(
+                otReferenceApply(bAfterComposed, to: edited).map(\.value).sorted()
+                    == otReferenceApply(bAfterBoth, to: edited).map(\.value).sorted())
             // Without concurrent inserts there are no ties, and the results match exactly.
             if otInsertedScalars(b).isEmpty { #expect(whole == stepwise) }
         }

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import TandemTestSupport
@@ -126,11 +124,20 @@ func otSimulate<Model: OTSimulatedModel>(
     while busy {
         busy = false
         for client in 0..<clientCount {
-            if let message = clients[client].send() { toServer[client].append(message); busy = true }
-            while !toServer[client].isEmpty { try serverStep(client); busy = true }
+            if let message = clients[client].send() {
+                toServer[client].append(message)
+                busy = true
+            }
+            while !toServer[client].isEmpty {
+                try serverStep(client)
+                busy = true
+            }
         }
         for client in 0..<clientCount {
-            while !toClient[client].isEmpty { try clientStep(client); busy = true }
+            while !toClient[client].isEmpty {
+                try clientStep(client)
+                busy = true
+            }
         }
     }
     for client in clients {
@@ -249,8 +256,9 @@ struct OTSimulationTests {
         for _ in 0..<100 {
             let clients = Int.random(in: 2...5, using: &rng)
             _ = try otSimulate(OTTagsModel.self, initial: [], clients: clients, steps: 120, using: &rng) { rng, _ in
-                try? TagOperation(adding: pool.filter { _ in Int.random(in: 0..<4, using: &rng) == 0 },
-                                  removing: pool.filter { _ in Int.random(in: 0..<4, using: &rng) == 0 })
+                try? TagOperation(
+                    adding: pool.filter { _ in Int.random(in: 0..<4, using: &rng) == 0 },
+                    removing: pool.filter { _ in Int.random(in: 0..<4, using: &rng) == 0 })
             }
         }
     }

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import Testing
@@ -18,8 +16,8 @@ struct OTTextOperationTests {
         operation.delete(1)
         operation.delete(-4)
         operation.delete(2)
-        operation.insert("d") // Moves before the delete.
-        operation.retain(7) // Trailing: dropped.
+        operation.insert("d")  // Moves before the delete.
+        operation.retain(7)  // Trailing: dropped.
         #expect(operation.components == [.retain(5), .insert("abcd"), .delete(3)])
         #expect(operation.baseLength == 8)
         #expect(operation.targetLength == 9)
@@ -80,8 +78,9 @@ struct OTTextOperationTests {
         let withoutMark = try textOp(.retain(5), .delete(1)).apply(to: text)
         #expect(otScalars(withoutMark) == otScalars("👍🏽🇫🇷e👨‍👩‍👧中"))
         // Replace the flag.
-        #expect(otScalars(try textOp(.retain(2), .insert("🇩🇪"), .delete(2)).apply(to: text))
-            == otScalars("👍🏽🇩🇪e\u{301}👨‍👩‍👧中"))
+        #expect(
+            otScalars(try textOp(.retain(2), .insert("🇩🇪"), .delete(2)).apply(to: text))
+                == otScalars("👍🏽🇩🇪e\u{301}👨‍👩‍👧中"))
         // Insert inside the ZWJ sequence and after the CJK scalar.
         let edited = try textOp(.retain(7), .insert("\u{1F3FB}"), .retain(5), .insert("文")).apply(to: text)
         #expect(otScalars(edited) == otScalars("👍🏽🇫🇷e\u{301}👨\u{1F3FB}‍👩‍👧中文"))

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import Testing
@@ -31,8 +29,8 @@ struct OTTransformTests {
     }
 
     @Test func overlappingDeletesDoNotDoubleDelete() throws {
-        let a = textOp(.retain(1), .delete(3)) // "bcd"
-        let b = textOp(.retain(2), .delete(3)) // "cde"
+        let a = textOp(.retain(1), .delete(3))  // "bcd"
+        let b = textOp(.retain(2), .delete(3))  // "cde"
         #expect(try otExpectConverges("abcdefg", a, b, priority: .left) == "afg")
         let (aPrime, bPrime) = TextOperation.transform(a, b, priority: .left)
         #expect(aPrime == textOp(.retain(1), .delete(1)))

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import TandemCore
@@ -14,8 +12,10 @@ struct OTVectorTests {
     @Test func textOperationVectors() throws {
         let cases = try JSONDecoder().decode(
             OTContractCases.self, from: RepositoryFiles.data("Tests/Vectors/ot/operations.json"))
-        for kind in [cases.normalize.count, cases.apply.count, cases.transform.count, cases.compose.count,
-                     cases.transformPosition.count, cases.tagApply.count, cases.tagTransform.count] {
+        for kind in [
+            cases.normalize.count, cases.apply.count, cases.transform.count, cases.compose.count,
+            cases.transformPosition.count, cases.tagApply.count, cases.tagTransform.count,
+        ] {
             #expect(kind > 0, "every kind of case has vectors")
         }
         let failures = cases.failures()

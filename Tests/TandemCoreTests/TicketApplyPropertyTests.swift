@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import Testing
@@ -156,11 +154,16 @@ struct TicketApplyPropertyTests {
                 {
                     expected[index].version = op.version
                 } else {
-                    expected.append(HistoryEntry(version: op.version, actor: author, at: op.at, field: field.rawValue, isPublic: field.isPublic))
+                    expected.append(
+                        HistoryEntry(
+                            version: op.version, actor: author, at: op.at, field: field.rawValue, isPublic: field.isPublic))
                 }
             case .priority(let value):
                 let from = expected.last(where: { $0.field == "priority" })?.to ?? TicketPriority.normal.rawValue
-                expected.append(HistoryEntry(version: op.version, actor: author, at: op.at, field: "priority", from: from, to: value.rawValue, isPublic: true))
+                expected.append(
+                    HistoryEntry(
+                        version: op.version, actor: author, at: op.at, field: "priority", from: from, to: value.rawValue,
+                        isPublic: true))
             default:
                 Issue.record("unexpected change")
             }

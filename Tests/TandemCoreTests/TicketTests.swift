@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import Testing
@@ -64,10 +62,13 @@ struct TicketTests {
 
     @Test func firstResponseIsTheFirstPublicStaffReply() throws {
         var t = ticket()
-        let note = Comment(id: CommentID("c1"), author: agent, body: "internal", visibility: .internal, createdAt: .init(millisecondsSince1970: 2))
+        let note = Comment(
+            id: CommentID("c1"), author: agent, body: "internal", visibility: .internal,
+            createdAt: .init(millisecondsSince1970: 2))
         try t.apply(op(1, .comment(note), at: 3_000), limits: limits)
         #expect(t.firstResponseAt == nil)
-        let reply = Comment(id: CommentID("c2"), author: agent, body: "on it", visibility: .public, createdAt: .init(millisecondsSince1970: 4))
+        let reply = Comment(
+            id: CommentID("c2"), author: agent, body: "on it", visibility: .public, createdAt: .init(millisecondsSince1970: 4))
         try t.apply(op(2, .comment(reply), at: 4_000), limits: limits)
         #expect(t.firstResponseAt == Timestamp(millisecondsSince1970: 4_000))
     }
@@ -80,7 +81,9 @@ struct TicketTests {
         #expect(throws: TicketError.textTooLong(field: .description, limit: 64)) {
             try t.apply(op(1, .text(.description, grow)), limits: limits)
         }
-        let long = Comment(id: CommentID("c"), author: agent, body: String(repeating: "y", count: 33), visibility: .public, createdAt: .init(millisecondsSince1970: 1))
+        let long = Comment(
+            id: CommentID("c"), author: agent, body: String(repeating: "y", count: 33), visibility: .public,
+            createdAt: .init(millisecondsSince1970: 1))
         #expect(throws: TicketError.self) { try t.apply(op(1, .comment(long)), limits: limits) }
         #expect(throws: TicketError.self) {
             try t.apply(op(1, .tags(try TagOperation(adding: ["a", "b", "c", "d"], removing: []))), limits: limits)
@@ -122,7 +125,10 @@ struct TicketTests {
         let changes: [TicketChange] = [
             .text(.replyDraft, text), .subject("Hi"), .status(.onHold), .priority(.urgent), .assignee(nil),
             .assignee(agent), .team(TeamID("t")), .team(nil), .tags(try TagOperation(adding: ["vip"], removing: ["spam"])),
-            .comment(Comment(id: CommentID("c"), author: agent, body: "b", visibility: .internal, mentions: [customer], createdAt: .init(millisecondsSince1970: 9))),
+            .comment(
+                Comment(
+                    id: CommentID("c"), author: agent, body: "b", visibility: .internal, mentions: [customer],
+                    createdAt: .init(millisecondsSince1970: 9))),
         ]
         for change in changes {
             let data = try JSONEncoder().encode(change)
@@ -162,9 +168,16 @@ struct TicketTests {
             case 0: change = .priority(TicketPriority.allCases.randomElement(using: &rng)!)
             case 1: change = .tags(try TagOperation(adding: ["t\(version % 4)"], removing: ["t\((version + 1) % 4)"]))
             case 2:
-                change = .comment(Comment(id: CommentID("c\(version)"), author: agent, body: "c\(version) é👍🏽", visibility: .public, createdAt: .init(millisecondsSince1970: Int64(version))))
+                change = .comment(
+                    Comment(
+                        id: CommentID("c\(version)"), author: agent, body: "c\(version) é👍🏽", visibility: .public,
+                        createdAt: .init(millisecondsSince1970: Int64(version))))
             default:
-                change = .text(field, try TextOperation(replacing: position..<min(length, position + Int.random(in: 0...2, using: &rng)), with: ["a", "é", "👍🏽", "中", "e\u{301}"].randomElement(using: &rng)!))
+                change = .text(
+                    field,
+                    try TextOperation(
+                        replacing: position..<min(length, position + Int.random(in: 0...2, using: &rng)),
+                        with: ["a", "é", "👍🏽", "中", "e\u{301}"].randomElement(using: &rng)!))
             }
             let next = op(Int64(version), change, at: 1_000 + Int64(version) * 7_000)
             try live.apply(next, limits: big)

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import Synchronization
@@ -49,7 +47,8 @@ extension ClusterTests {
             let (owner, versionAtTakeover, takeover) = try #require(failover.withLock { $0 })
             #expect(
                 takeover < .seconds(Self.failoverLeaseSeconds + 3),
-                "round \(round): \(owner)'s ticket was served again only after \(takeover) (lease \(Self.failoverLeaseSeconds) s)")
+                "round \(round): \(owner)'s ticket was served again only after \(takeover) (lease \(Self.failoverLeaseSeconds) s)"
+            )
             for outcome in storm.clients {
                 #expect(outcome.violations.isEmpty, "round \(round) \(outcome.client): \(outcome.violations.prefix(3))")
             }
@@ -61,7 +60,8 @@ extension ClusterTests {
             try await cluster.start(owner)
             let survivor = cluster.nodeNames.first { $0 != owner } ?? "n1"
             _ = try await cluster.settle(ticket: ticket, on: survivor)
-            let check = DurabilityCheck(api: cluster.api(survivor), endpoint: try cluster.nginx, token: cluster.token, ticket: ticket)
+            let check = DurabilityCheck(
+                api: cluster.api(survivor), endpoint: try cluster.nginx, token: cluster.token, ticket: ticket)
             let report = try await check.run(ledger, latest: storm.clients)
             let (lost, doubled) = try await Self.count(ledger, ticket: ticket, api: cluster.api(survivor), token: cluster.token)
             #expect(lost == 0 && doubled == 0)
@@ -139,7 +139,9 @@ extension ClusterTests {
 
     // MARK: - Helpers
 
-    private static func expectNothingLost(_ storm: StormResult, cluster: ClusterFixture, ticket: String, what: String)
+    private static func expectNothingLost(
+        _ storm: StormResult, cluster: ClusterFixture, ticket: String, what: String
+    )
         async throws
     {
         for outcome in storm.clients {

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import TandemTestSupport
@@ -152,7 +150,8 @@ final class ClusterFixture: Sendable {
         let result = try await Command.run(executable, arguments, environment: environment)
         guard result.status == 0 else {
             throw ServerProcessError(
-                description: "\(executable) \(arguments.joined(separator: " ")) exited \(result.status):\n\(result.output.suffix(3_000))")
+                description:
+                    "\(executable) \(arguments.joined(separator: " ")) exited \(result.status):\n\(result.output.suffix(3_000))")
         }
         return result.output
     }

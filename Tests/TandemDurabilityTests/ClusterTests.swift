@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import Synchronization
@@ -84,7 +82,11 @@ struct ClusterTests {
             watcher.abort("timeout")
             viewer.abort("timeout")
         }
-        defer { watchdog.cancel(); watcher.close(); viewer.close() }
+        defer {
+            watchdog.cancel()
+            watcher.close()
+            viewer.close()
+        }
         var watching = FrameReader(watcher)
         watcher.send(ClientFrame.subscribe("ticket:\(ticket)"))
         #expect(await watching.next(["snapshot", "error"])?.type == "snapshot")
@@ -117,8 +119,9 @@ struct ClusterTests {
         // The bound of CLUSTER.md: n2's heartbeat lapses at most a lease after it died, and the next
         // dead-node sweep (every second) sees it.
         for time in gone.values { #expect(time < .seconds(Self.failoverLeaseSeconds + 3)) }
-        print("[cluster] a dead node's viewer disappeared after \(onOwner ?? .zero) on a ticket another node owned, "
-            + "\(onDead ?? .zero) on one the dead node owned (lease \(Self.failoverLeaseSeconds) s, sweep 1 s)")
+        print(
+            "[cluster] a dead node's viewer disappeared after \(onOwner ?? .zero) on a ticket another node owned, "
+                + "\(onDead ?? .zero) on one the dead node owned (lease \(Self.failoverLeaseSeconds) s, sweep 1 s)")
 
         // Revocation: Bo's session, signed out through n1, ends Bo's socket on n3.
         let socket = LiveSocket(cluster.endpoint("n3"), token: bo)
@@ -129,7 +132,10 @@ struct ClusterTests {
         let revoked = ContinuousClock.now
         try await api.logout(token: bo)
         while await reading.next() != nil {}
-        #expect(reading.closeCode == 4001, "a revoked session's socket on another node should close with 4001, got \(reading.closeCode.map(String.init) ?? reading.closeError ?? "-")")
+        #expect(
+            reading.closeCode == 4001,
+            "a revoked session's socket on another node should close with 4001, got \(reading.closeCode.map(String.init) ?? reading.closeError ?? "-")"
+        )
         print("[cluster] revocation crossed nodes in \(ContinuousClock.now - revoked)")
     }
 
@@ -162,13 +168,17 @@ struct ClusterTests {
         #expect(redirect.headers["location"] == "https://127.0.0.1:\(cluster.nginxPort)/tickets")
         #expect(try await Curl.get(base + "/metrics", ca: cluster.certificate).status == 404)
         let app = try await Curl.get(base + "/tickets/tkt_client_route", ca: cluster.certificate)
-        #expect(app.status == 200 && app.body.contains("<html"), "a client-side route should get the app (got \(app.status): \(app.body.prefix(200)))")
+        #expect(
+            app.status == 200 && app.body.contains("<html"),
+            "a client-side route should get the app (got \(app.status): \(app.body.prefix(200)))")
         // The browser security headers, once each, on what nginx serves itself (the app, its 404)
         // and on what a node answers through it.
         let me = try await Curl.get(base + "/api/v1/auth/me", ca: cluster.certificate)
         let metrics = try await Curl.get(base + "/metrics", ca: cluster.certificate)
         for (what, response) in [("the app", app), ("/healthz", health), ("an API 401", me), ("/metrics", metrics)] {
-            #expect(response.headers["content-security-policy"]?.contains("frame-ancestors 'none'") == true, "\(what): \(response.headers)")
+            #expect(
+                response.headers["content-security-policy"]?.contains("frame-ancestors 'none'") == true,
+                "\(what): \(response.headers)")
             #expect(response.headers["content-security-policy"]?.contains("unsafe-inline") == false, "\(what)")
             #expect(response.headers["x-content-type-options"] == "nosniff", "\(what)")
             #expect(response.headers["x-frame-options"] == "DENY", "\(what)")

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 
@@ -26,7 +24,9 @@ enum Command {
     }
 
     /// As ``run(_:_:environment:)``, blocking the calling thread (for `deinit`).
-    static func runBlocking(_ executable: String, _ arguments: [String], environment: [String: String]) throws
+    static func runBlocking(
+        _ executable: String, _ arguments: [String], environment: [String: String]
+    ) throws
         -> Result
     {
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-cmd-\(UUID().uuidString)").path

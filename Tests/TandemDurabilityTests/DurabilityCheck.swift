@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import Testing
@@ -44,7 +42,8 @@ struct DurabilityCheck {
         report.markers = counts.values.reduce(0, +)
         #expect(leftover.isEmpty, "text outside markers: \(leftover.prefix(80))")
         let missing = ledger.acks.filter { counts[$0.marker] != 1 }.map { "\($0.marker)×\(counts[$0.marker] ?? 0)" }
-        #expect(missing.isEmpty, "\(missing.count) of \(ledger.acks.count) acknowledged markers not there once: \(missing.prefix(5))")
+        #expect(
+            missing.isEmpty, "\(missing.count) of \(ledger.acks.count) acknowledged markers not there once: \(missing.prefix(5))")
         #expect(ledger.unacked.allSatisfy { (counts[$0.marker] ?? 0) <= 1 }, "an unacknowledged edit applied twice")
         let sent = Set(ledger.acks.map(\.marker) + ledger.unacked.map(\.marker))
         let unknown = counts.keys.filter { !sent.contains($0) }
@@ -83,7 +82,10 @@ struct DurabilityCheck {
                 try? await Task.sleep(for: .seconds(15))
                 socket.abort("timeout")
             }
-            defer { watchdog.cancel(); socket.close() }
+            defer {
+                watchdog.cancel()
+                socket.close()
+            }
             var reader = FrameReader(socket)
             socket.send(ClientFrame.subscribe(topic, from: last.version))
             let reply = await reader.next(["ops", "snapshot", "error"])
@@ -104,12 +106,14 @@ struct DurabilityCheck {
             let ack = await reader.next(["ack", "error"])
             #expect(
                 ack?.type == "ack" && ack?.client == outcome.client && ack?.seq == seq && ack?.v == version,
-                "resending \(outcome.client):\(seq) (version \(version)) got \(ack?.type ?? "closed") \(ack?.code ?? "") v\(ack?.v ?? -1)")
+                "resending \(outcome.client):\(seq) (version \(version)) got \(ack?.type ?? "closed") \(ack?.code ?? "") v\(ack?.v ?? -1)"
+            )
             if ack?.type == "ack" { report.duplicatesAcked += 1 }
             if let first = outcome.acks.first, first.seq < seq {
                 socket.send(resend(outcome.client, seq: first.seq, on: before.version))
                 let refusal = await reader.next(["ack", "error"])
-                #expect(refusal?.code == "stale_sequence", "an old resend got \(refusal?.type ?? "closed") \(refusal?.code ?? "")")
+                #expect(
+                    refusal?.code == "stale_sequence", "an old resend got \(refusal?.type ?? "closed") \(refusal?.code ?? "")")
                 if refusal?.code == "stale_sequence" { report.staleRefused += 1 }
             }
         }
@@ -133,7 +137,10 @@ struct DurabilityCheck {
             try? await Task.sleep(for: .seconds(20))
             socket.abort("timeout")
         }
-        defer { watchdog.cancel(); socket.close() }
+        defer {
+            watchdog.cancel()
+            socket.close()
+        }
         var reader = FrameReader(socket)
         socket.send(ClientFrame.subscribe(topic, from: version))
         let reply = await reader.next(["ops", "snapshot", "error"])
@@ -152,7 +159,9 @@ struct DurabilityCheck {
         var leftover = ""
         var rest = Substring(text)
         while !rest.isEmpty {
-            if rest.first == "[", let close = rest.firstIndex(of: "]"), !rest[rest.index(after: rest.startIndex)..<close].contains("[") {
+            if rest.first == "[", let close = rest.firstIndex(of: "]"),
+                !rest[rest.index(after: rest.startIndex)..<close].contains("[")
+            {
                 counts[String(rest[...close]), default: 0] += 1
                 rest = rest[rest.index(after: close)...]
             } else {

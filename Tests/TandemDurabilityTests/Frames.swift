@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import TandemCore
@@ -116,7 +114,9 @@ enum ClientFrame {
     }
 
     /// An edit of the reply draft made on `version`.
-    static func draftEdit(_ topic: String, client: String, seq: Int64, version: Int64, _ operation: TextOperation)
+    static func draftEdit(
+        _ topic: String, client: String, seq: Int64, version: Int64, _ operation: TextOperation
+    )
         -> String
     {
         encode(Op(topic: topic, client: client, seq: seq, v: version, op: .text(.replyDraft, operation)))

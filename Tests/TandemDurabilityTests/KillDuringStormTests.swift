@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import Synchronization
@@ -75,7 +73,8 @@ import Testing
         let codes = storm.clients.map(\.closeCode)
         #expect(
             codes.allSatisfy { $0 == 1000 || $0 == 1001 },
-            "every connection should end with a close frame: \(storm.clients.map { "\($0.closeCode ?? 0) \($0.closeError ?? "")" })")
+            "every connection should end with a close frame: \(storm.clients.map { "\($0.closeCode ?? 0) \($0.closeError ?? "")" })"
+        )
         withKnownIssue(
             "PROTOCOL.md §11: during shutdown the close code may be 1000 (swift-websocket closes first)",
             isIntermittent: true
@@ -105,8 +104,10 @@ import Testing
             #expect(outcome.violations.isEmpty, "\(outcome.client): \(outcome.violations.prefix(5))")
             #expect(
                 !outcome.acks.isEmpty,
-                "\(outcome.client) got no acknowledgement (closed: \(outcome.closeCode.map(String.init) ?? "-") \(outcome.closeError ?? ""))")
-            #expect(outcome.opsBeforeSnapshot == 0, "\(outcome.client) got \(outcome.opsBeforeSnapshot) op(s) before its snapshot")
+                "\(outcome.client) got no acknowledgement (closed: \(outcome.closeCode.map(String.init) ?? "-") \(outcome.closeError ?? ""))"
+            )
+            #expect(
+                outcome.opsBeforeSnapshot == 0, "\(outcome.client) got \(outcome.opsBeforeSnapshot) op(s) before its snapshot")
         }
         let watcher = storm.resubscriber
         #expect(watcher.violations.isEmpty, "resubscriber: \(watcher.violations.prefix(3))")

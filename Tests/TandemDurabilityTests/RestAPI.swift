@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import HTTPTypes
@@ -52,7 +50,8 @@ struct RestAPI: Sendable {
     func createTicket(token: String, subject: String, team: String?) async throws -> String {
         var fields: [String: String] = ["subject": subject, "description": "Filed by a cluster test."]
         if let team { fields["team"] = team }
-        let response = try await call(.post, "/api/v1/tickets", token: token, body: try JSONSerialization.data(withJSONObject: fields))
+        let response = try await call(
+            .post, "/api/v1/tickets", token: token, body: try JSONSerialization.data(withJSONObject: fields))
         return try decode(Created.self, response, expecting: .created).id
     }
 
@@ -82,7 +81,9 @@ struct RestAPI: Sendable {
     }
 
     /// Any call with a JSON body; the status and the JSON object answered (empty when none).
-    func json(_ method: HTTPRequest.Method, _ path: String, token: String, body: [String: Any]? = nil) async throws
+    func json(
+        _ method: HTTPRequest.Method, _ path: String, token: String, body: [String: Any]? = nil
+    ) async throws
         -> (status: Int, json: [String: Any])
     {
         let data = try body.map { try JSONSerialization.data(withJSONObject: $0) }
@@ -92,7 +93,9 @@ struct RestAPI: Sendable {
         return (Int(response.status.code), object ?? [:])
     }
 
-    private func call(_ method: HTTPRequest.Method, _ path: String, token: String?, body: Data?) async throws
+    private func call(
+        _ method: HTTPRequest.Method, _ path: String, token: String?, body: Data?
+    ) async throws
         -> TestClient.Response
     {
         var headers: HTTPFields = [.contentType: "application/json"]
@@ -105,7 +108,9 @@ struct RestAPI: Sendable {
         }
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, _ response: TestClient.Response, expecting: HTTPResponse.Status)
+    private func decode<T: Decodable>(
+        _ type: T.Type, _ response: TestClient.Response, expecting: HTTPResponse.Status
+    )
         throws -> T
     {
         let text = response.body.map { String(buffer: $0) } ?? ""

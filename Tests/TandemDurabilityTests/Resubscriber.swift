@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Synchronization
 import TandemCore
@@ -95,7 +93,10 @@ struct Resubscriber {
                 case "snapshot" where frame.ref != subscribeRef, "ops" where frame.ref != subscribeRef:
                     continue  // the reply to a subscription that a later resync superseded
                 case "snapshot" where version == nil && known == nil:
-                    guard let v = frame.v, let draft = frame.ticket?.replyDraft else { violation("bad snapshot"); continue }
+                    guard let v = frame.v, let draft = frame.ticket?.replyDraft else {
+                        violation("bad snapshot")
+                        continue
+                    }
                     version = v
                     text = Array(draft.unicodeScalars)
                     for op in early where op.version > v { apply(op) }

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 
@@ -142,7 +140,8 @@ struct StormClient {
                 resyncing = false
                 for op in frame.ops ?? [] where op.version > version { receive(op) }
                 // Broadcasts and acks queued before the reply, in version order.
-                var waiting = early.map { ($0.version, $0 as ServerFrame.Op?, Int64?.none) }
+                var waiting =
+                    early.map { ($0.version, $0 as ServerFrame.Op?, Int64?.none) }
                     + earlyAcks.map { ($0.version, ServerFrame.Op?.none, Optional($0.seq)) }
                 waiting.sort { $0.0 < $1.0 }
                 for (v, op, ackedSeq) in waiting where v > version {

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import Testing
@@ -184,9 +182,18 @@ struct BadInputTests {
             let topic = "ticket:\(setup.ticket)"
             let frames: [[String: Any]] = [
                 ["type": "op", "topic": topic, "client": 5, "seq": "one", "v": true, "op": ["kind": "text"]],
-                ["type": "op", "topic": topic, "client": "c", "seq": 1, "v": 1, "op": ["kind": "text", "field": "replyDraft", "op": "insert"]],
-                ["type": "op", "topic": topic, "client": "c", "seq": 1, "v": 1, "op": ["kind": "text", "field": "replyDraft", "op": [0, "x"]]],
-                ["type": "op", "topic": topic, "client": "c", "seq": 1, "v": 1, "op": ["kind": "set", "field": "status", "value": "sideways"]],
+                [
+                    "type": "op", "topic": topic, "client": "c", "seq": 1, "v": 1,
+                    "op": ["kind": "text", "field": "replyDraft", "op": "insert"],
+                ],
+                [
+                    "type": "op", "topic": topic, "client": "c", "seq": 1, "v": 1,
+                    "op": ["kind": "text", "field": "replyDraft", "op": [0, "x"]],
+                ],
+                [
+                    "type": "op", "topic": topic, "client": "c", "seq": 1, "v": 1,
+                    "op": ["kind": "set", "field": "status", "value": "sideways"],
+                ],
                 ["type": "subscribe", "topic": 42],
                 ["type": "presence", "topic": topic, "state": "dancing"],
                 ["type": 7],

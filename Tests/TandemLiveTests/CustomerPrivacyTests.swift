@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import Testing
@@ -12,7 +10,9 @@ struct CustomerPrivacyTests {
     /// Keys that carry staff-only data.
     static let staffKeys: Set<String> = ["internalNotes", "replyDraft", "tags", "assignee", "team", "selection"]
 
-    @Test("a customer sees status changes and public replies, and never internal notes, drafts, internal comments, cursors, tags or the assignee")
+    @Test(
+        "a customer sees status changes and public replies, and never internal notes, drafts, internal comments, cursors, tags or the assignee"
+    )
     func customerSeesOnlyPublicContent() async throws {
         try await LiveServer.run { server in
             let (agent, colleague, customer) = (server.agents[0], server.agents[1], server.customers[0])

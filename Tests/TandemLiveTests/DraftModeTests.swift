@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import Testing
@@ -80,7 +78,9 @@ struct DraftModeTests {
             #expect(after["comments"]?.array?.isEmpty == true)
 
             // Grace herself may send her own text; Bob may after confirming.
-            let confirmed = try await bobWriter.submit(comment: ["visibility": "public", "fromDraft": true, "confirmInternal": true])
+            let confirmed = try await bobWriter.submit(comment: [
+                "visibility": "public", "fromDraft": true, "confirmInternal": true,
+            ])
             #expect(confirmed.type == "ack", "\(confirmed)")
             after = try await server.ticket(ticket, as: bob)
             #expect(after["replyDraft"]?.string == "")

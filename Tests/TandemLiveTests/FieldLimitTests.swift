@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import Testing
@@ -44,7 +42,12 @@ struct FieldLimitTests {
                 ["body": "hi", "visibility": "internal", "mentions": (0..<FieldLimits.mentionsPerComment).map { "usr_\($0)" }]
             },
             refused: [
-                { ["body": "hi", "visibility": "internal", "mentions": (0...FieldLimits.mentionsPerComment).map { "usr_\($0)" }] },
+                {
+                    [
+                        "body": "hi", "visibility": "internal",
+                        "mentions": (0...FieldLimits.mentionsPerComment).map { "usr_\($0)" },
+                    ]
+                },
                 { ["body": "hi", "visibility": "internal", "mentions": ["usr_\u{9}"]] },
                 { ["body": "hi", "visibility": "internal", "mentions": ["usr_" + text(FieldLimits.identifierBytes)]] },
             ], comment: true),

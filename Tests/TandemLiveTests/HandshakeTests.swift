@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import HummingbirdTesting
 import NIOCore
@@ -60,13 +58,18 @@ struct HandshakeTests {
             // The WebSocket upgrade itself, with that Origin: refused (HummingbirdWSClient always
             // sends its own `Origin: ws://host` first, so the handshake is made by hand here).
             // Refused with the typed answer (not Hummingbird's bare 400).
-            let refused = try await Self.upgrade(port: server.port, origin: "https://evil.example.test", token: server.agents[0].token)
+            let refused = try await Self.upgrade(
+                port: server.port, origin: "https://evil.example.test", token: server.agents[0].token)
             #expect(refused.status.code == 403, "\(refused.status)")
-            #expect(String(buffer: refused.body ?? ByteBuffer()).contains(#""code":"origin_not_allowed""#), "\(String(buffer: refused.body ?? ByteBuffer()))")
+            #expect(
+                String(buffer: refused.body ?? ByteBuffer()).contains(#""code":"origin_not_allowed""#),
+                "\(String(buffer: refused.body ?? ByteBuffer()))")
             // The server's own origin is not allowed either once a list is configured: the list is exact.
-            let own = try await Self.upgrade(port: server.port, origin: "http://127.0.0.1:\(server.port)", token: server.agents[0].token)
+            let own = try await Self.upgrade(
+                port: server.port, origin: "http://127.0.0.1:\(server.port)", token: server.agents[0].token)
             #expect(own.status.code == 403, "\(own.status)")
-            let accepted = try await Self.upgrade(port: server.port, origin: "https://desk.example.test", token: server.agents[0].token)
+            let accepted = try await Self.upgrade(
+                port: server.port, origin: "https://desk.example.test", token: server.agents[0].token)
             #expect(accepted.status.code == 101, "\(accepted.status)")
             // A client library's own ws:// origin is not a browser's, and gets in.
             let library = try await server.connect(server.agents[0])

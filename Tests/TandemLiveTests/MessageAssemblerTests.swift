@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import HummingbirdWebSocket
 import NIOCore
@@ -31,14 +29,18 @@ struct MessageAssemblerTests {
     func tooLarge() throws {
         var assembler = MessageAssembler(maxBytes: 10)
         _ = try assembler.add(.text, ByteBuffer(string: "012345"), fin: false)
-        #expect(throws: MessageAssembler.Failure.tooLarge) { try assembler.add(.continuation, ByteBuffer(string: "6789X"), fin: true) }
+        #expect(throws: MessageAssembler.Failure.tooLarge) {
+            try assembler.add(.continuation, ByteBuffer(string: "6789X"), fin: true)
+        }
         #expect(MessageAssembler.Failure.tooLarge.closeCode == 1009)
     }
 
     @Test("a continuation with nothing to continue, or a new message inside one, is a protocol error (1002)")
     func outOfSequence() throws {
         var assembler = MessageAssembler(maxBytes: 10)
-        #expect(throws: MessageAssembler.Failure.outOfSequence) { try assembler.add(.continuation, ByteBuffer(string: "x"), fin: true) }
+        #expect(throws: MessageAssembler.Failure.outOfSequence) {
+            try assembler.add(.continuation, ByteBuffer(string: "x"), fin: true)
+        }
         var inside = MessageAssembler(maxBytes: 10)
         _ = try inside.add(.text, ByteBuffer(string: "a"), fin: false)
         #expect(throws: MessageAssembler.Failure.outOfSequence) { try inside.add(.binary, ByteBuffer(string: "b"), fin: true) }

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import Testing
@@ -97,7 +95,8 @@ struct PendingReplyTests {
             #expect(undone.json["replyDraft"]?.string == "UNDO-ME refund approved\n\nP.S.")
             #expect(undone.json["comments"]?.array?.isEmpty == true)
             let draftOp = try await graceSocket.inbox.next("the draft restored") {
-                $0.type == "op" && $0.json["op"]?["change"]?["field"]?.string == "replyDraft" && $0.json["op"]?["author"]?.string == bob.id
+                $0.type == "op" && $0.json["op"]?["change"]?["field"]?.string == "replyDraft"
+                    && $0.json["op"]?["author"]?.string == bob.id
             }
             #expect(draftOp.json["op"]?["change"]?["op"]?[0]?.string == "UNDO-ME refund approved\n\n")
             let again = try await server.request(.post, "/api/v1/tickets/\(ticket)/comments/\(id)/undo", as: bob)

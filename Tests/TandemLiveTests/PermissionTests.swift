@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemActors
 import Testing
@@ -74,7 +72,8 @@ struct PermissionTests {
             let first = try await socket.subscribe("ticket:\(ticket)")
             #expect(first.type == "snapshot")
             #expect(first.json["ticket"]?["replyDraft"] == nil, "public view: \(first)")
-            let promoted = try await server.request(.patch, "/api/v1/users/\(requester.id)", as: server.admin, body: ["role": "agent"])
+            let promoted = try await server.request(
+                .patch, "/api/v1/users/\(requester.id)", as: server.admin, body: ["role": "agent"])
             #expect(promoted.status == 200, "\(promoted)")
             let joined = try await server.request(
                 .put, "/api/v1/teams/\(server.team.id.rawValue)/members/\(requester.id)", as: server.admin,
@@ -107,7 +106,8 @@ struct PermissionTests {
             try await server.setStatus(ticket, "open", as: server.agents[0])
             _ = try await socket.inbox.next("op", topic: "ticket:\(ticket)")
             // With the store back, a re-check of a disabled account closes the socket.
-            let disabled = try await server.request(.patch, "/api/v1/users/\(agent.id)", as: server.admin, body: ["disabled": true])
+            let disabled = try await server.request(
+                .patch, "/api/v1/users/\(agent.id)", as: server.admin, body: ["disabled": true])
             #expect(disabled.status == 200, "\(disabled)")
             #expect(try await socket.inbox.waitForClose(timeout: .seconds(3)).code == 4001)
         }
@@ -156,13 +156,16 @@ struct PermissionTests {
     func refreshTokenReuseClosesSocket() async throws {
         try await LiveServer.run { server in
             let agent = server.agents[1]
-            let issued = try await server.dependencies.server.authService().openSession(for: agent.user, address: nil, userAgent: "t")
+            let issued = try await server.dependencies.server.authService().openSession(
+                for: agent.user, address: nil, userAgent: "t")
             let person = Person(user: agent.user, token: issued.accessToken)
             let socket = try await server.connect(person)
-            let rotated = try await server.request(.post, "/api/v1/auth/refresh", as: person, body: ["refreshToken": issued.sessionToken])
+            let rotated = try await server.request(
+                .post, "/api/v1/auth/refresh", as: person, body: ["refreshToken": issued.sessionToken])
             #expect(rotated.status == 200, "\(rotated)")
             // The old refresh token again: someone else has it.
-            let replayed = try await server.request(.post, "/api/v1/auth/refresh", as: agent, body: ["refreshToken": issued.sessionToken])
+            let replayed = try await server.request(
+                .post, "/api/v1/auth/refresh", as: agent, body: ["refreshToken": issued.sessionToken])
             #expect(replayed.status == 401 && replayed.json["error"]?["code"]?.string == "invalid_refresh_token", "\(replayed)")
             let closed = try await socket.inbox.waitForClose(timeout: .seconds(3))
             #expect(closed.code == 4001, "\(closed)")

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Testing
 
@@ -60,7 +58,8 @@ struct QueueTests {
             // A ticket of another team does not show up here.
             let elsewhere = supervisor.inbox.mark
             _ = try await server.createTicket(as: server.outsider, requester: server.customers[1], team: server.otherTeam)
-            #expect(try await supervisor.inbox.staysQuiet(for: .milliseconds(300), after: elsewhere) { $0.type == "queue_update" })
+            #expect(
+                try await supervisor.inbox.staysQuiet(for: .milliseconds(300), after: elsewhere) { $0.type == "queue_update" })
 
             await agentSocket.close()
             await supervisor.close()

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import Testing
@@ -47,7 +45,9 @@ struct StaffOnlyContentTests {
                 let writer = TicketWriter(agentSocket, ticket: ticket, version: snapshot.json["v"]?.int ?? 0)
                 #expect(try await writer.text(.internalNotes, ["\(marker) note"]).type == "ack")
                 #expect(try await writer.text(.replyDraft, ["\(marker) draft"]).type == "ack")
-                #expect(try await writer.submit(op: ["kind": "tags", "add": [marker.lowercased()], "remove": [String]()]).type == "ack")
+                #expect(
+                    try await writer.submit(op: ["kind": "tags", "add": [marker.lowercased()], "remove": [String]()]).type
+                        == "ack")
                 // An internal comment that mentions the requester, live and over REST.
                 let live = try await writer.submit(comment: [
                     "body": "\(marker) live internal", "visibility": "internal", "mentions": [requester.id],
@@ -97,7 +97,9 @@ struct StaffOnlyContentTests {
                 let notes = try await server.request(.get, "/api/v1/notifications", as: requester)
                 let kinds = notes.json["items"]?.array?.compactMap { $0["kind"]?.string } ?? []
                 #expect(!kinds.contains("mention"), "\(name) was told of an internal mention: \(notes)")
-                #expect(notes.json["unread"]?.int == Int64(kinds.count), "the unread count counts only what \(name) may see: \(notes)")
+                #expect(
+                    notes.json["unread"]?.int == Int64(kinds.count), "the unread count counts only what \(name) may see: \(notes)"
+                )
 
                 try await socket.ping()
                 let frames = socket.inbox.all

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import Metrics
@@ -24,7 +22,8 @@ struct VersionCheckTests {
             id: TicketID("tkt_1"), subject: "Printer on fire", description: "Help", requester: UserID("usr_c"),
             team: TeamID("team_a"), createdAt: Timestamp(millisecondsSince1970: 1_000))
         ticket.version = version
-        return .subscribed(topic: topic, reply: .snapshot(TicketView(ticket, audience: .staff), presence: []), audience: .staff, ref: nil)
+        return .subscribed(
+            topic: topic, reply: .snapshot(TicketView(ticket, audience: .staff), presence: []), audience: .staff, ref: nil)
     }
 
     func catchUp(_ versions: ClosedRange<Int64>?, at version: Int64, audience: Audience = .staff) -> LiveEvent {
@@ -86,7 +85,10 @@ struct VersionCheckTests {
     func repeats() async {
         let connection = hub.open()
         send(
-            [snapshot(at: 5), .op(topic: topic, op: op(6)), .op(topic: topic, op: op(6)), .ack(topic: topic, client: "me", seq: 1, version: 4)],
+            [
+                snapshot(at: 5), .op(topic: topic, op: op(6)), .op(topic: topic, op: op(6)),
+                .ack(topic: topic, client: "me", seq: 1, version: 4),
+            ],
             to: connection)
         #expect(await frames(connection) == ["snapshot v5", "op v6", "ack v4"])
     }
@@ -107,7 +109,9 @@ struct VersionCheckTests {
         send([snapshot(at: 5)], to: connection)
         connection.resume(topic: topic)
         // The old owner still commits while a node that loaded version 5 answers the resubscription.
-        send([.op(topic: topic, op: op(6)), .op(topic: topic, op: op(7)), catchUp(nil, at: 5), .op(topic: topic, op: op(8))], to: connection)
+        send(
+            [.op(topic: topic, op: op(6)), .op(topic: topic, op: op(7)), catchUp(nil, at: 5), .op(topic: topic, op: op(8))],
+            to: connection)
         #expect(await frames(connection) == ["snapshot v5", "ops v5", "resync relay_gap"])
     }
 

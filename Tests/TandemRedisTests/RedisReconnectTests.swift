@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemRedis
 import Testing
@@ -25,7 +23,9 @@ struct RedisReconnectTests {
         try await recorder.wait(for: "the first message") { !$0.isEmpty }
 
         await server.kill()
-        try await recorder.wait(for: "a disconnected event") { $0.contains { if case .disconnected = $0 { true } else { false } } }
+        try await recorder.wait(for: "a disconnected event") {
+            $0.contains { if case .disconnected = $0 { true } else { false } }
+        }
         let down = await #expect(throws: RedisError.self) { try await redis.ping() }
         #expect([.connectionLost, .connectionRefused].contains(down?.kind))
         // A change while Redis is down fails, and is still applied when it is back.
@@ -50,11 +50,12 @@ struct RedisReconnectTests {
         }
         #expect(error.kind == .connectionLost || error.kind == .connectionRefused)
         #expect(events[2] == .resubscribed, "one disconnected, then one resubscribed: \(events)")
-        #expect(Set(events[3...]) == [
-            .message(RedisMessage(channel: "tickets:1", payload: Array("after".utf8))),
-            .message(RedisMessage(channel: "teams:7", pattern: "teams:*", payload: Array("team".utf8))),
-            .message(RedisMessage(channel: "tickets:2", payload: Array("late".utf8))),
-        ])
+        #expect(
+            Set(events[3...]) == [
+                .message(RedisMessage(channel: "tickets:1", payload: Array("after".utf8))),
+                .message(RedisMessage(channel: "teams:7", pattern: "teams:*", payload: Array("team".utf8))),
+                .message(RedisMessage(channel: "tickets:2", payload: Array("late".utf8))),
+            ])
         #expect(events.count == 6)
 
         await subscriber.shutdown()
@@ -141,7 +142,9 @@ struct RedisReconnectTests {
         try await recorder.wait(for: "a resubscribed event") { $0.contains(.resubscribed) }
         let redis = RedisClient(server.options, logger: Env.logger)
         #expect(try await redis.publish("hello", to: "early") == 1)
-        try await recorder.wait(for: "the message") { $0.last == .message(RedisMessage(channel: "early", payload: Array("hello".utf8))) }
+        try await recorder.wait(for: "the message") {
+            $0.last == .message(RedisMessage(channel: "early", payload: Array("hello".utf8)))
+        }
 
         await subscriber.shutdown()
         await redis.shutdown()

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import HTTPTypes
@@ -28,7 +26,8 @@ import Testing
     /// Logs in, builds a bad token from the good one, and expects it refused while the good one works.
     private func expectRefused(
         configure: (inout TandemConfiguration) -> Void = { _ in }, sourceLocation: SourceLocation = #_sourceLocation,
-        _ forge: @escaping @Sendable (_ good: String, _ session: SessionID, _ config: TandemConfiguration, _ user: UserID)
+        _ forge:
+            @escaping @Sendable (_ good: String, _ session: SessionID, _ config: TandemConfiguration, _ user: UserID)
             async throws -> String
     ) async throws {
         let fixture = try await fixture(configure)

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import HTTPTypes
 import HummingbirdTesting
@@ -140,7 +138,8 @@ import Testing
                 try await api.patch(path, ["email": "ada@evil.example"], bearer: ada.accessToken), .unprocessableContent,
                 "required", field: "currentPassword")
             expectError(
-                try await api.patch(path, ["email": "ada@evil.example", "currentPassword": "wrong-guess-1"], bearer: ada.accessToken),
+                try await api.patch(
+                    path, ["email": "ada@evil.example", "currentPassword": "wrong-guess-1"], bearer: ada.accessToken),
                 .unprocessableContent, "invalid_credentials", field: "currentPassword")
             // The same address again, in another case, is no change: no password needed.
             let same = try await api.patch(path, ["email": "ADA@example.com", "name": "Ada L."], bearer: ada.accessToken)
@@ -151,7 +150,8 @@ import Testing
             #expect(try changed.json()["email"] as? String == "ada@new.example")
             // Wrong guesses here count with the login's: three and the account is locked.
             for _ in 0..<3 {
-                _ = try await api.patch(path, ["email": "x@evil.example", "currentPassword": "wrong-guess-2"], bearer: ada.accessToken)
+                _ = try await api.patch(
+                    path, ["email": "x@evil.example", "currentPassword": "wrong-guess-2"], bearer: ada.accessToken)
             }
             expectError(
                 try await api.patch(path, ["email": "x@evil.example", "currentPassword": goodPassword], bearer: ada.accessToken),

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import HummingbirdTesting
@@ -14,20 +12,27 @@ import Testing
 @Suite(.timeLimit(.minutes(1))) struct CLITests {
     // MARK: Bad configuration
 
-    @Test(arguments: [
-        (["serve", "--port", "abc"], [:], "http.port"),
-        (["serve", "--port", "70000"], [:], "http.port"),
-        (["serve"], ["TANDEM_HTTP_PORT": "eighty"], "http.port"),
-        (["serve"], ["TANDEM_STORE_URL": "redis://x"], "store.url"),
-        (["serve", "--store", "postgres://db/tandem"], [:], "store.url"),
-        (["serve", "--mode", "production"], [:], "auth.jwtSecret"),
-        (["serve"], ["TANDEM_MODE": "production", "TANDEM_AUTH_JWT_SECRET": "tandem-development-secret-change-me-0123456789"], "auth.jwtSecret"),
-        (["serve", "--mode", "staging"], [:], "mode"),
-        (["serve"], ["TANDEM_LOG_LEVEL": "loud"], "log.level"),
-        (["serve", "--set", "auth.bcryptCost=99"], [:], "auth.bcryptCost"),
-        (["migrate", "--store", "redis://x"], [:], "store.url"),
-    ] as [([String], [String: String], String)])
-    func badConfigurationExitsNonZeroNamingTheKey(arguments: [String], environment: [String: String], key: String)
+    @Test(
+        arguments: [
+            (["serve", "--port", "abc"], [:], "http.port"),
+            (["serve", "--port", "70000"], [:], "http.port"),
+            (["serve"], ["TANDEM_HTTP_PORT": "eighty"], "http.port"),
+            (["serve"], ["TANDEM_STORE_URL": "redis://x"], "store.url"),
+            (["serve", "--store", "postgres://db/tandem"], [:], "store.url"),
+            (["serve", "--mode", "production"], [:], "auth.jwtSecret"),
+            (
+                ["serve"],
+                ["TANDEM_MODE": "production", "TANDEM_AUTH_JWT_SECRET": "tandem-development-secret-change-me-0123456789"],
+                "auth.jwtSecret"
+            ),
+            (["serve", "--mode", "staging"], [:], "mode"),
+            (["serve"], ["TANDEM_LOG_LEVEL": "loud"], "log.level"),
+            (["serve", "--set", "auth.bcryptCost=99"], [:], "auth.bcryptCost"),
+            (["migrate", "--store", "redis://x"], [:], "store.url"),
+        ] as [([String], [String: String], String)])
+    func badConfigurationExitsNonZeroNamingTheKey(
+        arguments: [String], environment: [String: String], key: String
+    )
         async throws
     {
         let directory = try TemporaryDirectory()

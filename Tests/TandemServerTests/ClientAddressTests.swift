@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import HTTPTypes
 import HummingbirdTesting
@@ -19,7 +17,9 @@ import Testing
         }
     }
 
-    private func attempt(_ api: APIClient, from client: String, email: String, password: String = "not-the-password-1")
+    private func attempt(
+        _ api: APIClient, from client: String, email: String, password: String = "not-the-password-1"
+    )
         async throws -> TestResponse
     {
         try await api.send(
@@ -32,16 +32,20 @@ import Testing
         try await env.user("ada@example.com")
         try await env.run { api in
             for index in 0..<3 {
-                expectError(try await attempt(api, from: "203.0.113.7", email: "nobody\(index)@example.com"), .unauthorized, "invalid_credentials")
+                expectError(
+                    try await attempt(api, from: "203.0.113.7", email: "nobody\(index)@example.com"), .unauthorized,
+                    "invalid_credentials")
             }
-            expectError(try await attempt(api, from: "203.0.113.7", email: "ada@example.com", password: goodPassword),
-                        .tooManyRequests, "too_many_attempts")
+            expectError(
+                try await attempt(api, from: "203.0.113.7", email: "ada@example.com", password: goodPassword),
+                .tooManyRequests, "too_many_attempts")
             // Another client behind the same proxy is not locked out by the first one's guesses.
             let other = try await attempt(api, from: "198.51.100.20", email: "ada@example.com", password: goodPassword)
             #expect(other.status == .ok)
             // A client-supplied entry left of the proxy's own is not believed: the rightmost counts.
-            expectError(try await attempt(api, from: "198.51.100.20, 203.0.113.7", email: "ada@example.com", password: goodPassword),
-                        .tooManyRequests, "too_many_attempts")
+            expectError(
+                try await attempt(api, from: "198.51.100.20, 203.0.113.7", email: "ada@example.com", password: goodPassword),
+                .tooManyRequests, "too_many_attempts")
         }
     }
 
@@ -51,11 +55,13 @@ import Testing
         try await env.run { api in
             // Rotating X-Forwarded-For does not escape the per-address limit.
             for index in 0..<3 {
-                expectError(try await attempt(api, from: "203.0.113.\(index)", email: "nobody\(index)@example.com"),
-                            .unauthorized, "invalid_credentials")
+                expectError(
+                    try await attempt(api, from: "203.0.113.\(index)", email: "nobody\(index)@example.com"),
+                    .unauthorized, "invalid_credentials")
             }
-            expectError(try await attempt(api, from: "198.51.100.99", email: "ada@example.com", password: goodPassword),
-                        .tooManyRequests, "too_many_attempts")
+            expectError(
+                try await attempt(api, from: "198.51.100.99", email: "ada@example.com", password: goodPassword),
+                .tooManyRequests, "too_many_attempts")
         }
     }
 

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Configuration
 import Foundation
@@ -55,8 +53,16 @@ import Testing
         (["TANDEM_AUTH_SECURE_COOKIES": "maybe"], "auth.secureCookies"),
         (["TANDEM_AUTH_ACCESS_TOKEN_SECONDS": "0"], "auth.accessTokenSeconds"),
         (["TANDEM_AUTH_MAX_FAILED_LOGINS_PER_ACCOUNT": "0"], "auth.maxFailedLoginsPerAccount"),
-        (["TANDEM_MODE": "production", "TANDEM_AUTH_JWT_SECRET": Self.productionSecret, "TANDEM_AUTH_BCRYPT_COST": "4"], "auth.bcryptCost"),
-        (["TANDEM_MODE": "production", "TANDEM_AUTH_JWT_SECRET": Self.productionSecret, "TANDEM_AUTH_SECURE_COOKIES": "false"], "auth.secureCookies"),
+        (
+            ["TANDEM_MODE": "production", "TANDEM_AUTH_JWT_SECRET": Self.productionSecret, "TANDEM_AUTH_BCRYPT_COST": "4"],
+            "auth.bcryptCost"
+        ),
+        (
+            [
+                "TANDEM_MODE": "production", "TANDEM_AUTH_JWT_SECRET": Self.productionSecret,
+                "TANDEM_AUTH_SECURE_COOKIES": "false",
+            ], "auth.secureCookies"
+        ),
     ])
     func badValuesNameTheKey(env: [String: String], key: String) async throws {
         await #expect {

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import HummingbirdTesting
@@ -55,7 +53,8 @@ import Testing
             control: { _ in "Ann\u{7}" }, controlCode: "invalid", errorField: "name",
             send: { f, v in try await f.api.patch("/api/v1/users/\(f.agentID)", ["name": v], bearer: f.agent) }),
         FieldCase(
-            field: "team name", atLimit: { f in String((f.unique + text(FieldLimits.nameScalars)).prefix(FieldLimits.nameScalars)) },
+            field: "team name",
+            atLimit: { f in String((f.unique + text(FieldLimits.nameScalars)).prefix(FieldLimits.nameScalars)) },
             overLimit: { _ in text(FieldLimits.nameScalars + 1) }, overCode: "too_long",
             control: { _ in "Team\u{0}" }, controlCode: "invalid", errorField: "name",
             send: { f, v in try await f.api.post("/api/v1/teams", ["name": v], bearer: f.admin) }),

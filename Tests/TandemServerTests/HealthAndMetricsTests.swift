@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import HTTPTypes
@@ -87,7 +85,10 @@ import Testing
     }
 
     /// Development: open unless a token is set. Production: only with the token, off without one.
-    @Test(arguments: [(RunMode.development, ""), (.development, "metrics-token-0123456789"), (.production, ""), (.production, "metrics-token-0123456789")])
+    @Test(arguments: [
+        (RunMode.development, ""), (.development, "metrics-token-0123456789"), (.production, ""),
+        (.production, "metrics-token-0123456789"),
+    ])
     func metricsAccessFollowsTheModeAndToken(mode: RunMode, token: String) async throws {
         let env = try await TestEnvironment.make {
             $0.mode = mode

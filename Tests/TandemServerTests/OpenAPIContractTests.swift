@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import Hummingbird
@@ -22,10 +20,12 @@ import Testing
         let registered = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" })
         let documented = try Self.documentedOperations()
         try #require(!registered.isEmpty && !documented.isEmpty)
-        #expect(registered.subtracting(documented).isEmpty,
-                "routes missing from \(Self.documentPath): \(registered.subtracting(documented).sorted())")
-        #expect(documented.subtracting(registered).isEmpty,
-                "documented in \(Self.documentPath) but not registered: \(documented.subtracting(registered).sorted())")
+        #expect(
+            registered.subtracting(documented).isEmpty,
+            "routes missing from \(Self.documentPath): \(registered.subtracting(documented).sorted())")
+        #expect(
+            documented.subtracting(registered).isEmpty,
+            "documented in \(Self.documentPath) but not registered: \(documented.subtracting(registered).sorted())")
     }
 
     /// The document the server serves at `/api/v1/openapi.json` is this file, byte for byte.
@@ -40,8 +40,9 @@ import Testing
         let methods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
         let document = try JSONSerialization.jsonObject(with: RepositoryFiles.data(documentPath)) as? [String: Any]
         let paths = try #require(document?["paths"] as? [String: [String: Any]], "openapi.json has no paths")
-        return Set(paths.flatMap { path, item in
-            item.keys.filter(methods.contains).map { "\($0.uppercased()) \(path)" }
-        })
+        return Set(
+            paths.flatMap { path, item in
+                item.keys.filter(methods.contains).map { "\($0.uppercased()) \(path)" }
+            })
     }
 }

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import HTTPTypes
@@ -15,10 +13,15 @@ import Testing
 @Suite struct OriginPolicyTests {
     @Test func loopbackBindAllowsItsNamesOnTheArrivalPortOnly() {
         let policy = OriginPolicy(configured: [], bindHost: "127.0.0.1")
-        for origin in ["http://127.0.0.1:9000", "http://localhost:9000", "http://[::1]:9000", "https://localhost:9000", "http://LOCALHOST:9000"] {
+        for origin in [
+            "http://127.0.0.1:9000", "http://localhost:9000", "http://[::1]:9000", "https://localhost:9000",
+            "http://LOCALHOST:9000",
+        ] {
             #expect(policy.allows(origin: origin, host: "whatever", localPort: 9000), "\(origin)")
         }
-        for origin in ["http://localhost:8080", "http://localhost", "http://evil.example:9000", "null", "http://127.0.0.1:9000/x", "file://"] {
+        for origin in [
+            "http://localhost:8080", "http://localhost", "http://evil.example:9000", "null", "http://127.0.0.1:9000/x", "file://",
+        ] {
             #expect(!policy.allows(origin: origin, host: "localhost:9000", localPort: 9000), "\(origin)")
         }
         // DNS rebinding: a page of another site whose name points here sends its own Host; not enough.
@@ -27,7 +30,9 @@ import Testing
         #expect(policy.allows(origin: nil, host: nil, localPort: 9000))
         #expect(policy.allows(origin: "ws://127.0.0.1:9000", host: nil, localPort: 9000))
         #expect(OriginPolicy(configured: [], bindHost: "::1").allows(origin: "http://[::1]:7000", host: nil, localPort: 7000))
-        #expect(OriginPolicy(configured: [], bindHost: "localhost").allows(origin: "http://127.0.0.1:7000", host: nil, localPort: 7000))
+        #expect(
+            OriginPolicy(configured: [], bindHost: "localhost").allows(
+                origin: "http://127.0.0.1:7000", host: nil, localPort: 7000))
     }
 
     @Test func otherBindsAllowTheSameOriginAsTheHostHeader() {
@@ -81,7 +86,8 @@ import Testing
                 #expect(refused.status == .forbidden, "\(origin): \(refused.status)")
                 #expect(refused.headers[.contentType]?.hasPrefix("application/json") == true)
                 let body = try #require(
-                    try JSONSerialization.jsonObject(with: Data(buffer: refused.body ?? ByteBuffer())) as? [String: [String: String]])
+                    try JSONSerialization.jsonObject(with: Data(buffer: refused.body ?? ByteBuffer()))
+                        as? [String: [String: String]])
                 #expect(body["error"]?["code"] == "origin_not_allowed")
                 #expect(body["error"]?["message"]?.contains("http.allowedOrigins") == true, "\(body)")
                 #expect(body["error"]?["message"]?.contains(origin) == true, "\(body)")

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import TandemCore
@@ -34,8 +32,10 @@ import Testing
         FrameCase(
             field: "client",
             frame: {
-                ["type": "op", "topic": "ticket:\(ticket)", "client": $0, "seq": 1, "v": 0,
-                 "op": ["kind": "set", "field": "priority", "value": "high"]]
+                [
+                    "type": "op", "topic": "ticket:\(ticket)", "client": $0, "seq": 1, "v": 0,
+                    "op": ["kind": "set", "field": "priority", "value": "high"],
+                ]
             },
             atLimit: text(FieldLimits.clientBytes / 2, "é"), overLimit: text(FieldLimits.clientBytes + 1),
             control: "c\u{7F}", code: .invalidMessage),
@@ -44,7 +44,8 @@ import Testing
             overLimit: text(FieldLimits.tokenBytes + 1), control: nil, code: .invalidMessage),
         FrameCase(
             field: "topic", frame: { ["type": "subscribe", "topic": $0] },
-            atLimit: "ticket:" + text(FieldLimits.topicCharacters - 7), overLimit: "ticket:" + text(FieldLimits.topicCharacters - 6),
+            atLimit: "ticket:" + text(FieldLimits.topicCharacters - 7),
+            overLimit: "ticket:" + text(FieldLimits.topicCharacters - 6),
             control: nil, code: .unknownTopic),
     ]
 

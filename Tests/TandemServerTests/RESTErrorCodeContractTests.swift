@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import TandemCore
@@ -19,24 +17,27 @@ import Testing
     @Test func producedCodesAreDocumented() throws {
         let produced = try Self.producedCodes()
         let mentioned = try Self.matches(#"`([a-z_]+)`"#, in: Self.errorsSection())
-        #expect(produced.subtracting(mentioned).isEmpty,
-                "codes the server produces that docs/API.md (Errors) does not name: \(produced.subtracting(mentioned).sorted())")
+        #expect(
+            produced.subtracting(mentioned).isEmpty,
+            "codes the server produces that docs/API.md (Errors) does not name: \(produced.subtracting(mentioned).sorted())")
     }
 
     @Test func documentedCodesAreProducedAndInOpenAPI() throws {
         let table = try Self.matches(#"(?m)^\| \d{3} \| `([a-z_]+)` \|"#, in: Self.errorsSection())
         try #require(table.count > 20, "the error table of docs/API.md was not found")
         let produced = try Self.producedCodes()
-        #expect(table.subtracting(produced).isEmpty,
-                "docs/API.md lists codes no source produces: \(table.subtracting(produced).sorted())")
+        #expect(
+            table.subtracting(produced).isEmpty,
+            "docs/API.md lists codes no source produces: \(table.subtracting(produced).sorted())")
 
         let openAPI = try RepositoryFiles.text(OpenAPIContractTests.documentPath)
         let named = Self.matches(#"`([a-z_]+)`"#, in: openAPI)
         #expect(table.subtracting(named).isEmpty, "openapi.json never names \(table.subtracting(named).sorted())")
         var listed = Set<String>()
         for list in Self.matches(#"Codes: ([^."]*)"#, in: openAPI) { listed.formUnion(Self.matches(#"`([a-z_]+)`"#, in: list)) }
-        #expect(listed.subtracting(table).isEmpty,
-                "openapi.json lists codes the docs/API.md table lacks: \(listed.subtracting(table).sorted())")
+        #expect(
+            listed.subtracting(table).isEmpty,
+            "openapi.json lists codes the docs/API.md table lacks: \(listed.subtracting(table).sorted())")
     }
 
     /// Every code the server can put in an error body: the literals of the sources, and the

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import HTTPTypes
@@ -32,7 +30,9 @@ import Testing
         #expect(headers[.referrerPolicy] == "same-origin", "\(what)", sourceLocation: sourceLocation)
         #expect(headers[values: .contentSecurityPolicy].count == 1, "\(what): one CSP", sourceLocation: sourceLocation)
         if production {
-            #expect(headers[.strictTransportSecurity] == SecurityHeaders.strictTransportSecurity, "\(what)", sourceLocation: sourceLocation)
+            #expect(
+                headers[.strictTransportSecurity] == SecurityHeaders.strictTransportSecurity, "\(what)",
+                sourceLocation: sourceLocation)
         } else {
             #expect(headers[.strictTransportSecurity] == nil, "\(what): no HSTS in development", sourceLocation: sourceLocation)
         }
@@ -40,7 +40,10 @@ import Testing
 
     @Test func theContentSecurityPolicyIsStrict() {
         let csp = SecurityHeaders.contentSecurityPolicy
-        for directive in ["default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "frame-ancestors 'none'", "base-uri 'none'"] {
+        for directive in [
+            "default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "frame-ancestors 'none'",
+            "base-uri 'none'",
+        ] {
             #expect(csp.contains(directive), "\(directive)")
         }
         #expect(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval") && !csp.contains("*"))
@@ -65,8 +68,10 @@ import Testing
                 ("a missing asset", .notFound, try await api.get("/missing.js")),
                 ("an API 401", .unauthorized, try await api.get("/api/v1/auth/me")),
                 ("an API 404", .notFound, try await api.get("/api/v1/no/such/thing")),
-                ("an API 400", .badRequest,
-                 try await api.send(.post, "/api/v1/auth/login", raw: "{", headers: [.contentType: "application/json"])),
+                (
+                    "an API 400", .badRequest,
+                    try await api.send(.post, "/api/v1/auth/login", raw: "{", headers: [.contentType: "application/json"])
+                ),
                 ("the OpenAPI document", .ok, try await api.get("/api/v1/openapi.json")),
                 ("the origin check", .ok, try await api.post("/api/v1/live/origin")),
                 ("healthz", .ok, try await api.get("/healthz")),

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import TandemTestSupport
@@ -23,8 +21,9 @@ import Testing
         let values = Self.leaves(file, prefix: "")
         let absent = try Self.deliberatelyAbsent()
         let byKey = Dictionary(uniqueKeysWithValues: Self.settings.map { ($0.key, $0) })
-        #expect(Set(values.keys).subtracting(byKey.keys).isEmpty,
-                "Config/tandem.json has keys that are no setting: \(Set(values.keys).subtracting(byKey.keys).sorted())")
+        #expect(
+            Set(values.keys).subtracting(byKey.keys).isEmpty,
+            "Config/tandem.json has keys that are no setting: \(Set(values.keys).subtracting(byKey.keys).sorted())")
         for setting in Self.settings {
             if absent.contains(setting.key) {
                 #expect(values[setting.key] == nil, "\(setting.key) is documented as absent from Config/tandem.json")
@@ -34,8 +33,9 @@ import Testing
                 Issue.record("Config/tandem.json lacks \(setting.key) (or \(Self.readmePath) must say why it is absent)")
                 continue
             }
-            #expect(Self.json(value, as: setting.kind) == setting.defaultJSON,
-                    "Config/tandem.json: \(setting.key) is \(value), its default is \(setting.defaultJSON)")
+            #expect(
+                Self.json(value, as: setting.kind) == setting.defaultJSON,
+                "Config/tandem.json: \(setting.key) is \(value), its default is \(setting.defaultJSON)")
         }
     }
 
@@ -43,25 +43,32 @@ import Testing
         let rows = try Self.readmeRows()
         let absent = try Self.deliberatelyAbsent()
         let flags = try Self.dedicatedFlags()
-        #expect(Set(rows.keys) == Set(Self.settings.map(\.key)),
-                "\(Self.readmePath) and the loader disagree: only in the table \(Set(rows.keys).subtracting(Self.settings.map(\.key)).sorted()), only in the loader \(Set(Self.settings.map(\.key)).subtracting(rows.keys).sorted())")
+        #expect(
+            Set(rows.keys) == Set(Self.settings.map(\.key)),
+            "\(Self.readmePath) and the loader disagree: only in the table \(Set(rows.keys).subtracting(Self.settings.map(\.key)).sorted()), only in the loader \(Set(Self.settings.map(\.key)).subtracting(rows.keys).sorted())"
+        )
         for setting in Self.settings {
             guard let row = rows[setting.key] else { continue }
-            #expect(row.environment == "`\(setting.environmentVariable)`",
-                    "\(setting.key): the table says \(row.environment), the loader reads \(setting.environmentVariable)")
+            #expect(
+                row.environment == "`\(setting.environmentVariable)`",
+                "\(setting.key): the table says \(row.environment), the loader reads \(setting.environmentVariable)")
             if let flag = flags[setting.key] {
                 #expect(row.flag == "`--\(flag)`", "\(setting.key) has the flag --\(flag); the table says \(row.flag)")
             } else {
                 #expect(row.flag.hasPrefix("`--set \(setting.key)="), "\(setting.key): the table's flag is \(row.flag)")
             }
             if !absent.contains(setting.key) {
-                let shown = setting.kind == .string && setting.defaultJSON != "\"\"" ? String(setting.defaultJSON.dropFirst().dropLast()) : setting.defaultJSON
-                #expect(row.defaultValue.hasPrefix("`\(shown)`"),
-                        "\(setting.key): the table's default is \(row.defaultValue), the loader's \(setting.defaultJSON)")
+                let shown =
+                    setting.kind == .string && setting.defaultJSON != "\"\""
+                    ? String(setting.defaultJSON.dropFirst().dropLast()) : setting.defaultJSON
+                #expect(
+                    row.defaultValue.hasPrefix("`\(shown)`"),
+                    "\(setting.key): the table's default is \(row.defaultValue), the loader's \(setting.defaultJSON)")
             }
             if let range = setting.range {
-                #expect(row.valid.contains("\(range.lowerBound)–\(range.upperBound)"),
-                        "\(setting.key): the table's valid values are \(row.valid), the loader takes \(range)")
+                #expect(
+                    row.valid.contains("\(range.lowerBound)–\(range.upperBound)"),
+                    "\(setting.key): the table's valid values are \(row.valid), the loader takes \(range)")
             }
         }
     }
@@ -111,7 +118,9 @@ import Testing
         let regex = try NSRegularExpression(pattern: #"if let (\w+) \{ values\["([\w.]+)"\] = \w+ \}"#)
         var flags: [String: String] = [:]
         for match in regex.matches(in: source, range: NSRange(source.startIndex..., in: source)) {
-            guard let flag = Range(match.range(at: 1), in: source), let key = Range(match.range(at: 2), in: source) else { continue }
+            guard let flag = Range(match.range(at: 1), in: source), let key = Range(match.range(at: 2), in: source) else {
+                continue
+            }
             flags[String(source[key])] = String(source[flag])
         }
         return flags

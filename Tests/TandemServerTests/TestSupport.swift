@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import HTTPTypes
@@ -61,7 +59,8 @@ struct TestEnvironment: Sendable {
         configuration.http.host = "127.0.0.1"
         configuration.http.port = 0
         configuration.auth.bcryptCost = testBcryptCost
-        configuration.web.root = FileManager.default.temporaryDirectory
+        configuration.web.root =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("tandem-no-web-\(UUID().uuidString)").path
         // Public replies are visible at once unless a test sets an undo window.
         configuration.replies.undoMilliseconds = 0
@@ -76,7 +75,8 @@ struct TestEnvironment: Sendable {
     ) async throws -> TestEnvironment {
         var configuration = baseConfiguration()
         configure(&configuration)
-        var logger = logs.map { recorder in Logger(label: "tandem.test") { _ in recorder.handler() } } ?? Logger(label: "tandem.test")
+        var logger =
+            logs.map { recorder in Logger(label: "tandem.test") { _ in recorder.handler() } } ?? Logger(label: "tandem.test")
         logger.logLevel = logs == nil ? .critical : .notice
         let store = wrap(try SQLiteStore.temporary(logger: logger))
         try await store.migrate()
@@ -151,7 +151,9 @@ struct APIClient: Sendable {
         return try await client.executeRequest(uri: uri, method: method, headers: headers, body: body)
     }
 
-    func get(_ uri: String, bearer: String? = nil, cookies: CookieSession? = nil, headers: HTTPFields = [:])
+    func get(
+        _ uri: String, bearer: String? = nil, cookies: CookieSession? = nil, headers: HTTPFields = [:]
+    )
         async throws -> TestResponse
     {
         try await send(.get, uri, headers: headers, bearer: bearer, cookies: cookies)

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import HummingbirdTesting
 import TandemCore
@@ -32,7 +30,8 @@ import Testing
             for who in ["ann", "bea", "cat", "cid"] { tokens[who] = try await api.login("\(who)@example.com").accessToken }
             var ids: [String] = []
             for (team, token) in [(alpha, tokens["ann"]!), (beta, tokens["bea"]!)] {
-                let cat = try await api.get("/api/v1/users?role=customer", bearer: token).page().items
+                let cat =
+                    try await api.get("/api/v1/users?role=customer", bearer: token).page().items
                     .first { $0["email"] as? String == "cat@example.com" }?["id"] as? String
                 let created = try await api.post(
                     "/api/v1/tickets",
@@ -62,7 +61,8 @@ import Testing
             }
             // A ticket that does not exist answers the same, also with an invalid body.
             let missing = "tkt_01JD9A0B1C2D3E4F5G6H7J8K9M"
-            expectError(try await api.patch("/api/v1/tickets/\(missing)", ["status": "sideways"], bearer: ann), .notFound, "not_found")
+            expectError(
+                try await api.patch("/api/v1/tickets/\(missing)", ["status": "sideways"], bearer: ann), .notFound, "not_found")
             expectError(
                 try await api.post("/api/v1/tickets/\(missing)/comments", ["visibility": "secret"], bearer: ann), .notFound,
                 "not_found")
@@ -80,12 +80,14 @@ import Testing
             expectError(
                 try await api.patch("/api/v1/tickets/\(ticket)", ["nmae": "x"], bearer: cat), .unprocessableContent,
                 "unknown_field", field: "nmae")
-            expectError(try await api.patch("/api/v1/tickets/\(ticket)", ["status": "open"], bearer: cat), .forbidden, "forbidden")
+            expectError(
+                try await api.patch("/api/v1/tickets/\(ticket)", ["status": "open"], bearer: cat), .forbidden, "forbidden")
             expectError(
                 try await api.post("/api/v1/tickets/\(ticket)/comments", ["body": "x", "visibility": "secret"], bearer: cat),
                 .unprocessableContent, "invalid_enum", field: "visibility")
             expectError(
-                try await api.post("/api/v1/tickets/\(ticket)/comments", ["body": "psst", "visibility": "internal"], bearer: cat),
+                try await api.post(
+                    "/api/v1/tickets/\(ticket)/comments", ["body": "psst", "visibility": "internal"], bearer: cat),
                 .forbidden, "forbidden")
             let reply = try await api.post("/api/v1/tickets/\(ticket)/comments", ["body": "thanks"], bearer: cat)
             #expect(reply.status == .created)

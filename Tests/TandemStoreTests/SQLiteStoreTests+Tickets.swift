@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import GRDB
@@ -38,10 +36,12 @@ extension SQLiteStoreTests {
             let loaded = try #require(try await second.loadTicket(id: ticket.id))
             #expect(loaded.snapshot == (try ticket.applying([ops[0]])))
             #expect(loaded.ops == [ops[1]])
-            #expect(try await second.listTickets(TicketFilter(tag: "vip", query: "persistent"), page: PageRequest())
-                .items.map(\.id) == [ticket.id])
-            #expect(try await second.notifications(of: ada.id, unreadOnly: true, page: PageRequest()).items
-                == [notification])
+            #expect(
+                try await second.listTickets(TicketFilter(tag: "vip", query: "persistent"), page: PageRequest())
+                    .items.map(\.id) == [ticket.id])
+            #expect(
+                try await second.notifications(of: ada.id, unreadOnly: true, page: PageRequest()).items
+                    == [notification])
             try await second.close()
         }
     }

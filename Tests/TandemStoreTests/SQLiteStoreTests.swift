@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import GRDB
@@ -62,7 +60,10 @@ struct SQLiteStoreTests {
         try await store.migrate()
         try await store.migrate()
         #expect(try await store.user(id: ada.id) == ada)
-        #expect(try await store.diagnostics().appliedMigrations == ["v1-identity", "v2-tickets", "v3-retention", "v4-pending-replies"])
+        #expect(
+            try await store.diagnostics().appliedMigrations == [
+                "v1-identity", "v2-tickets", "v3-retention", "v4-pending-replies",
+            ])
         try await store.close()
     }
 

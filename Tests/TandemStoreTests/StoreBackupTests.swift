@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import TandemCore
@@ -77,8 +75,13 @@ struct StoreBackupTests {
                 ("truncated before the end line", Data(text[..<text.range(of: "#end")!.lowerBound].utf8)),
                 ("cut in the end line", good.prefix(good.count - 10)),
                 ("one byte changed in a record", Data(text.replacingOccurrences(of: "Première", with: "Premiere").utf8)),
-                ("a record removed", Data(text.replacingOccurrences(
-                    of: text[text.range(of: "#section sessions\n")!.upperBound...].prefix { $0 != "\n" } + "\n", with: "").utf8)),
+                (
+                    "a record removed",
+                    Data(
+                        text.replacingOccurrences(
+                            of: text[text.range(of: "#section sessions\n")!.upperBound...].prefix { $0 != "\n" } + "\n", with: ""
+                        ).utf8)
+                ),
                 ("data after the end", good + Data("{}\n".utf8)),
                 ("not a backup", Data("{\"hello\": 1}\n".utf8)),
                 ("empty", Data()),
@@ -114,7 +117,8 @@ struct StoreBackupTests {
                 let error = await #expect(throws: StoreImportError.self) {
                     try await StoreBackup.restore(from: path, into: store)
                 }
-                #expect(error == .targetNotEmpty([.users: 3, .teams: 2, .sessions: 2, .tickets: 2, .ticketOps: 3, .notifications: 2]))
+                #expect(
+                    error == .targetNotEmpty([.users: 3, .teams: 2, .sessions: 2, .tickets: 2, .ticketOps: 3, .notifications: 2]))
                 #expect(try await PopulatedStore.records(of: store) == before)
                 #expect(populated.users.count == 3)
             }

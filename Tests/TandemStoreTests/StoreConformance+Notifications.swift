@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import TandemStore
@@ -37,8 +35,9 @@ extension StoreConformance {
         #expect(try await store.unreadCount(of: ada.id) == 2)
         #expect(try await store.unreadCount(of: bob.id) == 1)
         #expect(try await store.unreadCount(of: UserID("usr_missing")) == 0)
-        #expect(try await store.notifications(of: UserID("usr_missing"), unreadOnly: false, page: PageRequest())
-            .items.isEmpty)
+        #expect(
+            try await store.notifications(of: UserID("usr_missing"), unreadOnly: false, page: PageRequest())
+                .items.isEmpty)
     }
 
     static func notificationPagination(_ store: any TandemStore) async throws {

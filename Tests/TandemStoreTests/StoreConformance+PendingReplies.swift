@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import TandemStore
@@ -35,8 +33,10 @@ extension StoreConformance {
 
         let loaded = try #require(try await store.loadTicket(id: ticket.id))
         #expect(loaded.snapshot == pending)
-        #expect(loaded.snapshot.replyDraftMode == DraftMode(
-            visibility: .internal, setBy: agent.id, setAt: ops[0].at, internalAuthors: [agent.id]))
+        #expect(
+            loaded.snapshot.replyDraftMode
+                == DraftMode(
+                    visibility: .internal, setBy: agent.id, setAt: ops[0].at, internalAuthors: [agent.id]))
         #expect(loaded.snapshot.pendingReplies == [PendingReply(comment: reply, publishAt: publishAt)])
         #expect(try await store.ops(ticket: ticket.id, after: 0, through: 3) == ops)
 

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import TandemStore
@@ -13,11 +11,13 @@ extension StoreConformance {
         for user in users { try await store.createUser(user) }
 
         // Member order is kept as given, not sorted.
-        var team = fixtures.team(name: "Billing", members: [
-            TeamMember(userID: users[2].id, role: .supervisor),
-            TeamMember(userID: users[0].id, role: .agent),
-            TeamMember(userID: users[1].id, role: .agent),
-        ])
+        var team = fixtures.team(
+            name: "Billing",
+            members: [
+                TeamMember(userID: users[2].id, role: .supervisor),
+                TeamMember(userID: users[0].id, role: .agent),
+                TeamMember(userID: users[1].id, role: .agent),
+            ])
         try await store.createTeam(team)
         let empty = fixtures.team(name: "Empty")
         try await store.createTeam(empty)
@@ -70,9 +70,11 @@ extension StoreConformance {
         let ada = fixtures.user()
         try await store.createUser(ada)
         let ghost = UserID("usr_ghost")
-        let bad = fixtures.team(name: "Ghosts", members: [
-            TeamMember(userID: ada.id, role: .agent), TeamMember(userID: ghost, role: .agent),
-        ])
+        let bad = fixtures.team(
+            name: "Ghosts",
+            members: [
+                TeamMember(userID: ada.id, role: .agent), TeamMember(userID: ghost, role: .agent),
+            ])
         await #expect(throws: StoreError.notFound(kind: "user", id: ghost.rawValue)) {
             try await store.createTeam(bad)
         }
@@ -123,9 +125,11 @@ extension StoreConformance {
         let bob = fixtures.user()
         let loner = fixtures.user()
         for user in [ada, bob, loner] { try await store.createUser(user) }
-        let billing = fixtures.team(name: "Billing", members: [
-            TeamMember(userID: ada.id, role: .supervisor), TeamMember(userID: bob.id, role: .agent),
-        ])
+        let billing = fixtures.team(
+            name: "Billing",
+            members: [
+                TeamMember(userID: ada.id, role: .supervisor), TeamMember(userID: bob.id, role: .agent),
+            ])
         var network = fixtures.team(name: "Network", members: [TeamMember(userID: ada.id, role: .agent)])
         try await store.createTeam(billing)
         try await store.createTeam(network)

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import TandemStore
@@ -27,8 +25,10 @@ extension StoreConformance {
         }
         for ticket in tickets { try await store.createTicket(ticket) }
 
-        func check(_ filter: TicketFilter, _ sourceLocation: SourceLocation = #_sourceLocation,
-                   _ matches: (Ticket) -> Bool) async throws {
+        func check(
+            _ filter: TicketFilter, _ sourceLocation: SourceLocation = #_sourceLocation,
+            _ matches: (Ticket) -> Bool
+        ) async throws {
             let expected = tickets.filter(matches).map(\.summary)
             let found = try await store.listTickets(filter, page: PageRequest(limit: 200)).items
             #expect(found == expected, "\(filter)", sourceLocation: sourceLocation)

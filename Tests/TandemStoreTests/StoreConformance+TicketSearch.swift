@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import TandemStore
@@ -27,7 +25,9 @@ extension StoreConformance {
         other.comments = [fixtures.comment(author: agent.id, body: "Refunded. Walrus!", visibility: .public)]
         for ticket in [printer, login, other] { try await store.createTicket(ticket) }
 
-        func search(_ query: String, publicOnly: Bool = false, statuses: Set<TicketStatus>? = nil) async throws
+        func search(
+            _ query: String, publicOnly: Bool = false, statuses: Set<TicketStatus>? = nil
+        ) async throws
             -> [TicketID]
         {
             let filter = TicketFilter(statuses: statuses, query: query, publicOnly: publicOnly)

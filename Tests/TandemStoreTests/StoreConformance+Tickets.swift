@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import TandemStore
@@ -54,8 +52,9 @@ extension StoreConformance {
         #expect(
             snapshot.comments.map { Array($0.body.unicodeScalars) }
                 == ticket.comments.map { Array($0.body.unicodeScalars) })
-        #expect(snapshot.tags.map { Array($0.unicodeScalars) }.sorted(by: lexicographic)
-            == ticket.tags.map { Array($0.unicodeScalars) }.sorted(by: lexicographic))
+        #expect(
+            snapshot.tags.map { Array($0.unicodeScalars) }.sorted(by: lexicographic)
+                == ticket.tags.map { Array($0.unicodeScalars) }.sorted(by: lexicographic))
 
         #expect(try await store.loadTicket(id: TicketID("tkt_missing")) == nil)
         #expect(try await store.countTickets() == 1)

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import TandemStore
@@ -64,8 +62,9 @@ struct StoreRetentionTests {
             #expect(kept.snapshot == ticket)
             #expect(kept.ops == Array(ops.suffix(5)))
             #expect(try await store.ops(ticket: open.id, after: 0, through: 30).map(\.version) == Array(16...30))
-            #expect(try await store.listTickets(TicketFilter(query: "closed"), page: PageRequest()).items.map(\.id)
-                == [unsnapshotted.id])
+            #expect(
+                try await store.listTickets(TicketFilter(query: "closed"), page: PageRequest()).items.map(\.id)
+                    == [unsnapshotted.id])
             let remaining = try await store.notifications(of: ada.id, unreadOnly: false, page: PageRequest()).items
             #expect(remaining.map(\.id) == [recentlyRead.id, unread.id])
 

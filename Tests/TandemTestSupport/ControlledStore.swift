@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Synchronization
 import TandemCore
@@ -51,7 +49,12 @@ package final class ControlledStore: TandemStore {
     }
 
     package func updateUser(_ user: User, expecting previous: User) async throws {
-        if let hook = beforeUserUpdate.withLock({ hook in defer { hook = nil }; return hook }) { try await hook(user.id) }
+        if let hook = beforeUserUpdate.withLock({ hook in
+            defer { hook = nil }
+            return hook
+        }) {
+            try await hook(user.id)
+        }
         try await base.updateUser(user, expecting: previous)
     }
 

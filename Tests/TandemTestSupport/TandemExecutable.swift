@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 
@@ -21,7 +19,8 @@ public enum TandemExecutable {
         }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        let scratches = (try? FileManager.default.contentsOfDirectory(atPath: root.path))?
+        let scratches =
+            (try? FileManager.default.contentsOfDirectory(atPath: root.path))?
             .filter { $0.hasPrefix(".build") }.sorted() ?? []
         for scratch in scratches {
             candidates.append(root.appendingPathComponent(scratch).appendingPathComponent("debug/tandem"))

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import Synchronization
@@ -66,14 +64,18 @@ public final class TandemProcess: Sendable {
     }
 
     /// Starts `tandem arguments…` in `directory`.
-    public static func start(_ arguments: [String], environment: [String: String] = [:], in directory: String) throws
+    public static func start(
+        _ arguments: [String], environment: [String: String] = [:], in directory: String
+    ) throws
         -> TandemProcess
     {
         try TandemProcess(arguments, environment: environment, in: directory)
     }
 
     /// Runs `tandem arguments…` to completion (at most 30 s): its status and output.
-    public static func run(_ arguments: [String], environment: [String: String] = [:], in directory: String)
+    public static func run(
+        _ arguments: [String], environment: [String: String] = [:], in directory: String
+    )
         async throws -> Result
     {
         let child = try TandemProcess(arguments, environment: environment, in: directory)
@@ -88,7 +90,8 @@ public final class TandemProcess: Sendable {
     public static func runSucceeding(_ arguments: [String], in directory: String) async throws -> String {
         let result = try await run(arguments, in: directory)
         guard result.status == 0 else {
-            throw TandemProcessError(description: "tandem \(arguments) exited \(result.status):\n\(result.stdout)\(result.stderr)")
+            throw TandemProcessError(
+                description: "tandem \(arguments) exited \(result.status):\n\(result.stdout)\(result.stderr)")
         }
         return result.stdout + result.stderr
     }

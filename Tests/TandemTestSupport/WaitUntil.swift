@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 /// Polls `condition` every 5 ms until it holds or `timeout` passes; returns whether it held.
 /// The default timeout is generous: the machine running the tests may be loaded.

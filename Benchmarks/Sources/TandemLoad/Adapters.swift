@@ -168,7 +168,9 @@ final class WSBroadcastAdapter: Adapter {
             if Scan.hasPrefix(b, #"{"type":"op""#) {
                 let now = nowNanos()
                 Scan.markers(b) { id in bench.delivered(conn, id: id, now: now) }
-                if let editor = conn.editor, let v = Scan.int(after: #""v":"#, in: b), v > editor.maxVersion { editor.maxVersion = v }
+                if let editor = conn.editor, let v = Scan.int(after: #""v":"#, in: b), v > editor.maxVersion {
+                    editor.maxVersion = v
+                }
             } else if Scan.hasPrefix(b, #"{"type":"ack""#) {
                 guard let editor = conn.editor, let seq = Scan.int(after: #""seq":"#, in: b) else { return }
                 if let v = Scan.int(after: #""v":"#, in: b), v > editor.maxVersion { editor.maxVersion = v }
@@ -330,7 +332,9 @@ final class YWebsocketAdapter: Adapter {
         guard bytes.count >= 12, bytes[0] == 0x59, bytes[1] == 0x55, bytes[2] == 0x50, bytes[3] == 0x44 else {
             throw ValidationFailure("not a YUPD file")
         }
-        func u32(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24 }
+        func u32(_ at: Int) -> Int {
+            Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24
+        }
         let editors = u32(4)
         let perEditor = u32(8)
         var at = 12

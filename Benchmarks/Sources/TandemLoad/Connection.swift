@@ -71,7 +71,8 @@ final class Conn: @unchecked Sendable {
         } else {
             var data = channel.allocator.buffer(capacity: payload.count)
             data.writeBytes(payload)
-            let frame = WebSocketFrame(fin: true, opcode: WebSocketOpcode(encodedWebSocketOpcode: opcode)!, maskKey: mask, data: data)
+            let frame = WebSocketFrame(
+                fin: true, opcode: WebSocketOpcode(encodedWebSocketOpcode: opcode)!, maskKey: mask, data: data)
             channel.writeAndFlush(frame, promise: nil)
         }
     }

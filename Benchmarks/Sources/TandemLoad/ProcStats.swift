@@ -26,7 +26,8 @@ struct ProcSample {
             if let status = readFile("/proc/\(pid)/status") {
                 for line in status.split(separator: "\n") {
                     if line.hasPrefix("VmRSS:") {
-                        let kb = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) } ?? 0
+                        let kb =
+                            line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) } ?? 0
                         sample.rssBytes += kb * 1024
                     } else if line.hasPrefix("Threads:") {
                         sample.threads += line.split(separator: "\t").last.flatMap { Int($0.trimmingCharacters()) } ?? 0

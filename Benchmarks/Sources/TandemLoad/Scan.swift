@@ -30,7 +30,10 @@ enum Scan {
                 var ok = true
                 for j in 2..<12 {
                     let c = bytes[i + j]
-                    guard c >= 48, c <= 57 else { ok = false; break }
+                    guard c >= 48, c <= 57 else {
+                        ok = false
+                        break
+                    }
                     value = value * 10 + UInt64(c - 48)
                 }
                 if ok {
@@ -95,7 +98,10 @@ enum Scan {
             }
             var p = i + kc
             var negative = false
-            if p < n, bytes[p] == UInt8(ascii: "-") { negative = true; p += 1 }
+            if p < n, bytes[p] == UInt8(ascii: "-") {
+                negative = true
+                p += 1
+            }
             var value: Int64 = 0
             var digits = 0
             while p < n, bytes[p] >= 48, bytes[p] <= 57 {

@@ -47,7 +47,9 @@ extension Bench {
         adapter.prepare(self) {
             self.connectAll(self.conns, concurrency: self.options.connectConcurrency) {
                 self.connectionSummary(started: started)
-                self.log("connected \(self.readyCount), failed \(self.failedCount) in \(String(format: "%.1f", Double(nowNanos() - started) / 1e9)) s")
+                self.log(
+                    "connected \(self.readyCount), failed \(self.failedCount) in \(String(format: "%.1f", Double(nowNanos() - started) / 1e9)) s"
+                )
                 self.loop.scheduleTask(in: .milliseconds(500)) { self.measureFanout() }
             }
         }
@@ -244,7 +246,8 @@ extension Bench {
         }
         switch options.mode {
         case .fanout:
-            return "\(options.system.rawValue) \(options.label): delivered/s \(f("deliveredPerSecond")) acks/s \(f("acksPerSecond")) "
+            return
+                "\(options.system.rawValue) \(options.label): delivered/s \(f("deliveredPerSecond")) acks/s \(f("acksPerSecond")) "
                 + "p50 \(p("latency", "p50_us"))us p99 \(p("latency", "p99_us"))us p99.9 \(p("latency", "p999_us"))us "
                 + "server CPU/s \(f("serverCPUPerSecond", 2)) gen CPU/s \(f("generatorCPUPerSecond", 2)) "
                 + "missing \(f("missingDeliveries")) errors \(errors)"

@@ -78,7 +78,9 @@ struct TandemLoad: ParsableCommand {
         case .nchan:
             bench.adapter = NchanAdapter(bench: bench, prefix: roomPrefix, rooms: rooms)
         case .yWebsocket:
-            if options.mode == .fanout && yjsUpdates == nil { throw ValidationError("--yjs-updates is required for y-websocket fan-out") }
+            if options.mode == .fanout && yjsUpdates == nil {
+                throw ValidationError("--yjs-updates is required for y-websocket fan-out")
+            }
             bench.adapter = try YWebsocketAdapter(bench: bench, prefix: roomPrefix, rooms: rooms, updatesFile: yjsUpdates)
         }
         bench.loop.execute { bench.start() }

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 
@@ -52,7 +50,8 @@ extension ActorRegistry {
     }
 
     /// Re-checks a subscriber whose permissions changed; whether it may still read the ticket.
-    public func recheck(_ id: TicketID, _ address: SubscriberAddress, principal: Principal) async throws(TicketActorError) -> Bool {
+    public func recheck(_ id: TicketID, _ address: SubscriberAddress, principal: Principal) async throws(TicketActorError) -> Bool
+    {
         guard case .allowed(let allowed) = try await call(.ticket(id, .recheck(address, principal))) else {
             throw Self.mismatch
         }
@@ -92,7 +91,7 @@ extension ActorRegistry {
             } else {
                 do {
                     owner = try await placement.claim(key)
-                } catch where error.isSettling && ContinuousClock.now + pause < deadline {
+                } catch  where error.isSettling && ContinuousClock.now + pause < deadline {
                     // The owner, if any, takes its lease back within a third of the lease time.
                     try? await Task.sleep(for: pause)
                     pause = min(pause * 2, .milliseconds(500))

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import TandemStore
@@ -206,9 +204,11 @@ extension TicketActor {
             context.logger.warning("ticket fenced by another writer", metadata: ["ticket": "\(id)"])
             becomeStale()
         } else if error is LeaseNotHeld {
-            context.quiet.log(.warning, "ticket commit refused: the lease is not held", metadata: ["ticket": "\(id)"], to: context.logger)
+            context.quiet.log(
+                .warning, "ticket commit refused: the lease is not held", metadata: ["ticket": "\(id)"], to: context.logger)
         } else {
-            context.quiet.log(.error, "ticket commit failed", metadata: ["ticket": "\(id)", "error": "\(error)"], to: context.logger)
+            context.quiet.log(
+                .error, "ticket commit failed", metadata: ["ticket": "\(id)", "error": "\(error)"], to: context.logger)
         }
     }
 

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 
@@ -52,7 +50,8 @@ extension TicketActor {
                 if durable.version == snapshot.version { firstUnsnapshottedAt = nil }
             }
         } catch {
-            context.quiet.log(.warning, "snapshot failed", metadata: ["ticket": "\(id)", "error": "\(error)"], to: context.logger)
+            context.quiet.log(
+                .warning, "snapshot failed", metadata: ["ticket": "\(id)", "error": "\(error)"], to: context.logger)
         }
     }
 }

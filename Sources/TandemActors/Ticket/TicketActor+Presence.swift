@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 
@@ -15,7 +13,8 @@ extension TicketActor {
             throw .forbidden("Customers share no cursor.")
         }
         if update.selection != nil && update.field == nil {
-            throw .invalid(.invalid(ValidationError(field: "selection", code: "invalid", message: "A selection needs its field.")))
+            throw .invalid(
+                .invalid(ValidationError(field: "selection", code: "invalid", message: "A selection needs its field.")))
         }
         var selection = update.selection
         if let field = update.field, var moved = selection {

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import TandemStore
@@ -120,7 +118,8 @@ extension TicketActor {
             // Staff replies to the customer wait out the undo window; the requester's own do not.
             let undoable = comment.visibility == .public && window > 0 && audience(of: principal) == .staff
             var changes: [TicketChange] = [
-                undoable ? .pendingReply(PendingReply(comment: made, publishAt: now.adding(milliseconds: window)))
+                undoable
+                    ? .pendingReply(PendingReply(comment: made, publishAt: now.adding(milliseconds: window)))
                     : .comment(made)
             ]
             if comment.fromDraft && state.replyDraft.count > 0 {
@@ -162,10 +161,12 @@ extension TicketActor {
         for change in changes {
             try authorize(principal, Self.action(for: change))
             if case .comment = change {
-                throw .invalid(.invalid(ValidationError(field: "op", code: "invalid", message: "Send comments as comment requests.")))
+                throw .invalid(
+                    .invalid(ValidationError(field: "op", code: "invalid", message: "Send comments as comment requests.")))
             }
             if change.isServerMade {
-                throw .invalid(.invalid(ValidationError(field: "op", code: "invalid", message: "Only the server makes this change.")))
+                throw .invalid(
+                    .invalid(ValidationError(field: "op", code: "invalid", message: "Only the server makes this change.")))
             }
             try await checkReferences(change, team: team)
             if case .team(let moved) = change { team = moved }
@@ -180,9 +181,11 @@ extension TicketActor {
         switch change {
         case .assignee(let user?):
             guard await context.directory.isAssignable(user, team: team) else {
-                throw .invalid(.invalid(ValidationError(
-                    field: "assignee", code: "not_assignable",
-                    message: "The assignee must be an active agent of the ticket's team.")))
+                throw .invalid(
+                    .invalid(
+                        ValidationError(
+                            field: "assignee", code: "not_assignable",
+                            message: "The assignee must be an active agent of the ticket's team.")))
             }
         case .team(let team?):
             guard await context.directory.teamExists(team) else {

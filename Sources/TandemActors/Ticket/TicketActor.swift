@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import TandemStore
@@ -117,7 +115,8 @@ public actor TicketActor {
         case .snapshot(let view, _): reply = .snapshot(view, presence: present)
         case .ops(let ops, let version, _): reply = .ops(ops, version: version, presence: present)
         }
-        context.delivery.deliver(.subscribed(topic: topic, reply: reply, audience: audience, ref: request.ref), to: [subscriber.address])
+        context.delivery.deliver(
+            .subscribed(topic: topic, reply: reply, audience: audience, ref: request.ref), to: [subscriber.address])
         subscribers[subscriber.address] = subscriber
         principals[subscriber.address] = request.principal
         if audience == .public && agentsReplying {

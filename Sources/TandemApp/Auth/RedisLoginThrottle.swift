@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Logging
 import TandemActors
@@ -30,7 +28,8 @@ public struct RedisLoginThrottle: LoginThrottle {
         self.maxPerAccount = maxPerAccount
         self.maxPerAddress = maxPerAddress
         self.windowMilliseconds = Int64(windowSeconds) * 1000
-        self.fallback = InMemoryLoginThrottle(maxPerAccount: maxPerAccount, maxPerAddress: maxPerAddress, windowSeconds: windowSeconds)
+        self.fallback = InMemoryLoginThrottle(
+            maxPerAccount: maxPerAccount, maxPerAddress: maxPerAddress, windowSeconds: windowSeconds)
         self.logger = logger
     }
 
@@ -85,7 +84,8 @@ public struct RedisLoginThrottle: LoginThrottle {
             guard let waitMs = reply.integer else { return nil }
             return .some(waitMs < 0 ? nil : max(1, Int((waitMs + 999) / 1000)))
         } catch {
-            quiet.log(.warning, "login throttle: Redis unavailable, counting on this node", metadata: ["error": "\(error)"], to: logger)
+            quiet.log(
+                .warning, "login throttle: Redis unavailable, counting on this node", metadata: ["error": "\(error)"], to: logger)
             return nil
         }
     }

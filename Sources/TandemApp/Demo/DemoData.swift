@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import TandemServer
@@ -21,8 +19,12 @@ public enum DemoData {
 
         /// A few lines naming one login per role.
         public var loginsBanner: String {
-            var lines = ["Demo data loaded: \(users) users in \(teams) teams, \(tickets) tickets. Demo logins (password \"\(DemoData.password)\"):"]
-            for login in logins { lines.append("  \(login.role.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(login.email)") }
+            var lines = [
+                "Demo data loaded: \(users) users in \(teams) teams, \(tickets) tickets. Demo logins (password \"\(DemoData.password)\"):"
+            ]
+            for login in logins {
+                lines.append("  \(login.role.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(login.email)")
+            }
             return lines.joined(separator: "\n")
         }
     }
@@ -91,7 +93,8 @@ public enum DemoData {
             customers.append(user)
             users += 1
         }
-        let tickets = try await DemoTickets.seed(store: store, customers: customers, teams: teams, startMs: next().millisecondsSince1970)
+        let tickets = try await DemoTickets.seed(
+            store: store, customers: customers, teams: teams, startMs: next().millisecondsSince1970)
         return Summary(users: users, teams: teamNames.count, tickets: tickets, logins: logins)
     }
 }

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 /// The Lua scripts of ``RedisPlacement``; each runs atomically in Redis.
 ///
@@ -24,38 +22,40 @@ enum LeaseScripts {
     /// Takes a free lease, or one held by an earlier incarnation of this node (it is dead:
     /// node ids are unique), renews one held by this token, and returns the holder's token;
     /// `''` while settling, for a free lease.
-    static let claim = settle + """
+    static let claim =
+        settle + """
 
-        local v = redis.call('GET', KEYS[3])
-        if (not v) and settling then return '' end
-        if (not v) or (v ~= ARGV[3] and string.sub(v, 1, #ARGV[4]) == ARGV[4]) then
-          redis.call('SET', KEYS[3], ARGV[3], 'PX', ARGV[2])
-          return ARGV[3]
-        end
-        if v == ARGV[3] then redis.call('PEXPIRE', KEYS[3], ARGV[2]) end
-        return v
-        """
+            local v = redis.call('GET', KEYS[3])
+            if (not v) and settling then return '' end
+            if (not v) or (v ~= ARGV[3] and string.sub(v, 1, #ARGV[4]) == ARGV[4]) then
+              redis.call('SET', KEYS[3], ARGV[3], 'PX', ARGV[2])
+              return ARGV[3]
+            end
+            if v == ARGV[3] then redis.call('PEXPIRE', KEYS[3], ARGV[2]) end
+            return v
+            """
 
     /// KEYS[3…] lease keys; ARGV[3] token, ARGV[4] how many of the keys (the first ones) are
     /// still valid by the node's clock → one 1 (renewed, or taken back while settling: only a
     /// valid one) or 0 (lost) per lease key.
-    static let renewAll = settle + """
+    static let renewAll =
+        settle + """
 
-        local out = {}
-        for i = 3, #KEYS do
-          local v = redis.call('GET', KEYS[i])
-          if v == ARGV[3] then
-            redis.call('PEXPIRE', KEYS[i], ARGV[2])
-            out[i - 2] = 1
-          elseif (not v) and settling and i - 2 <= tonumber(ARGV[4]) then
-            redis.call('SET', KEYS[i], ARGV[3], 'PX', ARGV[2])
-            out[i - 2] = 1
-          else
-            out[i - 2] = 0
-          end
-        end
-        return out
-        """
+            local out = {}
+            for i = 3, #KEYS do
+              local v = redis.call('GET', KEYS[i])
+              if v == ARGV[3] then
+                redis.call('PEXPIRE', KEYS[i], ARGV[2])
+                out[i - 2] = 1
+              elseif (not v) and settling and i - 2 <= tonumber(ARGV[4]) then
+                redis.call('SET', KEYS[i], ARGV[3], 'PX', ARGV[2])
+                out[i - 2] = 1
+              else
+                out[i - 2] = 0
+              end
+            end
+            return out
+            """
 
     /// KEYS[1] lease key; ARGV[1] token → 1 if deleted.
     static let release = """
@@ -65,12 +65,13 @@ enum LeaseScripts {
 
     /// KEYS[3] `tandem:nodes`; ARGV[3] node (empty: only read). Marks the node running until
     /// now + the lease time (Redis's clock), forgets nodes that stopped, returns those running.
-    static let heartbeat = settle + """
+    static let heartbeat =
+        settle + """
 
-        local t = redis.call('TIME')
-        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-        if ARGV[3] ~= '' then redis.call('ZADD', KEYS[3], now + tonumber(ARGV[2]), ARGV[3]) end
-        redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
-        return redis.call('ZRANGE', KEYS[3], 0, -1)
-        """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            if ARGV[3] ~= '' then redis.call('ZADD', KEYS[3], now + tonumber(ARGV[2]), ARGV[3]) end
+            redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+            return redis.call('ZRANGE', KEYS[3], 0, -1)
+            """
 }

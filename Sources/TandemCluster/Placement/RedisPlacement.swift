@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Logging
 import Synchronization
@@ -72,7 +70,9 @@ public final class RedisPlacement: Placement {
     public func owner(of key: ActorKey) async throws(PlacementError) -> String? {
         if holds(key) { return node }
         do {
-            return try await redis.get(ClusterKeys.lease(key)).map { ClusterKeys.node(ofToken: String(decoding: $0, as: UTF8.self)) }
+            return try await redis.get(ClusterKeys.lease(key)).map {
+                ClusterKeys.node(ofToken: String(decoding: $0, as: UTF8.self))
+            }
         } catch {
             throw PlacementError("\(error)")
         }
@@ -144,7 +144,8 @@ public final class RedisPlacement: Placement {
     private func report(_ keys: [ActorKey]) {
         guard !keys.isEmpty else { return }
         logger.warning(
-            "leases lost", metadata: ["count": "\(keys.count)", "actors": "\(keys.prefix(5).map(\.description).joined(separator: " "))"])
+            "leases lost",
+            metadata: ["count": "\(keys.count)", "actors": "\(keys.prefix(5).map(\.description).joined(separator: " "))"])
         for key in keys { lostContinuation.yield(key) }
     }
 

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import Logging
@@ -62,7 +60,9 @@ public final class ClusterNode: ActorRelay, NodeEventBus, Sendable {
         var continuation: CheckedContinuation<Result<ActorCallResult, RelayError>, Never>
     }
 
-    public init(settings: ClusterSettings, redis: RedisClient, subscriber: RedisSubscriber, local: any EventDelivery, logger: Logger) {
+    public init(
+        settings: ClusterSettings, redis: RedisClient, subscriber: RedisSubscriber, local: any EventDelivery, logger: Logger
+    ) {
         self.settings = settings
         self.redis = redis
         self.subscriber = subscriber
@@ -90,7 +90,8 @@ public final class ClusterNode: ActorRelay, NodeEventBus, Sendable {
             let queued = state.withLock { state in
                 let seq = enqueue(&state, to: node, body: body, call: id)
                 state.pending[id] = Pending(
-                    node: node, seq: seq ?? 0, subscription: call.subscriptionReply.map { ReplyKey(address: $0.address, ref: $0.ref) },
+                    node: node, seq: seq ?? 0,
+                    subscription: call.subscriptionReply.map { ReplyKey(address: $0.address, ref: $0.ref) },
                     continuation: continuation)
                 return seq != nil
             }
@@ -234,7 +235,8 @@ public final class ClusterNode: ActorRelay, NodeEventBus, Sendable {
             local.deliver(.resync(topic: topic, reason: reason), to: Array(entry.addresses))
         }
         if !taken.isEmpty {
-            logger.notice("subscriptions resynced", metadata: ["from": "\(node ?? "*")", "reason": "\(reason)", "topics": "\(taken.count)"])
+            logger.notice(
+                "subscriptions resynced", metadata: ["from": "\(node ?? "*")", "reason": "\(reason)", "topics": "\(taken.count)"])
         }
     }
 
@@ -265,7 +267,9 @@ public final class ClusterNode: ActorRelay, NodeEventBus, Sendable {
                         if let id = item.call { complete(id, .failure(RelayError(.unreachable, node: item.node))) }
                     }
                 } catch {
-                    quiet.log(.warning, "relay publish failed", metadata: ["error": "\(error)", "messages": "\(batch.count)"], to: logger)
+                    quiet.log(
+                        .warning, "relay publish failed", metadata: ["error": "\(error)", "messages": "\(batch.count)"],
+                        to: logger)
                     for item in batch {
                         if let id = item.call { complete(id, .failure(RelayError(.unreachable, node: item.node))) }
                     }
@@ -397,7 +401,9 @@ public final class ClusterNode: ActorRelay, NodeEventBus, Sendable {
         var command = RedisCommand("PUBSUB", "NUMSUB")
         command.append(contentsOf: ordered.map(ClusterKeys.channel(of:)))
         // The reply alternates channel and count.
-        guard let reply = try? await redis.send(command), let values = reply.array, values.count == 2 * ordered.count else { return [] }
+        guard let reply = try? await redis.send(command), let values = reply.array, values.count == 2 * ordered.count else {
+            return []
+        }
         return Set(ordered.indices.filter { values[2 * $0 + 1].integer == 0 }.map { ordered[$0] })
     }
 }

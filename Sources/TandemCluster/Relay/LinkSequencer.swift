@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 /// Checks the sequence numbers of messages from other nodes: Redis pub/sub is
 /// at-most-once, so a message can be lost without anyone noticing but the receiver.

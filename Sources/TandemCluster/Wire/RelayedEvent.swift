@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemActors
 import TandemCore
@@ -80,13 +78,21 @@ struct RelayedEvent: Codable, Sendable, Hashable {
     var event: LiveEvent? {
         switch type {
         case "subscribed":
-            if let topic, let reply, let audience { .subscribed(topic: topic, reply: reply, audience: audience, ref: ref) } else { nil }
+            if let topic, let reply, let audience {
+                .subscribed(topic: topic, reply: reply, audience: audience, ref: ref)
+            } else {
+                nil
+            }
         case "queueSnapshot": topic.flatMap { t in queueSnapshot.map { .queueSnapshot(topic: t, snapshot: $0, ref: ref) } }
         case "op": topic.flatMap { t in op.map { .op(topic: t, op: $0) } }
         case "ack": topic.flatMap { t in version.map { .ack(topic: t, client: client, seq: seq, version: $0) } }
         case "presence": topic.flatMap { t in presence.map { .presence(topic: t, presence: $0) } }
         case "presenceLeft":
-            if let topic, let user, let connection { .presenceLeft(topic: topic, user: user, connection: connection) } else { nil }
+            if let topic, let user, let connection {
+                .presenceLeft(topic: topic, user: user, connection: connection)
+            } else {
+                nil
+            }
         case "agentActivity": topic.flatMap { t in replying.map { .agentActivity(topic: t, replying: $0) } }
         case "queue": topic.flatMap { t in update.map { .queue(topic: t, update: $0) } }
         case "notification": notification.map { .notification($0, unread: unread ?? 0) }

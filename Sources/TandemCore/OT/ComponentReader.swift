@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 /// Reads a ``TextOperation`` piece by piece for transform and compose, splitting
 /// components on demand. Past the last component it yields an endless retain

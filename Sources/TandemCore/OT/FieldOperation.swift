@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 /// Sets a scalar field (status, priority, assignee, …) from an old value to a new one.
 ///
@@ -42,12 +40,16 @@ public struct FieldOperation<Value: Codable & Sendable & Equatable>: Sendable, E
     ) -> (FieldOperation, FieldOperation) {
         guard a.field == b.field else { return (a, b) }
         switch priority {
-        case .left: // `a` first, `b` wins.
-            return (FieldOperation(field: a.field, from: b.newValue, to: b.newValue),
-                    FieldOperation(field: b.field, from: a.newValue, to: b.newValue))
-        case .right: // `b` first, `a` wins.
-            return (FieldOperation(field: a.field, from: b.newValue, to: a.newValue),
-                    FieldOperation(field: b.field, from: a.newValue, to: a.newValue))
+        case .left:  // `a` first, `b` wins.
+            return (
+                FieldOperation(field: a.field, from: b.newValue, to: b.newValue),
+                FieldOperation(field: b.field, from: a.newValue, to: b.newValue)
+            )
+        case .right:  // `b` first, `a` wins.
+            return (
+                FieldOperation(field: a.field, from: b.newValue, to: a.newValue),
+                FieldOperation(field: b.field, from: a.newValue, to: a.newValue)
+            )
         }
     }
 

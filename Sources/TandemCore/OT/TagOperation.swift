@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 /// Adds and removes tags of a ticket, with set semantics.
 ///
@@ -41,7 +39,8 @@ public struct TagOperation: Sendable, Hashable, Codable {
     /// `nil` when nothing is left.
     public static func normalize(_ tag: String) -> String? {
         guard let first = tag.firstIndex(where: { !$0.isWhitespace }),
-              let last = tag.lastIndex(where: { !$0.isWhitespace }) else { return nil }
+            let last = tag.lastIndex(where: { !$0.isWhitespace })
+        else { return nil }
         return tag[first...last].lowercased()
     }
 
@@ -75,8 +74,9 @@ public struct TagOperation: Sendable, Hashable, Codable {
 
     /// One operation doing `a` then `b`.
     public static func compose(_ a: TagOperation, _ b: TagOperation) -> TagOperation {
-        TagOperation(normalizedAdded: a.added.subtracting(b.removed).union(b.added),
-                     removed: a.removed.subtracting(b.added).union(b.removed))
+        TagOperation(
+            normalizedAdded: a.added.subtracting(b.removed).union(b.added),
+            removed: a.removed.subtracting(b.added).union(b.removed))
     }
 
     /// This earlier operation without the changes that the later `winner` reverses.
@@ -98,8 +98,9 @@ public struct TagOperation: Sendable, Hashable, Codable {
         do {
             try self.init(adding: add, removing: remove)
         } catch {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath, debugDescription: error.description, underlyingError: error))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath, debugDescription: error.description, underlyingError: error))
         }
     }
 

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 extension TextOperation {
     /// Composes two consecutive operations into one: `apply(doc, compose(a, b))`
@@ -26,8 +24,8 @@ extension TextOperation {
             case (.retain, .retain): result.retain(count)
             case (.retain, .delete): result.delete(count)
             case let (.insert(scalars, inserted), .retain): result.appendInsert(scalars, count: inserted)
-            case (.insert, .delete): break // Inserted by `a`, removed by `b`.
-            case (.delete, _), (_, .insert): break // Handled above.
+            case (.insert, .delete): break  // Inserted by `a`, removed by `b`.
+            case (.delete, _), (_, .insert): break  // Handled above.
             }
         }
         return result

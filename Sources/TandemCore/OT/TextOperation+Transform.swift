@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 extension TextOperation {
     /// Transforms two concurrent operations made on the same document.
@@ -13,8 +11,10 @@ extension TextOperation {
     public static func transform(
         _ a: TextOperation, _ b: TextOperation, priority: OTPriority
     ) -> (TextOperation, TextOperation) {
-        (a.transformed(against: b, hasPriority: priority == .left),
-         b.transformed(against: a, hasPriority: priority == .right))
+        (
+            a.transformed(against: b, hasPriority: priority == .left),
+            b.transformed(against: a, hasPriority: priority == .right)
+        )
     }
 
     /// This operation rewritten to apply after the concurrent `other`.
@@ -40,8 +40,8 @@ extension TextOperation {
             switch (mine.take(count), theirs.take(count)) {
             case (.retain, .retain): result.retain(count)
             case (.delete, .retain): result.delete(count)
-            case (_, .delete): break // `other` already removed these scalars.
-            case (.insert, _), (_, .insert): break // Handled above.
+            case (_, .delete): break  // `other` already removed these scalars.
+            case (.insert, _), (_, .insert): break  // Handled above.
             }
         }
         return result

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 /// A caret or selection in a text, in Unicode scalars. A caret has
 /// `anchor == head`; `head` is the end that moves when the user extends it.
@@ -62,8 +60,9 @@ public struct TextSelection: Sendable, Hashable, Codable {
         guard anchor >= 0, head >= 0 else {
             // The text is unknown here: say what is wrong with the value itself.
             let error = OTError.invalidComponent("a selection position must not be negative (got \(min(anchor, head)))")
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath, debugDescription: error.description, underlyingError: error))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath, debugDescription: error.description, underlyingError: error))
         }
         self.init(anchor: anchor, head: head)
     }
@@ -76,8 +75,8 @@ extension TextOperation {
     /// range moves to where the range was. An insert exactly at the position
     /// shifts it only when `isOwn` is `true`.
     public func transformPosition(_ position: Int, isOwn: Bool) -> Int {
-        var old = 0 // Position in the original text; never passes `position`.
-        var new = 0 // The same position in the result.
+        var old = 0  // Position in the original text; never passes `position`.
+        var new = 0  // The same position in the result.
         scan: for component in components {
             switch component {
             case let .retain(count):

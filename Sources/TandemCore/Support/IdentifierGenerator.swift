@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 /// Makes time-ordered identifiers: a kind prefix, 10 characters of
 /// millisecond timestamp and 16 random characters in Crockford base 32.

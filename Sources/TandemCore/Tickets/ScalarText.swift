@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 /// A collaborative text kept as Unicode scalars, so that applying an operation
 /// near the end of a 1 MB text costs what the edit costs, not what the text costs.

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 /// Why a change cannot be applied to a ticket. Nothing is changed when one is thrown.
 public enum TicketError: Error, Sendable, Hashable, Codable {
@@ -49,23 +47,30 @@ extension TicketError {
 
     /// Someone else changed the draft's mode after the version the sender saw.
     public static func draftModeChanged(by user: UserID) -> TicketError {
-        .invalid(ValidationError(
-            field: "draftMode", code: draftModeChangedCode,
-            message: "Someone else changed the draft between public reply and internal note after you saw it (\(user.rawValue)); check it and send again."))
+        .invalid(
+            ValidationError(
+                field: "draftMode", code: draftModeChangedCode,
+                message:
+                    "Someone else changed the draft between public reply and internal note after you saw it (\(user.rawValue)); check it and send again."
+            ))
     }
 
     /// Sending publicly text that others wrote while the draft was internal needs `confirmInternal`.
     public static func confirmationRequired(authors: Set<UserID>) -> TicketError {
-        .invalid(ValidationError(
-            field: "confirmInternal", code: confirmationRequiredCode,
-            message: "The draft holds text written as an internal note by \(authors.sorted().map(\.rawValue).joined(separator: ", ")); confirm to send it to the customer."))
+        .invalid(
+            ValidationError(
+                field: "confirmInternal", code: confirmationRequiredCode,
+                message:
+                    "The draft holds text written as an internal note by \(authors.sorted().map(\.rawValue).joined(separator: ", ")); confirm to send it to the customer."
+            ))
     }
 
     /// The reply is not waiting any more: it was published or undone.
     public static func replyNotPending(_ id: CommentID) -> TicketError {
-        .invalid(ValidationError(
-            field: "comment", code: replyNotPendingCode,
-            message: "Reply \(id.rawValue) is not waiting to be published any more: it was published or undone."))
+        .invalid(
+            ValidationError(
+                field: "comment", code: replyNotPendingCode,
+                message: "Reply \(id.rawValue) is not waiting to be published any more: it was published or undone."))
     }
 
     /// Whether this is one of the draft refusals above.

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 /// The size limits of input fields that the REST API and the WebSocket protocol share
 /// (docs/API.md, "Field limits"). Limits that are settings live in the configuration.

@@ -1,11 +1,11 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 /// Field rules shared by the REST API, the WebSocket protocol and the CLI.
 public enum Validators {
     /// Trims and checks a person's or team's name: 1...`maxLength` scalars, no control characters.
-    public static func name(_ value: String, field: String = "name", maxLength: Int = FieldLimits.nameScalars) throws(ValidationError) -> String {
+    public static func name(
+        _ value: String, field: String = "name", maxLength: Int = FieldLimits.nameScalars
+    ) throws(ValidationError) -> String {
         let trimmed = value.trimmingWhitespace()
         if trimmed.isEmpty {
             throw ValidationError(field: field, code: "required", message: "\(field) must not be empty.")

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 
@@ -73,7 +71,11 @@ final class BSONDecoderImplementation: Decoder {
     }
 
     static func mismatch(_ type: Any.Type, _ value: BSON, _ codingPath: [any CodingKey]) -> DecodingError {
-        .typeMismatch(type, .init(codingPath: codingPath, debugDescription: "expected \(type), found BSON type 0x\(String(value.typeByte, radix: 16))"))
+        .typeMismatch(
+            type,
+            .init(
+                codingPath: codingPath,
+                debugDescription: "expected \(type), found BSON type 0x\(String(value.typeByte, radix: 16))"))
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
@@ -125,7 +127,8 @@ enum BSONScalar {
         default: throw BSONDecoderImplementation.mismatch(Integer.self, value, path)
         }
         guard let result else {
-            throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "\(value) does not fit in \(Integer.self)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: path, debugDescription: "\(value) does not fit in \(Integer.self)"))
         }
         return result
     }
@@ -238,7 +241,8 @@ struct BSONUnkeyedDecodingContainer: UnkeyedDecodingContainer {
         try take(type) { try BSONDecoderImplementation.unbox($0, as: type, codingPath: $1) }
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey>
+    {
         let container = try BSONDecoderImplementation(value: next(BSONDocument.self), codingPath: path).container(keyedBy: type)
         currentIndex += 1
         return container

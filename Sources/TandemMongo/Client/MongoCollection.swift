@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import CMongoc
 
@@ -99,7 +97,9 @@ public struct MongoCollection: Sendable {
     // MARK: - Reads
 
     /// The documents matching `filter`, all fetched (use a `limit` for large collections).
-    public func find(_ filter: BSONDocument = [:], options: MongoFindOptions = MongoFindOptions()) async throws(MongoError)
+    public func find(
+        _ filter: BSONDocument = [:], options: MongoFindOptions = MongoFindOptions()
+    ) async throws(MongoError)
         -> [BSONDocument]
     {
         try await run { collection throws(MongoError) in
@@ -154,7 +154,9 @@ public struct MongoCollection: Sendable {
     /// index that exists with the same specification).
     public func createIndexes(_ indexes: [MongoIndex]) async throws(MongoError) {
         guard !indexes.isEmpty else { return }
-        let command: BSONDocument = ["createIndexes": .string(name), "indexes": .array(indexes.map { .document($0.specification) })]
+        let command: BSONDocument = [
+            "createIndexes": .string(name), "indexes": .array(indexes.map { .document($0.specification) }),
+        ]
         try await client.runCommand(command, database: database)
     }
 
@@ -162,7 +164,7 @@ public struct MongoCollection: Sendable {
     public func drop() async throws(MongoError) {
         do {
             try await client.runCommand(["drop": .string(name)], database: database)
-        } catch where error.code == 26 || error.message.contains("ns not found") {
+        } catch  where error.code == 26 || error.message.contains("ns not found") {
             // NamespaceNotFound.
         }
     }

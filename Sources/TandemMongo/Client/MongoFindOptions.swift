@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 /// Options of a `find`.
 public struct MongoFindOptions: Sendable, Hashable {
@@ -47,9 +45,10 @@ public struct MongoIndex: Sendable, Hashable {
     /// The entry of a `createIndexes` command.
     var specification: BSONDocument {
         // Directions as int32, the type the shell writes.
-        let keys = BSONDocument(self.keys.map { field in
-            (field.key, field.value.int64Value.map { .int32(Int32(clamping: $0)) } ?? field.value)
-        })
+        let keys = BSONDocument(
+            self.keys.map { field in
+                (field.key, field.value.int64Value.map { .int32(Int32(clamping: $0)) } ?? field.value)
+            })
         var specification: BSONDocument = ["key": .document(keys), "name": .string(name)]
         if unique { specification["unique"] = true }
         return specification

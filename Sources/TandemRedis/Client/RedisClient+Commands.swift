@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 /// Typed shortcuts for the commands Tandem uses most.
 extension RedisClient {
@@ -21,7 +19,9 @@ extension RedisClient {
     }
 
     /// `SET key value [PX milliseconds]`.
-    public func set(_ key: some RedisArgument, to value: some RedisArgument, expiry: Duration? = nil)
+    public func set(
+        _ key: some RedisArgument, to value: some RedisArgument, expiry: Duration? = nil
+    )
         async throws(RedisError)
     {
         var command = RedisCommand("SET", key, value)

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import CHiredis
 
@@ -31,8 +29,9 @@ final class RedisConnection: @unchecked Sendable {
     /// Connects, then sends `AUTH`, (when `selectDatabase`) `SELECT` and `CLIENT SETNAME` as the options ask.
     init(_ options: RedisConnectionOptions, selectDatabase: Bool = true) throws(RedisError) {
         var osErrno: Int32 = 0
-        guard let context = tandem_redis_connect(
-            options.host, Int32(clamping: options.port), options.connectTimeout.milliseconds(atLeast: 1), &osErrno)
+        guard
+            let context = tandem_redis_connect(
+                options.host, Int32(clamping: options.port), options.connectTimeout.milliseconds(atLeast: 1), &osErrno)
         else {
             throw RedisError(.connectionRefused, "cannot allocate a hiredis context")
         }

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 /// An error from hiredis, the network or Redis, classified by what a caller can do about it.
 public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 /// A lease held in one Redis key: whoever's `owner` token the key holds owns the
 /// resource until the key expires.

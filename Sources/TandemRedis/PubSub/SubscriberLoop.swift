@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import CHiredis
 
@@ -164,7 +162,9 @@ struct SubscriberLoop {
             case "message" where items.count == 3:
                 emit(.message(RedisMessage(channel: items[1].string ?? "", payload: items[2].bytes ?? [])))
             case "pmessage" where items.count == 4:
-                emit(.message(RedisMessage(channel: items[2].string ?? "", pattern: items[1].string, payload: items[3].bytes ?? [])))
+                emit(
+                    .message(
+                        RedisMessage(channel: items[2].string ?? "", pattern: items[1].string, payload: items[3].bytes ?? [])))
             case "subscribe", "unsubscribe", "psubscribe", "punsubscribe":
                 break
             case "pong" where items.count == 2:

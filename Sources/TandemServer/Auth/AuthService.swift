@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Logging
 import TandemCore
@@ -83,7 +81,9 @@ public struct AuthService: Sendable {
 
     /// Checks credentials and opens a session. Failed attempts are throttled per
     /// account and per address; the answer never says whether the e-mail exists.
-    public func login(email rawEmail: String, password: String, address: String?, userAgent: String?) async throws
+    public func login(
+        email rawEmail: String, password: String, address: String?, userAgent: String?
+    ) async throws
         -> IssuedSession
     {
         let account = rawEmail.trimmingWhitespace().lowercased()

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Configuration
 import SystemPackage
@@ -108,7 +106,8 @@ public struct ConfigurationLoader: Sendable {
         // Which stores exist, and what a valid connection string is, only the wiring knows
         // (`TandemApp`: `TandemConfiguration.checkConnections()`).
         c.store.url = try string("store.url", default: c.store.url)
-        c.store.busyTimeoutMilliseconds = try int("store.busyTimeoutMilliseconds", default: c.store.busyTimeoutMilliseconds, in: 0...600_000)
+        c.store.busyTimeoutMilliseconds = try int(
+            "store.busyTimeoutMilliseconds", default: c.store.busyTimeoutMilliseconds, in: 0...600_000)
         c.store.mongo.serverSelectionTimeoutMilliseconds = try int(
             "store.mongo.serverSelectionTimeoutMilliseconds", default: c.store.mongo.serverSelectionTimeoutMilliseconds,
             in: 100...600_000)
@@ -121,7 +120,8 @@ public struct ConfigurationLoader: Sendable {
 
         c.retention.enabled = try bool("retention.enabled", default: c.retention.enabled)
         c.retention.intervalSeconds = try int("retention.intervalSeconds", default: c.retention.intervalSeconds, in: 60...604_800)
-        c.retention.closedTicketDays = try int("retention.closedTicketDays", default: c.retention.closedTicketDays, in: 0...36_500)
+        c.retention.closedTicketDays = try int(
+            "retention.closedTicketDays", default: c.retention.closedTicketDays, in: 0...36_500)
         c.retention.readNotificationDays = try int(
             "retention.readNotificationDays", default: c.retention.readNotificationDays, in: 0...36_500)
         c.retention.opLogDays = try int("retention.opLogDays", default: c.retention.opLogDays, in: 0...36_500)
@@ -138,7 +138,8 @@ public struct ConfigurationLoader: Sendable {
             c.auth.jwtSecret = secret
         }
         if production && c.auth.jwtSecret == TandemConfiguration.developmentSecret {
-            throw ConfigurationError(key: "auth.jwtSecret", message: "is the development default; production mode needs a secret of your own.")
+            throw ConfigurationError(
+                key: "auth.jwtSecret", message: "is the development default; production mode needs a secret of your own.")
         }
         if c.auth.jwtSecret.utf8.count < 32 {
             throw ConfigurationError(key: "auth.jwtSecret", message: "must be at least 32 bytes.")
@@ -147,23 +148,28 @@ public struct ConfigurationLoader: Sendable {
         c.auth.issuer = try string("auth.issuer", default: c.auth.issuer)
         c.auth.audience = try string("auth.audience", default: c.auth.audience)
         c.auth.accessTokenSeconds = try int("auth.accessTokenSeconds", default: c.auth.accessTokenSeconds, in: 10...86_400)
-        c.auth.refreshTokenSeconds = try int("auth.refreshTokenSeconds", default: c.auth.refreshTokenSeconds, in: 60...(365 * 86_400))
+        c.auth.refreshTokenSeconds = try int(
+            "auth.refreshTokenSeconds", default: c.auth.refreshTokenSeconds, in: 60...(365 * 86_400))
         c.auth.bcryptCost = try int("auth.bcryptCost", default: c.auth.bcryptCost, in: (production ? 10 : 4)...16)
         c.auth.allowSignUp = try bool("auth.allowSignUp", default: c.auth.allowSignUp)
         c.auth.secureCookies = try bool("auth.secureCookies", default: c.auth.secureCookies)
         if production && !c.auth.secureCookies {
             throw ConfigurationError(key: "auth.secureCookies", message: "cannot be false in production mode.")
         }
-        c.auth.maxFailedLoginsPerAccount = try int("auth.maxFailedLoginsPerAccount", default: c.auth.maxFailedLoginsPerAccount, in: 1...1000)
-        c.auth.maxFailedLoginsPerAddress = try int("auth.maxFailedLoginsPerAddress", default: c.auth.maxFailedLoginsPerAddress, in: 1...100_000)
-        c.auth.failedLoginWindowSeconds = try int("auth.failedLoginWindowSeconds", default: c.auth.failedLoginWindowSeconds, in: 1...86_400)
+        c.auth.maxFailedLoginsPerAccount = try int(
+            "auth.maxFailedLoginsPerAccount", default: c.auth.maxFailedLoginsPerAccount, in: 1...1000)
+        c.auth.maxFailedLoginsPerAddress = try int(
+            "auth.maxFailedLoginsPerAddress", default: c.auth.maxFailedLoginsPerAddress, in: 1...100_000)
+        c.auth.failedLoginWindowSeconds = try int(
+            "auth.failedLoginWindowSeconds", default: c.auth.failedLoginWindowSeconds, in: 1...86_400)
 
         c.cluster.redisURL = try string("cluster.redisURL", default: c.cluster.redisURL, secret: true)
         c.cluster.nodeID = try string("cluster.nodeID", default: c.cluster.nodeID)
         guard c.cluster.nodeID.utf8.count <= 64, !c.cluster.nodeID.contains("/"), !c.cluster.nodeID.contains(" ") else {
             throw ConfigurationError(key: "cluster.nodeID", message: "must be at most 64 characters without '/' or spaces.")
         }
-        c.cluster.leaseMilliseconds = try int("cluster.leaseMilliseconds", default: c.cluster.leaseMilliseconds, in: 300...600_000)
+        c.cluster.leaseMilliseconds = try int(
+            "cluster.leaseMilliseconds", default: c.cluster.leaseMilliseconds, in: 300...600_000)
         c.cluster.presenceTTLMilliseconds = try int(
             "cluster.presenceTTLMilliseconds", default: c.cluster.presenceTTLMilliseconds, in: 0...3_600_000)
         c.cluster.callTimeoutMilliseconds = try int(
@@ -171,7 +177,8 @@ public struct ConfigurationLoader: Sendable {
 
         c.log.level = try string("log.level", default: c.log.level)
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(c.log.level) else {
-            throw ConfigurationError(key: "log.level", message: "must be one of trace, debug, info, notice, warning, error, critical.")
+            throw ConfigurationError(
+                key: "log.level", message: "must be one of trace, debug, info, notice, warning, error, critical.")
         }
         c.log.format = try string("log.format", default: production ? "json" : c.log.format)
         guard ["text", "json"].contains(c.log.format) else {
@@ -242,7 +249,8 @@ public struct ConfigurationLoader: Sendable {
     private func int(_ key: String, default value: Int, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
         guard case .int(let int)? = try lookup(key, .int, default: "\(value)", range: range) else { return value }
         guard range.contains(int) else {
-            throw ConfigurationError(key: key, message: "must be between \(range.lowerBound) and \(range.upperBound), got \(int).")
+            throw ConfigurationError(
+                key: key, message: "must be between \(range.lowerBound) and \(range.upperBound), got \(int).")
         }
         return int
     }
@@ -253,7 +261,9 @@ public struct ConfigurationLoader: Sendable {
     }
 
     private func stringArray(_ key: String, default value: [String]) throws(ConfigurationError) -> [String] {
-        guard case .stringArray(let array)? = try lookup(key, .stringArray, default: "[\(value.map(Self.json).joined(separator: ","))]")
+        guard
+            case .stringArray(let array)? = try lookup(
+                key, .stringArray, default: "[\(value.map(Self.json).joined(separator: ","))]")
         else { return value }
         return array
     }

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Hummingbird
 import TandemCore
@@ -27,7 +25,8 @@ func pageRequest(from request: Request, cursors: CursorSeal) throws -> PageReque
     var page = PageRequest(after: after, limit: 50)
     if let raw = query["limit"] {
         guard let limit = Int(raw), (1...200).contains(limit) else {
-            throw APIError(.unprocessableContent, code: "invalid", message: "limit must be an integer from 1 to 200.", field: "limit")
+            throw APIError(
+                .unprocessableContent, code: "invalid", message: "limit must be an integer from 1 to 200.", field: "limit")
         }
         page.limit = limit
     }

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Hummingbird
 import TandemCore
@@ -58,7 +56,8 @@ struct NotificationsController {
     @Sendable func list(_ request: Request, context: Context) async throws -> Listing {
         let identity = try context.requireIdentity()
         let unreadOnly = request.uri.queryParameters["unread"].map { $0 == "true" } ?? false
-        let page = try await store.notifications(of: identity.user.id, unreadOnly: unreadOnly, page: try pageRequest(from: request, cursors: cursors))
+        let page = try await store.notifications(
+            of: identity.user.id, unreadOnly: unreadOnly, page: try pageRequest(from: request, cursors: cursors))
         return Listing(
             items: page.items.map(Item.init), nextCursor: cursors.seal(page.nextCursor),
             unread: try await store.unreadCount(of: identity.user.id))

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Hummingbird
 import TandemActors
@@ -90,11 +88,14 @@ struct TicketsController {
         let query = request.uri.queryParameters
         var filter = TicketFilter()
         if let raw = query["status"] {
-            filter.statuses = Set(try raw.split(separator: ",").map {
-                try Validators.oneOf(String($0), as: TicketStatus.self, field: "status")
-            })
+            filter.statuses = Set(
+                try raw.split(separator: ",").map {
+                    try Validators.oneOf(String($0), as: TicketStatus.self, field: "status")
+                })
         }
-        if let raw = query["priority"] { filter.priority = try Validators.oneOf(String(raw), as: TicketPriority.self, field: "priority") }
+        if let raw = query["priority"] {
+            filter.priority = try Validators.oneOf(String(raw), as: TicketPriority.self, field: "priority")
+        }
         if let raw = query["team"] { filter.team = TeamID(String(raw)) }
         if let raw = query["assignee"] { filter.assignee = raw == "none" ? .some(nil) : .some(UserID(String(raw))) }
         if let raw = query["requester"] { filter.requester = UserID(String(raw)) }
@@ -117,7 +118,8 @@ struct TicketsController {
         }
         let page = try await store.listTickets(filter, page: try pageRequest(from: request, cursors: cursors))
         let audience: Audience = identity.user.role.isStaff ? .staff : .public
-        return PageResource(items: page.items.map { TicketSummaryResource($0, audience: audience) }, nextCursor: cursors.seal(page.nextCursor))
+        return PageResource(
+            items: page.items.map { TicketSummaryResource($0, audience: audience) }, nextCursor: cursors.seal(page.nextCursor))
     }
 
     @Sendable func read(_ request: Request, context: Context) async throws -> TicketResource {
@@ -149,7 +151,9 @@ struct TicketsController {
         let body = try await request.decodeBody(UpdateTicketRequest.self, context: context)
         var changes: [TicketChange] = []
         if let subject = body.subject { changes.append(.subject(subject)) }
-        if let status = body.status { changes.append(.status(try Validators.oneOf(status, as: TicketStatus.self, field: "status"))) }
+        if let status = body.status {
+            changes.append(.status(try Validators.oneOf(status, as: TicketStatus.self, field: "status")))
+        }
         if let priority = body.priority {
             changes.append(.priority(try Validators.oneOf(priority, as: TicketPriority.self, field: "priority")))
         }
@@ -162,7 +166,9 @@ struct TicketsController {
         if let assignee = body.assignee {
             if !assignee.isEmpty {
                 guard let user = try await store.user(id: UserID(assignee)), user.role.isStaff, !user.disabled else {
-                    throw APIError(.unprocessableContent, code: "unknown_user", message: "The assignee must be an active agent.", field: "assignee")
+                    throw APIError(
+                        .unprocessableContent, code: "unknown_user", message: "The assignee must be an active agent.",
+                        field: "assignee")
                 }
             }
             changes.append(.assignee(assignee.isEmpty ? nil : UserID(assignee)))

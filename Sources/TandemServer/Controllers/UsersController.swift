@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Hummingbird
 import TandemCore
@@ -31,7 +29,8 @@ struct UsersController {
         if let role = query["role"] { filter.role = try Validators.oneOf(String(role), as: Role.self, field: "role") }
         if let disabled = query["disabled"] {
             guard let value = Bool(String(disabled)) else {
-                throw APIError(.unprocessableContent, code: "invalid", message: "disabled must be true or false.", field: "disabled")
+                throw APIError(
+                    .unprocessableContent, code: "invalid", message: "disabled must be true or false.", field: "disabled")
             }
             filter.disabled = value
         }

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Hummingbird
 
@@ -9,7 +7,8 @@ struct BodyLimitMiddleware: RouterMiddleware {
     typealias Context = TandemRequestContext
     let maxBodyBytes: Int
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
         var context = context
         context.maxUploadSize = maxBodyBytes
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import HTTPTypes
@@ -20,14 +18,16 @@ struct ClientAddressMiddleware: RouterMiddleware {
         self.trustedProxies = Set(trustedProxies.compactMap(ClientAddress.normalized))
     }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
         guard !trustedProxies.isEmpty,
             let peer = context.remoteAddress.flatMap(ClientAddress.normalized), trustedProxies.contains(peer)
         else {
             return try await next(request, context)
         }
         var context = context
-        context.remoteAddress = ClientAddress.client(forwardedFor: request.headers[values: .xForwardedFor], trusted: trustedProxies) ?? peer
+        context.remoteAddress =
+            ClientAddress.client(forwardedFor: request.headers[values: .xForwardedFor], trusted: trustedProxies) ?? peer
         return try await next(request, context)
     }
 }

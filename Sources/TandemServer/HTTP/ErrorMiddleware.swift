@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Hummingbird
 import TandemCore
@@ -9,7 +7,8 @@ import TandemStore
 /// Turns every error into the JSON error body, so that clients see one format
 /// whatever failed: a route's ``APIError``, a store error, a framework error.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
         do {
             return try await next(request, context)
         } catch let error as APIError {
@@ -20,8 +19,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw Self.translate(error, context: context)
         } catch let error as RecordTooLargeError {
             context.logger.notice("record too large", metadata: ["error": "\(error)"])
-            throw APIError(.contentTooLarge, code: "record_too_large",
-                           message: "This \(error.kind) would exceed the database's size limit.")
+            throw APIError(
+                .contentTooLarge, code: "record_too_large",
+                message: "This \(error.kind) would exceed the database's size limit.")
         } catch let error as any HTTPResponseError {
             throw Self.translate(error)
         } catch is CancellationError {
@@ -44,7 +44,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return APIError(.badRequest, code: "invalid_cursor", message: "The cursor is not valid.", field: "after")
         case .unavailable(let reason):
             context.logger.error("store unavailable", metadata: ["reason": "\(reason)"])
-            return APIError(.serviceUnavailable, code: "store_unavailable", message: "The database is unavailable; try again shortly.")
+            return APIError(
+                .serviceUnavailable, code: "store_unavailable", message: "The database is unavailable; try again shortly.")
         case .corrupt(let reason):
             context.logger.critical("store corrupt", metadata: ["reason": "\(reason)"])
             return APIError(.internalServerError, code: "internal", message: "Something went wrong on our side.")
@@ -55,7 +56,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         switch error.status {
         case .notFound: .notFound("The resource")
         case .contentTooLarge: APIError(.contentTooLarge, code: "body_too_large", message: "The request body is too large.")
-        case .methodNotAllowed: APIError(.methodNotAllowed, code: "method_not_allowed", message: "This method is not allowed here.")
+        case .methodNotAllowed:
+            APIError(.methodNotAllowed, code: "method_not_allowed", message: "This method is not allowed here.")
         case .unsupportedMediaType:
             APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "Send application/json.")
         case .badRequest: APIError(.badRequest, code: "bad_request", message: "The request is malformed.")

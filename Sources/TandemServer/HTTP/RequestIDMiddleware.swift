@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import HTTPTypes
 import Hummingbird
@@ -8,7 +6,8 @@ import Hummingbird
 /// Echoes Hummingbird's per-request id as `X-Request-ID` (the same id is in every
 /// log line of the request as `hb.request.id`) and logs each request's outcome.
 struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
         let start = ContinuousClock.now
         do {
             var response = try await next(request, context)

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import Hummingbird
@@ -37,7 +35,8 @@ struct PlaceholderPage: RouterMiddleware {
     typealias Context = TandemRequestContext
     let enabled: Bool
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
         guard enabled, request.method == .get, request.uri.path == "/" else { return try await next(request, context) }
         let html = """
             <!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import HTTPTypes
 import Hummingbird
@@ -54,14 +52,16 @@ final class UpgradeRefusalHandler: ChannelOutboundHandler, RemovableChannelHandl
 struct UpgradeRefusalMiddleware: RouterMiddleware {
     typealias Context = TandemRequestContext
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
         do {
             let response = try await next(request, context)
             if response.status != .ok { await UpgradeRefusalHandler.install(.upgradeRefused, on: context.channel) }
             return response
         } catch {
             let refusal =
-                (error as? APIError) ?? (error as? any HTTPResponseError).map(ErrorMiddleware<Context>.translate) ?? .upgradeRefused
+                (error as? APIError) ?? (error as? any HTTPResponseError).map(ErrorMiddleware<Context>.translate)
+                ?? .upgradeRefused
             await UpgradeRefusalHandler.install(refusal, on: context.channel)
             throw error
         }
@@ -71,5 +71,6 @@ struct UpgradeRefusalMiddleware: RouterMiddleware {
 extension APIError {
     /// An upgrade refused for a reason no other error names.
     static let upgradeRefused = APIError(
-        .badRequest, code: "upgrade_refused", message: "The WebSocket upgrade was refused: connect to /ws (subprotocol tandem.v1).")
+        .badRequest, code: "upgrade_refused",
+        message: "The WebSocket upgrade was refused: connect to /ws (subprotocol tandem.v1).")
 }

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Logging
 import NIOCore
@@ -87,7 +85,9 @@ extension LiveSession {
         guard let (user, session) = try? await service.auth.authenticate(accessToken: token),
             let teams = try? await service.store.memberships(of: user.id)
         else {
-            connection.enqueue(ServerFrame.error(ProtocolError(.unauthenticated, "The token is invalid, expired or revoked.", ref: ref)), topic: nil)
+            connection.enqueue(
+                ServerFrame.error(ProtocolError(.unauthenticated, "The token is invalid, expired or revoked.", ref: ref)),
+                topic: nil)
             connection.signal(.close(code: CloseCode.sessionRevoked, reason: "authentication failed"))
             return
         }
@@ -177,7 +177,9 @@ extension LiveSession {
             break
         case .limited:
             connection.enqueue(
-                ServerFrame.error(ProtocolError(.rateLimited, "Too many operations; slow down and resend.", ref: ref, topic: topicName, seq: seq)),
+                ServerFrame.error(
+                    ProtocolError(
+                        .rateLimited, "Too many operations; slow down and resend.", ref: ref, topic: topicName, seq: seq)),
                 topic: nil)
             return
         case .abusive:
@@ -188,7 +190,8 @@ extension LiveSession {
             actor: ActingUser(principal: identity.principal, name: identity.user.name), client: client, seq: seq,
             baseVersion: version, request: request, replyTo: connection.address)
         guard beginSubmission() else {
-            let error = ProtocolError(.unavailable, "The server is shutting down; resend after reconnecting.", ref: ref, topic: topicName, seq: seq)
+            let error = ProtocolError(
+                .unavailable, "The server is shutting down; resend after reconnecting.", ref: ref, topic: topicName, seq: seq)
             connection.enqueue(ServerFrame.error(error), topic: nil)
             return
         }

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Hummingbird
 
@@ -11,7 +9,8 @@ struct OriginCheckMiddleware: RouterMiddleware {
     typealias Context = TandemRequestContext
     let live: LiveService
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
         guard live.checkOrigin(request, context: context) else {
             throw APIError.originNotAllowed(request.headers[.origin] ?? "")
         }

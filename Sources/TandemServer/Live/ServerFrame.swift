@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import NIOCore
@@ -46,7 +44,10 @@ enum ServerFrame {
     }
 
     static func hello(user: User, connection: SubscriberAddress, heartbeatSeconds: Int) -> ByteBuffer {
-        encode(HelloFrame(user: .init(id: user.id, name: user.name, role: user.role), connection: connection.description, heartbeat: heartbeatSeconds))
+        encode(
+            HelloFrame(
+                user: .init(id: user.id, name: user.name, role: user.role), connection: connection.description,
+                heartbeat: heartbeatSeconds))
     }
 
     static func subscribed(topic: String, reply: SubscribeReply, ref: String?) -> ByteBuffer {

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Hummingbird
 import Synchronization
@@ -20,7 +18,8 @@ struct UpgradeAuthenticationMiddleware: RouterMiddleware {
     let authentication: AuthenticationMiddleware
     let cache: IdentityCache
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
         guard let key = Self.credential(request) else {
             return try await authentication.handle(request, context: context, next: next)
         }

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Logging
 import Prometheus
@@ -44,7 +42,6 @@ public struct ServerDependencies: Sendable {
         live.heartbeatSeconds = configuration.live.heartbeatSeconds
         self.liveSettings = live
     }
-
 
     /// Which browser origins may open WebSockets, from `http.allowedOrigins` and `http.host`.
     var originPolicy: OriginPolicy {

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import Hummingbird
@@ -59,7 +57,9 @@ public enum TandemServerBuilder {
         router.ws("ws") { request, _ in
             var headers: HTTPFields = [:]
             if let offered = request.headers[.secWebSocketProtocol],
-                offered.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == LiveService.subprotocol })
+                offered.split(separator: ",").contains(where: {
+                    $0.trimmingCharacters(in: .whitespaces) == LiveService.subprotocol
+                })
             {
                 headers[.secWebSocketProtocol] = LiveService.subprotocol
             }
@@ -116,21 +116,25 @@ public enum TandemServerBuilder {
             guard live.checkOrigin(request, context: context) else {
                 throw APIError.originNotAllowed(request.headers[.origin] ?? "")
             }
-            throw APIError(.upgradeRequired, code: "upgrade_required", message: "Connect with a WebSocket (subprotocol tandem.v1).")
+            throw APIError(
+                .upgradeRequired, code: "upgrade_required", message: "Connect with a WebSocket (subprotocol tandem.v1).")
         }
         AuthController(
-            auth: auth, events: identityEvents, allowSignUp: configuration.auth.allowSignUp, secureCookies: configuration.auth.secureCookies,
+            auth: auth, events: identityEvents, allowSignUp: configuration.auth.allowSignUp,
+            secureCookies: configuration.auth.secureCookies,
             sessionSeconds: configuration.auth.refreshTokenSeconds
         ).addRoutes(to: authenticated.group("auth"))
         UsersController(
-            store: store, auth: auth, policy: policy, clock: dependencies.clock, events: identityEvents, cursors: cursors)
-            .addRoutes(to: authenticated.group("users"))
+            store: store, auth: auth, policy: policy, clock: dependencies.clock, events: identityEvents, cursors: cursors
+        )
+        .addRoutes(to: authenticated.group("users"))
         TeamsController(store: store, policy: policy, clock: dependencies.clock, events: identityEvents, cursors: cursors)
             .addRoutes(to: authenticated.group("teams"))
         TicketsController(
             store: store, registry: dependencies.actors, policy: policy, clock: dependencies.clock,
-            limits: dependencies.actors.settings.ticket.limits, cursors: cursors)
-            .addRoutes(to: authenticated.group("tickets"))
+            limits: dependencies.actors.settings.ticket.limits, cursors: cursors
+        )
+        .addRoutes(to: authenticated.group("tickets"))
         NotificationsController(store: store, clock: dependencies.clock, cursors: cursors)
             .addRoutes(to: authenticated.group("notifications"))
         return router

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Crypto
 import Foundation
@@ -113,13 +111,16 @@ final class BackupReader {
         for (found, listed) in zip(sections, manifest.sections) {
             guard found.kind == listed.kind else { throw corrupt("the manifest lists \(listed.kind) where \(found.kind) is") }
             guard found.records == listed.records else {
-                throw corrupt("section \(found.kind.rawValue) holds \(found.records) records; the manifest says \(listed.records)")
+                throw corrupt(
+                    "section \(found.kind.rawValue) holds \(found.records) records; the manifest says \(listed.records)")
             }
             guard found.bytes == listed.bytes, found.sha256 == listed.sha256 else {
                 throw corrupt("section \(found.kind.rawValue) does not match its SHA-256 in the manifest")
             }
         }
-        guard manifest.sections.count == sections.count else { throw corrupt("the manifest lists \(manifest.sections.count) sections") }
+        guard manifest.sections.count == sections.count else {
+            throw corrupt("the manifest lists \(manifest.sections.count) sections")
+        }
         finished = true
         return true
     }

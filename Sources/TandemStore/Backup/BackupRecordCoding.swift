@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import TandemCore
@@ -38,7 +36,10 @@ enum BackupRecordCoding {
         case .sessions: .session(try decoder.decode(Session.self, from: line))
         case .tickets: .ticket(try decoder.decode(Ticket.self, from: line))
         case .ticketOps:
-            try { let line = try decoder.decode(TicketOpLine.self, from: line); return .ticketOp(line.ticket, line.op) }()
+            try {
+                let line = try decoder.decode(TicketOpLine.self, from: line)
+                return .ticketOp(line.ticket, line.op)
+            }()
         case .notifications: .notification(try decoder.decode(UserNotification.self, from: line))
         }
     }

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Crypto
 import Foundation
@@ -80,7 +78,8 @@ final class BackupWriter: Sendable {
         state.records = 0
         state.bytes = 0
         if state.current < kinds.count {
-            try write(Data((BackupFormat.sectionPrefix + kinds[state.current].rawValue + "\n").utf8), to: &state, inSection: false)
+            try write(
+                Data((BackupFormat.sectionPrefix + kinds[state.current].rawValue + "\n").utf8), to: &state, inSection: false)
         }
     }
 

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 /// Whole-store operations: export and import (backups, and moving between
 /// stores) and retention. Part of ``TandemStore``; the defaults refuse, so a
@@ -75,4 +73,3 @@ package struct CallerError: Error {
         }
     }
 }
-

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import Logging
@@ -24,7 +22,8 @@ final class TestNode: Sendable {
     /// `cluster` names the test's cluster: its nodes share the keys that describe the cluster as a whole.
     init(id: String, cluster: String, store: SQLiteStore, lease: Duration, replyUndoMilliseconds: Int64 = 10_000) throws {
         self.id = id
-        var settings = ClusterSettings(node: id, redis: try ClusterTestEnvironment.options(), lease: lease, callTimeout: .seconds(5))
+        var settings = ClusterSettings(
+            node: id, redis: try ClusterTestEnvironment.options(), lease: lease, callTimeout: .seconds(5))
         settings.ownerCheckInterval = .milliseconds(100)
         settings.name = cluster
         let runtime = try ClusterRuntime(settings: settings, local: recorder, logger: ClusterTestEnvironment.logger)
@@ -72,7 +71,8 @@ struct TestCluster {
     ) async throws -> TestCluster {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-cluster-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let store = try SQLiteStore(path: directory.appendingPathComponent("t.sqlite").path, logger: ClusterTestEnvironment.logger)
+        let store = try SQLiteStore(
+            path: directory.appendingPathComponent("t.sqlite").path, logger: ClusterTestEnvironment.logger)
         try await store.migrate()
         let prefix = "t\(UUID().uuidString.prefix(6).lowercased())"
         let nodes = try (1...count).map {

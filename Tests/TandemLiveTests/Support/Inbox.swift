@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Synchronization
 
@@ -24,7 +22,9 @@ struct CloseInfo: Sendable, CustomStringConvertible {
     /// The error the client library threw, if any.
     var error: String?
 
-    var description: String { "close(code: \(code.map(String.init) ?? "none"), reason: \(reason ?? "-"), error: \(error ?? "-"))" }
+    var description: String {
+        "close(code: \(code.map(String.init) ?? "none"), reason: \(reason ?? "-"), error: \(error ?? "-"))"
+    }
 }
 
 struct InboxTimeout: Error, CustomStringConvertible {
@@ -106,7 +106,8 @@ final class Inbox: Sendable {
     }
 
     /// Whether no frame matching `predicate` arrives within `duration` (taken or not, after `index`).
-    func staysQuiet(for duration: Duration, after index: Int = -1, where predicate: (ServerMessage) -> Bool) async throws -> Bool {
+    func staysQuiet(for duration: Duration, after index: Int = -1, where predicate: (ServerMessage) -> Bool) async throws -> Bool
+    {
         try await Task.sleep(for: duration)
         return frames(after: index, where: predicate).isEmpty
     }

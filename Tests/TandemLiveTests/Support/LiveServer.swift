@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import Hummingbird
@@ -73,13 +71,15 @@ struct LiveServer: Sendable {
         configuration.http.host = "127.0.0.1"
         configuration.http.port = 0
         configuration.auth.bcryptCost = 4
-        configuration.web.root = FileManager.default.temporaryDirectory
+        configuration.web.root =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("tandem-no-web-\(UUID().uuidString)").path
         // Public replies reach customers at once unless a test sets an undo window (PendingReplyTests).
         configuration.replies.undoMilliseconds = 0
         options.configure(&configuration)
         var logger = Logger(label: "tandem.live-test")
-        logger.logLevel = ProcessInfo.processInfo.environment["TANDEM_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["TANDEM_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
         let sqlite = try SQLiteStore.temporary(logger: logger)
         try await sqlite.migrate()
         let store: any TandemStore = options.controlledStore ? ControlledStore(sqlite) : sqlite
@@ -113,7 +113,8 @@ struct LiveServer: Sendable {
 
     /// A new session (and token) for a person, as a second device would have.
     func newSession(_ person: Person) async throws -> Person {
-        let issued = try await dependencies.server.authService().openSession(for: person.user, address: nil, userAgent: "live-test")
+        let issued = try await dependencies.server.authService().openSession(
+            for: person.user, address: nil, userAgent: "live-test")
         return Person(user: person.user, token: issued.accessToken)
     }
 
@@ -125,7 +126,8 @@ struct LiveServer: Sendable {
         var description: String { "\(status) \(json)" }
     }
 
-    func request(_ method: HTTPRequest.Method, _ uri: String, as person: Person, body: [String: Any]? = nil) async throws -> Reply {
+    func request(_ method: HTTPRequest.Method, _ uri: String, as person: Person, body: [String: Any]? = nil) async throws -> Reply
+    {
         var headers: HTTPFields = [.authorization: "Bearer \(person.token)"]
         var buffer: ByteBuffer?
         if let body {

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
 import TandemTestSupport
@@ -46,7 +44,8 @@ enum RandomEdits {
         _ text: [Unicode.Scalar], maxLength: Int = 300, using rng: inout SplitMix64, marker: () -> String
     ) -> (TextOperation, String?) {
         let spans = markerSpans(text)
-        let wantsDelete = text.count > maxLength ? Int.random(in: 0..<10, using: &rng) < 7 : Int.random(in: 0..<10, using: &rng) < 3
+        let wantsDelete =
+            text.count > maxLength ? Int.random(in: 0..<10, using: &rng) < 7 : Int.random(in: 0..<10, using: &rng) < 3
         if wantsDelete, let range = fillerRange(text.count, spans, using: &rng) {
             var operation = TextOperation()
             operation.retain(range.lowerBound)

@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import TandemCore
@@ -37,7 +35,9 @@ struct BSONTests {
         let bytes = try Self.sample.bytes()
         #expect(try BSONDocument(bytes: bytes) == Self.sample)
         #expect(Self.sample.encodedSize == bytes.count)
-        let big: BSONDocument = ["a": .array(Array(repeating: "x", count: 1234)), "b": ["c": .string(String(repeating: "é", count: 99))]]
+        let big: BSONDocument = [
+            "a": .array(Array(repeating: "x", count: 1234)), "b": ["c": .string(String(repeating: "é", count: 99))],
+        ]
         #expect(big.encodedSize == (try big.bytes().count))
     }
 
@@ -105,7 +105,9 @@ struct BSONTests {
             id: TicketID("tkt_1"), subject: "Café ☕", description: "line\u{0}two", requester: UserID("usr_1"),
             tags: ["vip", "größe"], createdAt: Timestamp(millisecondsSince1970: 1_750_000_000_000))
         ticket.clientSequences = ["client.with.dots": ClientSequence(seq: 3, version: 9), "$dollar": .init(seq: 1, version: 1)]
-        ticket.history = [HistoryEntry(version: 0, actor: UserID("usr_1"), at: ticket.createdAt, field: "created", isPublic: true)]
+        ticket.history = [
+            HistoryEntry(version: 0, actor: UserID("usr_1"), at: ticket.createdAt, field: "created", isPublic: true)
+        ]
         let decoded = try BSONDecoder().decode(Ticket.self, from: BSONEncoder().encode(ticket))
         #expect(decoded == ticket)
         var operation = TextOperation()

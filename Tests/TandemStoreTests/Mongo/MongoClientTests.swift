@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import Synchronization
@@ -52,8 +50,9 @@ struct MongoClientTests {
             // does), which every reader in Tandem accepts as the same integer.
             #expect(Self.normalized(stored) == Self.normalized(document))
             #expect(stored["int64"] == .int64(Int64.max - 1))
-            #expect(stored["text"]?.stringValue?.unicodeScalars.elementsEqual(
-                document["text"]!.stringValue!.unicodeScalars) == true)
+            #expect(
+                stored["text"]?.stringValue?.unicodeScalars.elementsEqual(
+                    document["text"]!.stringValue!.unicodeScalars) == true)
         }
     }
 

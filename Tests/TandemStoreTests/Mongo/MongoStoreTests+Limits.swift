@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import TandemCore
@@ -25,9 +23,10 @@ extension MongoStoreTests {
             try await store.createTicket(ticket)
             let loaded = try #require(try await store.loadTicket(id: ticket.id))
             #expect(loaded.snapshot.description.scalars == ticket.description.scalars)
-            #expect(try await store.listTickets(TicketFilter(query: "ünïcödé"), page: PageRequest()).items.contains {
-                $0.id == ticket.id
-            })
+            #expect(
+                try await store.listTickets(TicketFilter(query: "ünïcödé"), page: PageRequest()).items.contains {
+                    $0.id == ticket.id
+                })
         }
 
         // Over 16 MiB: a typed error, and nothing is written.

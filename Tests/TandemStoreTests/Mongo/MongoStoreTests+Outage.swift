@@ -1,6 +1,4 @@
-//===----------------------------------------------------------------------===//
-// Tandem — an open-source, real-time technical-support desk.
-//===----------------------------------------------------------------------===//
+// Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Foundation
 import TandemCore
@@ -129,8 +127,9 @@ struct MongoOutageTests {
         let loaded = try #require(try await second.loadTicket(id: ticket.id))
         #expect(loaded.snapshot == ticket)
         #expect(loaded.ops == [ops[1]])
-        #expect(try await second.listTickets(TicketFilter(tag: "vip", query: "persistent"), page: PageRequest())
-            .items.map(\.id) == [ticket.id])
+        #expect(
+            try await second.listTickets(TicketFilter(tag: "vip", query: "persistent"), page: PageRequest())
+                .items.map(\.id) == [ticket.id])
         #expect(try await second.notifications(of: ada.id, unreadOnly: true, page: PageRequest()).items == [notification])
         try await second.close()
         await server.kill()
@@ -142,7 +141,7 @@ struct MongoOutageTests {
         while true {
             do {
                 return try await body()
-            } catch where ContinuousClock.now < deadline {
+            } catch  where ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(100))
             }
         }
