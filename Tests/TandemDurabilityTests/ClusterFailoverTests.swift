@@ -112,6 +112,47 @@ extension ClusterTests {
         try await Self.expectNothingLost(storm, cluster: cluster, ticket: ticket, what: "Redis restart")
     }
 
+    /// A node restarts. A client on a node that talked to its previous run subscribes to a ticket the
+    /// new run owns: the subscription is answered once (no `unavailable` after the snapshot for the
+    /// same `ref`) and holds the topic (the edit that follows is acknowledged, not `not_subscribed`).
+    @Test func aSubscribeRelayedToARestartedNodeKeepsItsTopic() async throws {
+        let cluster = try await ClusterFixture(settings: Self.settings)
+        let ticket = try await cluster.api("n2").createTicket(token: cluster.token, subject: "Restarted owner")
+        _ = try await cluster.api("n2").ticket(ticket, token: cluster.token)
+        #expect(try await cluster.owner(ofTicket: ticket) == "n2")
+        // n1 hears from n2's first run: a client on n1 subscribes through it, then leaves.
+        do {
+            let socket = LiveSocket(cluster.endpoint("n1"), token: cluster.token)
+            defer { socket.close() }
+            var reader = FrameReader(socket)
+            socket.send(ClientFrame.subscribe("ticket:\(ticket)", ref: "s0"))
+            #expect(await reader.next(["snapshot", "error"])?.type == "snapshot")
+        }
+        try await cluster.kill("n2")
+        try await cluster.start("n2")
+        // The new run takes its previous run's lease at once.
+        _ = try await Self.waitForService(cluster.api("n2"), ticket: ticket, token: cluster.token)
+        #expect(try await cluster.owner(ofTicket: ticket) == "n2")
+
+        let socket = LiveSocket(cluster.endpoint("n1"), token: cluster.token)
+        defer { socket.close() }
+        let watchdog = Task {
+            try? await Task.sleep(for: .seconds(20))
+            socket.abort("no answer within 20 s")
+        }
+        defer { watchdog.cancel() }
+        var reader = FrameReader(socket)
+        socket.send(ClientFrame.subscribe("ticket:\(ticket)", ref: "s1"))
+        let reply = await reader.next(["snapshot", "error"])
+        #expect(reply?.type == "snapshot" && reply?.ref == "s1", "the reply: \(reply?.code ?? reply?.type ?? "closed")")
+        socket.send(
+            ClientFrame.draftEdit(
+                "ticket:\(ticket)", client: "restart", seq: 1, version: reply?.v ?? 0, .inserting("kept", at: 0)))
+        let answer = await reader.next(["ack", "error"])
+        #expect(
+            answer?.type == "ack", "after the snapshot: \(answer?.type ?? "closed") \(answer?.code ?? "") \(answer?.ref ?? "")")
+    }
+
     /// The database stops for three seconds mid-storm: writes fail with clear errors (readiness
     /// reports it), nothing acknowledged is lost, and edits are acknowledged again afterwards.
     @Test func aMongoOutageFailsClearlyAndResumes() async throws {
