@@ -1,6 +1,5 @@
 // Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
-import HummingbirdWebSocket
 import NIOCore
 import Testing
 
@@ -8,7 +7,7 @@ import Testing
 
 @Suite("Reassembling client messages")
 struct MessageAssemblerTests {
-    func text(_ message: WebSocketMessage?) -> String? {
+    func text(_ message: MessageAssembler.Message?) -> String? {
         if case .text(let text) = message { text } else { nil }
     }
 
@@ -45,5 +44,22 @@ struct MessageAssemblerTests {
         _ = try inside.add(.text, ByteBuffer(string: "a"), fin: false)
         #expect(throws: MessageAssembler.Failure.outOfSequence) { try inside.add(.binary, ByteBuffer(string: "b"), fin: true) }
         #expect(MessageAssembler.Failure.outOfSequence.closeCode == 1002)
+    }
+
+    @Test("a text message that is not UTF-8 is refused (1007), whole or split across fragments")
+    func invalidUTF8() throws {
+        var assembler = MessageAssembler(maxBytes: 100)
+        #expect(throws: MessageAssembler.Failure.invalidUTF8) {
+            try assembler.add(.text, ByteBuffer(bytes: [0x7B, 0xC3, 0x28, 0x7D]), fin: true)
+        }
+        var fragmented = MessageAssembler(maxBytes: 100)
+        _ = try fragmented.add(.text, ByteBuffer(bytes: [0x7B, 0xE2, 0x82]), fin: false)
+        #expect(throws: MessageAssembler.Failure.invalidUTF8) {
+            try fragmented.add(.continuation, ByteBuffer(bytes: [0x7D]), fin: true)
+        }
+        #expect(MessageAssembler.Failure.invalidUTF8.closeCode == 1007)
+        // Binary messages are not text: any bytes.
+        var binary = MessageAssembler(maxBytes: 100)
+        #expect(try binary.add(.binary, ByteBuffer(bytes: [0xFF]), fin: true) == .binary(ByteBuffer(bytes: [0xFF])))
     }
 }

@@ -10,6 +10,8 @@ public enum CloseCode {
     public static let rateLimited: UInt16 = 4029
     /// The client kept sending invalid frames.
     public static let abusive: UInt16 = 4008
+    /// The user already has `live.maxConnectionsPerUser` connections on the node.
+    public static let tooManyConnections: UInt16 = 4009
     /// The client read too slowly even for control frames (the standard policy-violation code).
     public static let slowConsumer: UInt16 = 1008
     /// The server is shutting down; reconnect elsewhere or later.

@@ -13,8 +13,10 @@ public enum RateVerdict: Sendable, Equatable {
 public struct RateSettings: Sendable, Hashable {
     public var opsPerSecond: Double = 50
     public var burst: Double = 200
-    /// Refusals in a row after which the client counts as abusive.
+    /// Refusals in one run after which the client counts as abusive.
     public var abusiveAfter: Int = 500
+    /// A run of refusals ends when this long passes without one.
+    public var refusalQuietMilliseconds: Int64 = 1_000
 
     public init() {}
 }

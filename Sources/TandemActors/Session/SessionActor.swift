@@ -14,7 +14,9 @@ public actor SessionActor {
     private var bucket: TokenBucket
     /// The bucket shared by every node of a cluster; this node's own bucket is the fallback.
     private let budget: (any SharedRateBudget)?
+    /// Refusals in the current run: a run ends when ``RateSettings/refusalQuiet`` passes with none.
     private var refusals = 0
+    private var lastRefusal: Timestamp?
     var lastActivity: Timestamp
 
     init(
@@ -61,10 +63,13 @@ public actor SessionActor {
     /// Spends one operation from the user's budget (shared by the cluster's nodes when configured).
     public func spend(now: Timestamp) async -> RateVerdict {
         let shared = await budget?.take(user: user, settings: settings, now: now)
-        if shared ?? bucket.take(now: now) {
+        if shared ?? bucket.take(now: now) { return .allowed }
+        // Accepted messages do not end a run: a client sending far over the rate gets a token
+        // now and then as the bucket refills, and must still reach the threshold.
+        if let last = lastRefusal, now.millisecondsSince1970 - last.millisecondsSince1970 >= settings.refusalQuietMilliseconds {
             refusals = 0
-            return .allowed
         }
+        lastRefusal = now
         refusals += 1
         return refusals >= settings.abusiveAfter ? .abusive : .limited
     }

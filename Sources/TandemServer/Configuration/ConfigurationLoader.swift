@@ -90,6 +90,10 @@ public struct ConfigurationLoader: Sendable {
         c.live.heartbeatSeconds = try int("live.heartbeatSeconds", default: c.live.heartbeatSeconds, in: 1...300)
         c.live.opsPerSecond = try int("live.opsPerSecond", default: c.live.opsPerSecond, in: 1...100_000)
         c.live.opsBurst = try int("live.opsBurst", default: c.live.opsBurst, in: 1...1_000_000)
+        c.live.maxConnectionsPerUser = try int(
+            "live.maxConnectionsPerUser", default: c.live.maxConnectionsPerUser, in: 0...1_000_000)
+        c.live.outboundBudgetBytes = try int(
+            "live.outboundBudgetBytes", default: c.live.outboundBudgetBytes, in: (1 << 20)...(1 << 40))
 
         c.actors.node = try string("actors.node", default: c.actors.node)
         guard !c.actors.node.isEmpty, c.actors.node.utf8.count <= 64, !c.actors.node.contains("/") else {

@@ -102,6 +102,10 @@ public struct TandemConfiguration: Sendable {
         /// Sustained operations per second per user, and the burst allowed above it.
         public var opsPerSecond = 50
         public var opsBurst = 200
+        /// Authenticated WebSocket connections one user may hold on a node (0: no cap).
+        public var maxConnectionsPerUser = 64
+        /// What the outbound queues of all of a node's connections may hold together, in bytes.
+        public var outboundBudgetBytes = 512 << 20
     }
     public var live = Live()
 

@@ -1,16 +1,15 @@
 // Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Hummingbird
-import HummingbirdWebSocket
 import NIOCore
 import TandemCore
 
 /// The per-request context: who is asking (once authenticated), from where,
 /// and how they authenticated.
-public struct TandemRequestContext: RequestContext, WebSocketRequestContext {
+public struct TandemRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// Set when the request upgrades to a WebSocket.
-    public let webSocket = WebSocketHandlerReference<TandemRequestContext>()
+    /// Set by the `/ws` route when the request may upgrade to a WebSocket.
+    let upgrade = UpgradeOutcome()
     /// The client's IP address, used for login throttling and session records: the TCP
     /// peer, or what a trusted proxy says in `X-Forwarded-For` (``ClientAddressMiddleware``).
     public internal(set) var remoteAddress: String?

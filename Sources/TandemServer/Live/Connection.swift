@@ -5,7 +5,7 @@ import Synchronization
 import TandemActors
 
 /// One WebSocket connection's outbound side: a bounded queue of framed messages
-/// (``OutboundQueue``) that is drained on the channel's event loop (see ``FrameWriter``),
+/// (``OutboundQueue``) that is drained on the channel's event loop (see ``LiveChannelHandler``),
 /// so that no actor ever waits on a socket and no task per connection waits for frames;
 /// in a cluster, the gap check of the staff view (``VersionGate``); and the signals that
 /// actors send to the connection's loop (``SignalMailbox``).
@@ -22,6 +22,7 @@ import TandemActors
 final class Connection: Sendable {
     let address: SubscriberAddress
     private let limits: OutboundLimits
+    private let budget: OutboundBudget
     private let state: Mutex<State>
     private let mailbox = SignalMailbox()
     private let onResync: @Sendable () -> Void
@@ -31,9 +32,13 @@ final class Connection: Sendable {
         var gate = VersionGate()
     }
 
-    init(address: SubscriberAddress, limits: OutboundLimits, onResync: @escaping @Sendable () -> Void) {
+    init(
+        address: SubscriberAddress, limits: OutboundLimits, budget: OutboundBudget = OutboundBudget(limit: .max),
+        onResync: @escaping @Sendable () -> Void
+    ) {
         self.address = address
         self.limits = limits
+        self.budget = budget
         self.onResync = onResync
         self.state = Mutex(State())
     }
@@ -54,7 +59,13 @@ final class Connection: Sendable {
     /// (the hub batches these per event loop), or `nil` when one is already on its way.
     func enqueueDeferringDrain(_ frame: OutboundFrame, topic: String?) -> Outlet? {
         let limits = self.limits
-        let result = state.withLock { $0.queue.enqueue(frame, topic: topic, limits: limits) }
+        let overBudget = budget.isExceeded
+        let (result, delta) = state.withLock { state in
+            let before = state.queue.byteCount
+            let result = state.queue.enqueue(frame, topic: topic, limits: limits, overBudget: overBudget)
+            return (result, state.queue.byteCount - before)
+        }
+        budget.add(delta)
         result.wakeup.waiter?.resume()
         if result.overflowed {
             onResync()
@@ -65,7 +76,12 @@ final class Connection: Sendable {
 
     /// Drops the topic's queued frames and tells the client to resubscribe (`reason`).
     func resync(topic: String, reason: String) {
-        let outlet = state.withLock { $0.queue.resync(topic: topic, reason: reason) }
+        let (outlet, delta) = state.withLock { state in
+            let before = state.queue.byteCount
+            let outlet = state.queue.resync(topic: topic, reason: reason)
+            return (outlet, state.queue.byteCount - before)
+        }
+        budget.add(delta)
         onResync()
         outlet?.drain()
     }
@@ -102,7 +118,13 @@ final class Connection: Sendable {
 
     /// See ``OutboundQueue/take(maxBytes:)``.
     func take(maxBytes: Int) -> [OutboundFrame]? {
-        state.withLock { $0.queue.take(maxBytes: maxBytes) }
+        let (frames, delta) = state.withLock { state in
+            let before = state.queue.byteCount
+            let frames = state.queue.take(maxBytes: maxBytes)
+            return (frames, state.queue.byteCount - before)
+        }
+        budget.add(delta)
+        return frames
     }
 
     /// The frames last taken are written to the channel.
@@ -111,10 +133,16 @@ final class Connection: Sendable {
     }
 
     /// Waits for queued frames and takes all their payloads; `nil` once closed and drained.
-    /// For a connection without a ``FrameWriter`` (tests, or a pipeline it cannot join).
+    /// For a connection without a ``LiveChannelHandler`` (tests).
     func next() async -> [ByteBuffer]? {
         while true {
-            if let taken = state.withLock({ $0.queue.takeAll() }) { return taken.isEmpty ? nil : taken }
+            let (taken, delta) = state.withLock { state in
+                let before = state.queue.byteCount
+                let taken = state.queue.takeAll()
+                return (taken, state.queue.byteCount - before)
+            }
+            budget.add(delta)
+            if let taken { return taken.isEmpty ? nil : taken }
             await withCheckedContinuation { continuation in
                 if !state.withLock({ $0.queue.wait(continuation) }) { continuation.resume() }
             }
@@ -143,6 +171,29 @@ final class Connection: Sendable {
         wakeup.outlet?.drain()
     }
 
+    /// Closes the queue and asks the channel handler to close the connection with `code`: what
+    /// is queued is written first, within the handler's close deadline.
+    func close(code: UInt16, reason: String) {
+        close()
+        state.withLock { $0.queue.outlet }?.beginClose(code: code, reason: reason)
+    }
+
+    /// The socket is gone: drops every queued frame, so its memory goes now.
+    func discard() {
+        let delta = state.withLock { state in
+            let before = state.queue.byteCount
+            state.queue.discard()
+            return state.queue.byteCount - before
+        }
+        budget.add(delta)
+        mailbox.end()
+    }
+
+    /// Lets the channel read from the socket again (the session's inbound backlog shrank).
+    func resumeReading() {
+        state.withLock { $0.queue.outlet }?.resumeReading()
+    }
+
     var isClosed: Bool { state.withLock { $0.queue.isClosed } }
 
     /// Whether everything queued before the close has been written.
@@ -153,15 +204,27 @@ final class Connection: Sendable {
 }
 
 extension Connection {
-    /// Where a connection's frames go: its channel's event loop and the writer on it.
+    /// Where a connection's frames go: its channel's event loop and the handler on it.
     struct Outlet: Sendable {
         let eventLoop: any EventLoop
-        let writer: NIOLoopBound<FrameWriter>
+        let handler: NIOLoopBound<LiveChannelHandler>
 
-        /// Runs a drain of the writer on its event loop.
+        /// Runs a drain of the handler on its event loop.
         func drain() {
-            let writer = self.writer
-            eventLoop.execute { writer.value.drain() }
+            let handler = self.handler
+            eventLoop.execute { handler.value.drain() }
+        }
+
+        /// Starts the handler's close (``LiveChannelHandler/beginClose(code:reason:)``).
+        func beginClose(code: UInt16, reason: String) {
+            let handler = self.handler
+            eventLoop.execute { handler.value.beginClose(code: code, reason: reason) }
+        }
+
+        /// Lets the handler read from the socket again.
+        func resumeReading() {
+            let handler = self.handler
+            eventLoop.execute { handler.value.resumeReading() }
         }
     }
 }

@@ -4,6 +4,7 @@ import Metrics
 import NIOCore
 import Synchronization
 import TandemActors
+import TandemCore
 
 /// This node's WebSocket connections, addressed by ``SubscriberAddress``.
 ///
@@ -16,7 +17,11 @@ public final class ConnectionHub: EventDelivery, ConnectionControl, Sendable {
     /// Cluster mode: ticket frames of the staff view are checked for gaps on their way out
     /// (``Connection/versionVerdict(_:version:isOp:)``). On one node ordering holds by construction.
     let checksVersions: Bool
+    /// What every connection's queue together may hold.
+    let budget: OutboundBudget
     private let connections = Mutex<[UInt64: Connection]>([:])
+    /// Authenticated connections per user, and whose each admitted connection is.
+    private let users = Mutex<(counts: [UserID: Int], owners: [UInt64: UserID])>(([:], [:]))
     private let nextID = Atomic<UInt64>(1)
     private let openGauge: Gauge
     private let resyncs: Counter
@@ -28,6 +33,7 @@ public final class ConnectionHub: EventDelivery, ConnectionControl, Sendable {
         self.node = node
         self.limits = limits
         self.checksVersions = checksVersions
+        self.budget = OutboundBudget(limit: limits.nodeBytes)
         self.openGauge = Gauge(label: "tandem_websocket_connections", factory: metrics)
         self.resyncs = Counter(label: "tandem_websocket_resyncs_total", factory: metrics)
         self.delivered = Counter(label: "tandem_websocket_frames_delivered_total", factory: metrics)
@@ -38,7 +44,7 @@ public final class ConnectionHub: EventDelivery, ConnectionControl, Sendable {
         let id = nextID.add(1, ordering: .relaxed).oldValue
         let resyncs = self.resyncs
         let connection = Connection(
-            address: SubscriberAddress(node: node, connection: id), limits: limits,
+            address: SubscriberAddress(node: node, connection: id), limits: limits, budget: budget,
             onResync: { resyncs.increment() })
         let count = connections.withLock { map in
             map[id] = connection
@@ -48,9 +54,31 @@ public final class ConnectionHub: EventDelivery, ConnectionControl, Sendable {
         return connection
     }
 
+    /// Counts an authenticated connection against its user's cap (`live.maxConnectionsPerUser`,
+    /// 0 for none); false, and not counted, when the user already has `cap` connections here.
+    func admit(_ connection: Connection, user: UserID, cap: Int) -> Bool {
+        users.withLock { users in
+            let id = connection.address.connection
+            if users.owners[id] == user { return true }
+            let count = users.counts[user, default: 0]
+            guard cap <= 0 || count < cap else { return false }
+            users.counts[user] = count + 1
+            users.owners[id] = user
+            return true
+        }
+    }
+
+    /// The user's authenticated connections on this node.
+    func connections(of user: UserID) -> Int { users.withLock { $0.counts[user, default: 0] } }
+
     /// Forgets a closed connection.
     func remove(_ connection: Connection) {
-        connection.close()
+        connection.discard()
+        users.withLock { users in
+            guard let user = users.owners.removeValue(forKey: connection.address.connection) else { return }
+            let left = users.counts[user, default: 1] - 1
+            users.counts[user] = left > 0 ? left : nil
+        }
         let count = connections.withLock { map in
             map[connection.address.connection] = nil
             return map.count
@@ -98,6 +126,9 @@ public final class ConnectionHub: EventDelivery, ConnectionControl, Sendable {
         drains.run()
         delivered.increment(by: targets.count)
     }
+
+    /// Bytes queued on all connections (metrics and tests).
+    var queuedBytes: Int { budget.bytes }
 
     public func close(_ address: SubscriberAddress, code: UInt16, reason: String) {
         connection(address)?.signal(.close(code: code, reason: reason))
@@ -162,13 +193,13 @@ extension LiveEvent {
 
 /// Drains to run after a broadcast, grouped by event loop: one hop per loop, not per connection.
 struct DrainBatch {
-    private var loops: [(eventLoop: any EventLoop, writers: [NIOLoopBound<FrameWriter>])] = []
+    private var loops: [(eventLoop: any EventLoop, writers: [NIOLoopBound<LiveChannelHandler>])] = []
 
     mutating func add(_ outlet: Connection.Outlet) {
         if let index = loops.firstIndex(where: { $0.eventLoop === outlet.eventLoop }) {
-            loops[index].writers.append(outlet.writer)
+            loops[index].writers.append(outlet.handler)
         } else {
-            loops.append((outlet.eventLoop, [outlet.writer]))
+            loops.append((outlet.eventLoop, [outlet.handler]))
         }
     }
 

@@ -1,7 +1,6 @@
 // Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Hummingbird
-import HummingbirdWebSocket
 import Logging
 import NIOCore
 import TandemActors
@@ -9,7 +8,7 @@ import TandemCore
 import TandemStore
 
 /// The WebSocket endpoint `/ws` (subprotocol `tandem.v1`): what every connection shares.
-/// Each connection is a ``LiveSession``, made and run by ``run(inbound:outbound:channel:identity:logger:)``.
+/// Each connection is a ``LiveSession`` with a ``LiveChannelHandler``, made by ``open(identity:logger:)``.
 /// See docs/PROTOCOL.md.
 struct LiveService: Sendable {
     static let subprotocol = "tandem.v1"
@@ -40,13 +39,12 @@ struct LiveService: Sendable {
         return false
     }
 
-    /// Serves one connection until its socket closes; `identity` when the upgrade request
-    /// carried a valid credential.
-    func run(
-        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, channel: any Channel,
-        identity: AuthenticatedIdentity?, logger: Logger
-    ) async {
-        let session = LiveSession(service: self, connection: hub.open(), outbound: outbound, logger: logger)
-        await session.run(inbound: inbound, channel: channel, identity: identity)
+    /// Makes the session of a connection just upgraded on `channel` and its channel handler,
+    /// which the caller adds as the pipeline's last handler; `identity` when the upgrade
+    /// request carried a valid credential.
+    func open(identity: AuthenticatedIdentity?, logger: Logger) -> (LiveSession, LiveChannelHandler) {
+        let session = LiveSession(service: self, connection: hub.open(), logger: logger)
+        if let identity { session.identity = identity }
+        return (session, LiveChannelHandler(session: session, settings: settings))
     }
 }

@@ -88,7 +88,7 @@ extension LiveSession {
             connection.enqueue(
                 ServerFrame.error(ProtocolError(.unauthenticated, "The token is invalid, expired or revoked.", ref: ref)),
                 topic: nil)
-            connection.signal(.close(code: CloseCode.sessionRevoked, reason: "authentication failed"))
+            close(code: CloseCode.sessionRevoked, reason: "authentication failed")
             return
         }
         let identity = AuthenticatedIdentity(
@@ -183,7 +183,7 @@ extension LiveSession {
                 topic: nil)
             return
         case .abusive:
-            connection.signal(.close(code: CloseCode.rateLimited, reason: "rate limit"))
+            close(code: CloseCode.rateLimited, reason: "rate limit")
             return
         }
         let submission = SubmitRequest(

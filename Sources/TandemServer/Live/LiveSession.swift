@@ -1,29 +1,26 @@
 // Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
-import HummingbirdWebSocket
 import Logging
 import NIOCore
-import ServiceLifecycle
 import Synchronization
 import TandemActors
 import TandemCore
 
 /// One live-protocol connection (ShareDB's `Agent`): who is on it, what it is subscribed to,
-/// its abuse and shutdown state, and the handling of its frames. The node-wide parts (actors,
-/// store, settings) come from its ``LiveService``; the outbound side is its ``Connection``.
+/// its abuse and shutdown state, and the handling of its messages. The node-wide parts
+/// (actors, store, settings) come from its ``LiveService``; the outbound side is its
+/// ``Connection``; the socket is its ``LiveChannelHandler``.
 ///
-/// A session adds no long-lived task of its own: ``run(inbound:channel:identity:)`` is the
-/// reader, in Hummingbird's WebSocket task, and handles client frames in order. Its outbound
-/// queue is drained on the channel's event loop by a ``FrameWriter``; closes and permission
-/// re-checks requested by actors run in a short-lived task when they happen (``SignalMailbox``);
-/// the authentication deadline is an event-loop timer.
+/// A session holds no task while it is idle. Client messages are handled one at a time, in
+/// order, by a task that exists only while messages wait (``receive(_:)``); closes and
+/// permission re-checks requested by actors run in a short-lived task when they happen
+/// (``SignalMailbox``); timers are the channel handler's.
 ///
-/// The reader and the signal handler run concurrently: the session's state is behind a lock,
-/// and actor calls are always made outside it.
+/// The message task and the signal task run concurrently: the session's state is behind a
+/// lock, and actor calls are always made outside it.
 final class LiveSession: Sendable {
     let service: LiveService
     let connection: Connection
-    let outbound: WebSocketOutboundWriter
     /// Tagged with the connection's address.
     let logger: Logger
     private let state = Mutex(State())
@@ -37,12 +34,22 @@ final class LiveSession: Sendable {
         var submitting = 0
         /// The server is shutting down: no new operation is taken.
         var closing = false
+        /// The connection is closing: no further message is handled.
+        var ended = false
+        /// Messages received and not yet handled, oldest first.
+        var inbox = CircularBuffer<String>(initialCapacity: 0)
+        /// A task owns the handling of messages: ``start(identity:)`` first, then the inbox's;
+        /// the clean-up after the socket closed runs in the same turn, after the last message.
+        var handling = true
+        /// The socket is closed: clean up once no message is being handled.
+        var gone = false
+        /// The channel stopped reading because the inbox was full.
+        var readingPaused = false
     }
 
-    init(service: LiveService, connection: Connection, outbound: WebSocketOutboundWriter, logger: Logger) {
+    init(service: LiveService, connection: Connection, logger: Logger) {
         self.service = service
         self.connection = connection
-        self.outbound = outbound
         var logger = logger
         logger[metadataKey: "ws.connection"] = "\(connection.address)"
         self.logger = logger
@@ -94,19 +101,9 @@ final class LiveSession: Sendable {
 
     // MARK: Lifecycle
 
-    /// Serves the connection until its socket closes, then leaves every subscription.
-    func run(inbound: WebSocketInboundStream, channel: any Channel, identity: AuthenticatedIdentity?) async {
-        let connection = self.connection
-        // Frames go straight from the queue to the socket on the event loop; without the
-        // usual pipeline (never expected) a writer task drains the queue instead.
-        let direct: Bool
-        do {
-            try await FrameWriter.install(on: channel, for: connection)
-            direct = true
-        } catch {
-            logger.warning("websocket frames go through a writer task", metadata: ["error": "\(error)"])
-            direct = false
-        }
+    /// Starts serving the connection: installs the signal handler and, when the upgrade
+    /// carried a credential, registers the identity and says hello.
+    func start(identity: AuthenticatedIdentity?) async {
         connection.onSignal { [self] signal in
             switch signal {
             case .recheck:
@@ -114,79 +111,95 @@ final class LiveSession: Sendable {
                 return true
             case .close(let code, let reason):
                 if code == CloseCode.goingAway { await finishSubmissions() }
-                await close(code: code, reason: reason)
+                close(code: code, reason: reason)
                 return false
             }
         }
-        let authenticationDeadline: Scheduled<Void>?
-        if let identity {
-            await authenticated(identity)
-            authenticationDeadline = nil
-        } else {
-            authenticationDeadline = channel.eventLoop.scheduleTask(in: TimeAmount(service.settings.authenticationTimeout)) {
-                [self] in
-                if self.identity == nil {
-                    connection.signal(.close(code: CloseCode.authenticationTimeout, reason: "authenticate first"))
-                }
-            }
-        }
-        await withGracefulShutdownHandler {
-            if direct {
-                await read(inbound)
-            } else {
-                await withTaskGroup(of: Void.self) { group in
-                    group.addTask { [outbound] in await Self.write(connection, to: outbound) }
-                    await read(inbound)
-                    connection.close()
-                }
-            }
-        } onGracefulShutdown: {
-            connection.signal(.close(code: CloseCode.goingAway, reason: "server shutting down"))
-        }
-        authenticationDeadline?.cancel()
-        await cleanUp()
+        if let identity { await authenticated(identity) }
+        await handleInbox()
     }
 
-    /// The reader: frames are handled one at a time, in order, until the socket closes.
-    private func read(_ inbound: WebSocketInboundStream) async {
-        var assembler = MessageAssembler(maxBytes: service.settings.maxMessageBytes)
-        do {
-            for try await frame in inbound {
-                guard let message = try assembler.add(frame) else { continue }
-                guard case .text(let text) = message else {
-                    reject(ProtocolError(.invalidMessage, "Send JSON text frames."))
-                    continue
+    /// Takes a client message; false when the inbox is full and the socket should not be
+    /// read until ``Connection/resumeReading()``.
+    func receive(_ text: String) -> Bool {
+        let limit = service.settings.inboundBacklog
+        let (start, accepting) = state.withLock { state -> (Bool, Bool) in
+            guard !state.ended else { return (false, true) }
+            state.inbox.append(text)
+            let start = !state.handling
+            state.handling = true
+            let full = state.inbox.count >= limit
+            if full { state.readingPaused = true }
+            return (start, !full)
+        }
+        if start { Task { await self.handleInbox() } }
+        return accepting
+    }
+
+    /// Handles the inbox until it is empty or the connection closes; cleans up when the
+    /// socket closed meanwhile.
+    private func handleInbox() async {
+        let resumeBelow = max(1, service.settings.inboundBacklog / 2)
+        enum Step {
+            case handle(String, resumeReading: Bool)
+            case idle
+            case cleanUp
+        }
+        while true {
+            let step = state.withLock { state -> Step in
+                guard !state.ended, let next = state.inbox.popFirst() else {
+                    state.inbox.removeAll()
+                    if state.gone { return .cleanUp }
+                    state.handling = false
+                    return .idle
                 }
+                let resume = state.readingPaused && state.inbox.count < resumeBelow
+                if resume { state.readingPaused = false }
+                return .handle(next, resumeReading: resume)
+            }
+            switch step {
+            case .handle(let text, let resume):
+                if resume { connection.resumeReading() }
                 await handle(text)
+            case .idle:
+                return
+            case .cleanUp:
+                await cleanUp()
+                return
             }
-        } catch let failure as MessageAssembler.Failure {
-            logger.debug("websocket message refused", metadata: ["error": "\(failure)"])
-            let reason = failure == .tooLarge ? "message too big" : "protocol error"
-            await close(code: failure.closeCode, reason: reason)
-        } catch {
-            logger.debug("websocket read ended", metadata: ["error": "\(error)"])
         }
     }
 
-    /// Drains the queue through Hummingbird's writer, one frame at a time (fallback only).
-    private static func write(_ connection: Connection, to outbound: WebSocketOutboundWriter) async {
-        while let frames = await connection.next() {
-            for frame in frames {
-                do {
-                    try await outbound.write(.custom(.init(fin: true, opcode: .text, data: frame)))
-                } catch {
-                    return
-                }
-            }
+    /// The connection began to close: no further message is handled.
+    func closing() {
+        state.withLock { state in
+            state.ended = true
+            state.inbox.removeAll()
         }
+        connection.close()
+    }
+
+    /// The socket is gone: drops what is queued; once no message is being handled, leaves
+    /// every subscription and forgets the connection.
+    func ended() {
+        let cleanUpNow = state.withLock { state in
+            state.ended = true
+            state.gone = true
+            state.inbox.removeAll()
+            guard !state.handling else { return false }
+            state.handling = true
+            return true
+        }
+        connection.close()
+        connection.discard()
+        if cleanUpNow { Task { await cleanUp() } }
     }
 
     /// Sends an error frame; closes the connection when the client keeps sending bad frames.
     func reject(_ error: ProtocolError) {
+        guard !isEnded else { return }
         connection.enqueue(ServerFrame.error(error), topic: nil)
-        if recordInvalid() {
-            connection.signal(.close(code: CloseCode.abusive, reason: "too many invalid messages"))
-        }
+        if recordInvalid() { close(code: CloseCode.abusive, reason: "too many invalid messages") }
     }
 
     /// On shutdown: takes no new operation and waits (at most two seconds) for the one being
@@ -203,15 +216,31 @@ final class LiveSession: Sendable {
         }
     }
 
-    func close(code: UInt16, reason: String) async {
-        connection.close()
-        // Let the writer write everything queued (up to half a second) before the close frame goes out.
-        for _ in 0..<50 where !connection.isDrained { try? await Task.sleep(for: .milliseconds(10)) }
-        try? await outbound.close(.unknown(code), reason: reason)
+    /// Closes the connection with `code`: nothing more is handled or queued; what is queued is
+    /// written, then the close frame, within the channel handler's close deadline.
+    func close(code: UInt16, reason: String) {
+        state.withLock { state in
+            state.ended = true
+            state.inbox.removeAll()
+        }
+        connection.close(code: code, reason: reason)
     }
 
-    /// Registers the identity on the connection and says hello.
+    /// Whether the connection is closing (no message is handled any more).
+    var isEnded: Bool { state.withLock { $0.ended } }
+
+    /// Registers the identity on the connection and says hello; over the user's connection
+    /// cap, says why and closes (4009).
     func authenticated(_ identity: AuthenticatedIdentity) async {
+        let cap = service.settings.maxConnectionsPerUser
+        guard service.hub.admit(connection, user: identity.user.id, cap: cap) else {
+            connection.enqueue(
+                ServerFrame.error(
+                    ProtocolError(.tooManyConnections, "At most \(cap) connections per user; close one and reconnect.")),
+                topic: nil)
+            close(code: CloseCode.tooManyConnections, reason: "too many connections")
+            return
+        }
         self.identity = identity
         await service.registry.session(identity.user.id).connected(
             connection.address, session: identity.session.id, now: service.clock.now())

@@ -14,6 +14,14 @@ public struct LiveSettings: Sendable {
     public var maxInvalidFrames = 50
     public var invalidWindow: Duration = .seconds(10)
     public var outbound = OutboundLimits()
+    /// Client messages a connection may have waiting to be handled; at this many the socket
+    /// is not read until half of them are handled.
+    public var inboundBacklog = 32
+    /// How long a close the server begins may take (queued frames, close frame, the client's
+    /// answer) before the TCP connection is closed whatever is left.
+    public var closeTimeout: Duration = .seconds(3)
+    /// Authenticated connections one user may hold on a node (`live.maxConnectionsPerUser`; 0: no cap).
+    public var maxConnectionsPerUser = 64
 
     public init() {}
 }

@@ -15,10 +15,15 @@ struct OutboundFrame: Sendable {
 
     /// Frames `payload` (UTF-8 JSON) as one unfragmented text message.
     init(text payload: ByteBuffer) {
+        self.init(opcode: .text, payload: payload)
+    }
+
+    /// Frames `payload` as one unfragmented frame of `opcode` (FIN set, unmasked).
+    init(opcode: WebSocketOpcode, payload: ByteBuffer) {
         let length = payload.readableBytes
         let headerLength = length < 126 ? 2 : length <= 0xFFFF ? 4 : 10
         var bytes = ByteBufferAllocator().buffer(capacity: headerLength + length)
-        bytes.writeInteger(UInt8(0x81))  // FIN, opcode 1 (text)
+        bytes.writeInteger(UInt8(0x80 | opcode.rawValue))
         switch headerLength {
         case 2: bytes.writeInteger(UInt8(length))
         case 4:
@@ -31,6 +36,22 @@ struct OutboundFrame: Sendable {
         bytes.writeImmutableBuffer(payload)
         self.bytes = bytes
         self.headerLength = headerLength
+    }
+
+    /// A ping with an empty payload.
+    static let ping = OutboundFrame(opcode: .ping, payload: ByteBuffer())
+
+    /// A pong echoing a ping's payload.
+    static func pong(_ payload: ByteBuffer) -> OutboundFrame { OutboundFrame(opcode: .pong, payload: payload) }
+
+    /// A close frame with a status code and a reason (cut to fit the 125-byte control frame limit).
+    static func close(code: UInt16, reason: String) -> OutboundFrame {
+        var payload = ByteBufferAllocator().buffer(capacity: 2 + reason.utf8.count)
+        payload.writeInteger(code)
+        var utf8 = Array(reason.utf8.prefix(123))
+        while !utf8.isEmpty, String(validating: utf8, as: UTF8.self) == nil { utf8.removeLast() }
+        payload.writeBytes(utf8)
+        return OutboundFrame(opcode: .close, payload: payload)
     }
 
     /// The frame's payload (no copy).

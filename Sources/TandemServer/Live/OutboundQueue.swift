@@ -23,8 +23,8 @@ struct OutboundQueue {
 
     private var frames = CircularBuffer<Queued>(initialCapacity: 4)
     private var bytes = 0
-    /// Where frames are written; `nil` until a ``FrameWriter`` is attached (or in tests).
-    private var outlet: Connection.Outlet?
+    /// Where frames are written; `nil` until a ``LiveChannelHandler`` is attached (or in tests).
+    private(set) var outlet: Connection.Outlet?
     /// A drain is scheduled, running, or waiting for the socket to become writable.
     private var draining = false
     /// A task waiting in ``Connection/next()`` (used when no writer is attached).
@@ -53,6 +53,9 @@ struct OutboundQueue {
 
     var count: Int { frames.count }
 
+    /// Bytes of the queued frames.
+    var byteCount: Int { bytes }
+
     /// Whether everything queued before the close has been written.
     var isDrained: Bool { drained || (isClosed && frames.isEmpty && writing == 0) }
 
@@ -61,7 +64,9 @@ struct OutboundQueue {
     /// Queues a frame unless closed or its topic is resyncing. Past the soft limit a topic
     /// frame sheds every queued topic frame instead (each such topic resyncs); past the hard
     /// limit the queue closes.
-    mutating func enqueue(_ frame: OutboundFrame, topic: String?, limits: OutboundLimits) -> Enqueued {
+    /// With `overBudget` (the node's queues hold more than their budget), a queue already
+    /// holding ``OutboundLimits/budgetFloorBytes`` closes as if past the hard limit.
+    mutating func enqueue(_ frame: OutboundFrame, topic: String?, limits: OutboundLimits, overBudget: Bool = false) -> Enqueued {
         guard !isClosed else { return Enqueued() }
         if let topic, resyncing.contains(topic) { return Enqueued() }
         var result = Enqueued()
@@ -73,7 +78,9 @@ struct OutboundQueue {
                 resyncing.insert(topic)
                 appendControl(OutboundFrame(text: ServerFrame.event(.resync(topic: topic, reason: "slow_consumer"))))
             }
-        } else if frames.count >= limits.hardFrames || bytes + size > limits.hardBytes {
+        } else if frames.count >= limits.hardFrames || bytes + size > limits.hardBytes
+            || (overBudget && bytes >= limits.budgetFloorBytes)
+        {
             isClosed = true
             result.overflowed = true
         } else {
@@ -202,6 +209,18 @@ struct OutboundQueue {
         if !frames.isEmpty || isClosed { return false }
         waiter = continuation
         return true
+    }
+
+    /// The socket is gone: every queued frame is dropped and nothing more is taken.
+    mutating func discard() {
+        frames = CircularBuffer(initialCapacity: 0)
+        bytes = 0
+        isClosed = true
+        drained = true
+        draining = false
+        writing = 0
+        outlet = nil
+        resyncing = []
     }
 
     /// Takes nothing more; what is queued is still drained.

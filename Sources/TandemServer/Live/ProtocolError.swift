@@ -29,6 +29,7 @@ struct ProtocolError: Error, Sendable {
         case confirmationRequired = "confirmation_required"
         case replyNotPending = "reply_not_pending"
         case rateLimited = "rate_limited"
+        case tooManyConnections = "too_many_connections"
         case unavailable = "unavailable"
         case `internal` = "internal"
     }

@@ -40,6 +40,8 @@ public struct ServerDependencies: Sendable {
         live.maxMessageBytes = configuration.live.maxMessageBytes
         live.maxSubscriptions = configuration.live.maxSubscriptions
         live.heartbeatSeconds = configuration.live.heartbeatSeconds
+        live.maxConnectionsPerUser = configuration.live.maxConnectionsPerUser
+        live.outbound.nodeBytes = configuration.live.outboundBudgetBytes
         self.liveSettings = live
     }
 

@@ -3,7 +3,6 @@
 import Foundation
 import Hummingbird
 import HummingbirdCore
-import HummingbirdWebSocket
 import Logging
 import NIOCore
 import Prometheus
@@ -21,20 +20,18 @@ public enum TandemServerBuilder {
         return (try await buildRouter(dependencies, live: live), httpServer(dependencies, live: live))
     }
 
-    /// HTTP/1 with the WebSocket upgrade at `/ws`. Every connection's pipeline adds the
-    /// browser security headers to every response.
+    /// HTTP/1 with the WebSocket upgrade at `/ws` (``LiveChannel``). Every connection's
+    /// pipeline adds the browser security headers to every response.
     static func httpServer(_ dependencies: ServerDependencies, live: LiveService) -> HTTPServerBuilder {
         let configuration = dependencies.configuration
         let headers = SecurityHeaders(production: configuration.mode == .production)
-        return .http1WebSocketUpgrade(
-            webSocketRouter: webSocketRouter(dependencies, live: live),
-            configuration: .init(
-                http1: .init(
-                    additionalChannelHandlers: [SecurityHeadersHandler(headers)],
-                    idleTimeout: .seconds(Int64(configuration.http.idleTimeoutSeconds))),
-                ws: .init(
-                    maxFrameSize: configuration.live.maxMessageBytes,
-                    autoPing: .enabled(timePeriod: .seconds(configuration.live.heartbeatSeconds)))))
+        let http = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [SecurityHeadersHandler(headers)],
+            idleTimeout: .seconds(Int64(configuration.http.idleTimeoutSeconds)))
+        let decide = upgradeDecision(dependencies, live: live)
+        return HTTPServerBuilder { responder in
+            LiveChannel(responder: responder, upgrade: decide, live: live, http: http)
+        }
     }
 
     static func liveService(_ dependencies: ServerDependencies) async -> LiveService {
@@ -44,7 +41,33 @@ public enum TandemServerBuilder {
             origins: dependencies.originPolicy)
     }
 
-    /// The router that accepts WebSocket upgrades at `/ws`.
+    /// Whether an upgrade request may connect: the `/ws` router (origin, credentials) decides,
+    /// then the user's connection cap.
+    static func upgradeDecision(_ dependencies: ServerDependencies, live: LiveService) -> LiveUpgrader.Decide {
+        let responder = webSocketRouter(dependencies, live: live).buildResponder()
+        let cap = live.settings.maxConnectionsPerUser
+        return { head, channel, logger in
+            let context = TandemRequestContext(source: .init(channel: channel, logger: logger))
+            do {
+                let response = try await responder.respond(
+                    to: Request(head: head, body: .init(buffer: ByteBuffer())), context: context)
+                guard response.status == .ok, let accepted = context.upgrade.accepted else {
+                    return .refuse(context.upgrade.refusal ?? .upgradeRefused)
+                }
+                if let user = accepted.identity?.user.id, cap > 0, live.hub.connections(of: user) >= cap {
+                    return .refuse(.tooManyConnections(cap))
+                }
+                return .accept(accepted.headers, identity: accepted.identity)
+            } catch {
+                return .refuse(
+                    context.upgrade.refusal ?? (error as? APIError)
+                        ?? (error as? any HTTPResponseError).map(ErrorMiddleware<TandemRequestContext>.translate)
+                        ?? .upgradeRefused)
+            }
+        }
+    }
+
+    /// The router that decides WebSocket upgrades at `/ws`.
     static func webSocketRouter(_ dependencies: ServerDependencies, live: LiveService) -> Router<TandemRequestContext> {
         let router = Router(context: TandemRequestContext.self)
         router.add(middleware: UpgradeRefusalMiddleware())
@@ -54,7 +77,7 @@ public enum TandemServerBuilder {
             middleware: UpgradeAuthenticationMiddleware(
                 authentication: AuthenticationMiddleware(auth: live.auth, store: dependencies.store),
                 cache: live.identities))
-        router.ws("ws") { request, _ in
+        router.get("ws") { request, context -> Response in
             var headers: HTTPFields = [:]
             if let offered = request.headers[.secWebSocketProtocol],
                 offered.split(separator: ",").contains(where: {
@@ -63,11 +86,8 @@ public enum TandemServerBuilder {
             {
                 headers[.secWebSocketProtocol] = LiveService.subprotocol
             }
-            return .upgrade(headers)
-        } onUpgrade: { inbound, outbound, context in
-            await live.run(
-                inbound: inbound, outbound: outbound, channel: context.requestContext.channel,
-                identity: context.requestContext.identity, logger: context.logger)
+            context.upgrade.accept(headers, identity: context.identity)
+            return Response(status: .ok)
         }
         return router
     }

@@ -184,6 +184,7 @@ export type ErrorCode =
   | "unknown_topic"
   | "not_subscribed"
   | "too_many_subscriptions"
+  | "too_many_connections"
   | "forbidden"
   | "not_found"
   | "future_version"
