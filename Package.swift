@@ -35,6 +35,9 @@ let package = Package(
     targets: [
         // Domain, OT, validation and policy. Pure Swift, no I/O.
         .target(name: "TandemCore", swiftSettings: swiftSettings),
+        // Business-hours calendars, SLA clocks and policies, cron expressions in a time zone.
+        // Pure computation over Foundation's time zones, no I/O.
+        .target(name: "TandemSchedule", dependencies: ["TandemCore"], swiftSettings: swiftSettings),
         // The storage seam: the store protocols, what every store shares (the commit
         // contract, error translation, cursors), backups and retention. No C dependency.
         .target(
@@ -180,6 +183,10 @@ let package = Package(
             path: "Tests/TandemTestSupport",
             swiftSettings: swiftSettings),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore", "TandemTestSupport"], swiftSettings: swiftSettings),
+        // Calendars, SLA clocks and cron, checked against Python oracles (Tests/Oracles, python3 only).
+        .testTarget(
+            name: "TandemScheduleTests", dependencies: ["TandemSchedule", "TandemCore", "TandemTestSupport"],
+            swiftSettings: swiftSettings),
         // docs/ARCHITECTURE.md's module diagram checked against this file (no services needed).
         .testTarget(name: "TandemArchitectureTests", swiftSettings: swiftSettings),
         // Ticket actors on their own: the real SQLite store behind a controllable wrapper, no sockets, no server.
