@@ -22,19 +22,24 @@ public enum TandemServerBuilder {
     }
 
     /// HTTP/1 with the WebSocket upgrade at `/ws`. Every connection's pipeline adds the
-    /// browser security headers to every response.
+    /// browser security headers to every response, and is held to the connection limits
+    /// (``HTTPGuard``, which also owns the idle timeout).
     static func httpServer(_ dependencies: ServerDependencies, live: LiveService) -> HTTPServerBuilder {
         let configuration = dependencies.configuration
         let headers = SecurityHeaders(production: configuration.mode == .production)
-        return .http1WebSocketUpgrade(
-            webSocketRouter: webSocketRouter(dependencies, live: live),
-            configuration: .init(
-                http1: .init(
-                    additionalChannelHandlers: [SecurityHeadersHandler(headers)],
-                    idleTimeout: .seconds(Int64(configuration.http.idleTimeoutSeconds))),
-                ws: .init(
-                    maxFrameSize: configuration.live.maxMessageBytes,
-                    autoPing: .enabled(timePeriod: .seconds(configuration.live.heartbeatSeconds)))))
+        let limits = HTTPGuardSettings(configuration.http, refusalHeaders: headers.fields)
+        let webSocketResponder = webSocketRouter(dependencies, live: live).buildResponder()
+        let channelConfiguration = HTTP1WebSocketUpgradeChannel.Configuration(
+            http1: .init(additionalChannelHandlers: [SecurityHeadersHandler(headers)], idleTimeout: nil),
+            ws: .init(
+                maxFrameSize: configuration.live.maxMessageBytes,
+                autoPing: .enabled(timePeriod: .seconds(configuration.live.heartbeatSeconds))))
+        return HTTPServerBuilder { responder in
+            HTTPGuardedChildChannel(
+                base: HTTP1WebSocketUpgradeChannel(
+                    responder: responder, webSocketResponder: webSocketResponder, configuration: channelConfiguration),
+                settings: limits)
+        }
     }
 
     static func liveService(_ dependencies: ServerDependencies) async -> LiveService {
