@@ -54,7 +54,18 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         cancelTimer()
+        // A socket closed under the application (the client closing after a refusal closes
+        // it whole, its output being shut): tell the application side that input ended, so that
+        // it ends its wait quietly rather than finding its handlers removed.
+        if state.phase != .disarmed && !inputEndAnnounced { announceInputEnd(context) }
         context.fireChannelInactive()
+    }
+
+    private var inputEndAnnounced = false
+
+    private func announceInputEnd(_ context: ChannelHandlerContext) {
+        inputEndAnnounced = true
+        context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
     }
 
     private func start(_ context: ChannelHandlerContext) {
@@ -117,7 +128,12 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         switch event {
         case let event as ChannelEvent where event == .inputClosed && state.isLingering:
             // The client closed its side after the guard's answer or the last response: done.
+            // The application side hears of it first, and ends its wait quietly.
+            if !inputEndAnnounced { announceInputEnd(context) }
             context.close(promise: nil)
+            return
+        case let event as ChannelEvent where event == .inputClosed:
+            inputEndAnnounced = true
         case is ChannelShouldQuiesceEvent:
             perform(state.quiesce(), context)
         default:
@@ -180,7 +196,7 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             cancelTimer()
             // The application side first learns that no more input comes (Hummingbird then ends
             // its request loop, or its upgrade wait, quietly), then the socket closes.
-            context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+            if !inputEndAnnounced { announceInputEnd(context) }
             context.close(promise: nil)
         case .send(let refusal):
             let (head, body) = refusal.parts(headers: state.settings.refusalHeaders)
