@@ -79,6 +79,11 @@ public struct ConfigurationLoader: Sendable {
         }
 
         c.http.idleTimeoutSeconds = try int("http.idleTimeoutSeconds", default: c.http.idleTimeoutSeconds, in: 1...3600)
+        c.http.headTimeoutSeconds = try int("http.headTimeoutSeconds", default: c.http.headTimeoutSeconds, in: 1...300)
+        c.http.bodyTimeoutSeconds = try int("http.bodyTimeoutSeconds", default: c.http.bodyTimeoutSeconds, in: 1...3600)
+        c.http.maxHeadBytes = try int("http.maxHeadBytes", default: c.http.maxHeadBytes, in: 1024...(80 << 10))
+        c.http.maxRequestsPerConnection = try int(
+            "http.maxRequestsPerConnection", default: c.http.maxRequestsPerConnection, in: 1...1_000_000)
         c.http.backlog = try int("http.backlog", default: c.http.backlog, in: 1...65535)
         c.http.trustedProxies = try stringArray("http.trustedProxies", default: c.http.trustedProxies)
         for proxy in c.http.trustedProxies where ClientAddress.normalized(proxy) == nil {

@@ -26,8 +26,17 @@ public struct TandemConfiguration: Sendable {
         /// Origins allowed to open WebSockets from a browser; empty: the origins this server is
         /// reached at (``OriginPolicy``).
         public var allowedOrigins: [String] = []
-        /// Close HTTP connections idle this long (slow clients cannot hold sockets).
+        /// Close HTTP connections idle this long (slow clients cannot hold sockets): between
+        /// requests, between reads of a body, and while a response cannot be written.
         public var idleTimeoutSeconds = 30
+        /// From the first byte of a request to the end of its head (slowloris): past it, `408`.
+        public var headTimeoutSeconds = 10
+        /// From the end of a request's head to the end of its body: past it, `408`.
+        public var bodyTimeoutSeconds = 60
+        /// Largest request head (request line and header fields): a longer one gets `431`.
+        public var maxHeadBytes = 32 << 10
+        /// Requests served on one keep-alive connection; the last response says `Connection: close`.
+        public var maxRequestsPerConnection = 1000
         /// Length of the listen socket's accept queue (the kernel caps it at `net.core.somaxconn`).
         public var backlog = 4096
         /// Peers (IP addresses) whose `X-Forwarded-For` is believed: the reverse proxies

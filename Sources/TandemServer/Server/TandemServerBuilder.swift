@@ -21,16 +21,17 @@ public enum TandemServerBuilder {
     }
 
     /// HTTP/1 with the WebSocket upgrade at `/ws` (``LiveChannel``). Every connection's
-    /// pipeline adds the browser security headers to every response.
+    /// pipeline adds the browser security headers to every response, and is held to the
+    /// connection limits (``HTTPGuard``, which also owns the idle timeout) until it upgrades.
     static func httpServer(_ dependencies: ServerDependencies, live: LiveService) -> HTTPServerBuilder {
         let configuration = dependencies.configuration
         let headers = SecurityHeaders(production: configuration.mode == .production)
-        let http = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [SecurityHeadersHandler(headers)],
-            idleTimeout: .seconds(Int64(configuration.http.idleTimeoutSeconds)))
+        let limits = HTTPGuardSettings(configuration.http, refusalHeaders: headers.fields)
+        let http = HTTP1Channel.Configuration(additionalChannelHandlers: [SecurityHeadersHandler(headers)], idleTimeout: nil)
         let decide = upgradeDecision(dependencies, live: live)
         return HTTPServerBuilder { responder in
-            LiveChannel(responder: responder, upgrade: decide, live: live, http: http)
+            HTTPGuardedChildChannel(
+                base: LiveChannel(responder: responder, upgrade: decide, live: live, http: http), settings: limits)
         }
     }
 
