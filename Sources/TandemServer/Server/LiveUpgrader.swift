@@ -113,6 +113,8 @@ struct LiveUpgrader: NIOTypedHTTPServerProtocolUpgrader {
     func upgrade(channel: any Channel, upgradeRequest: HTTPRequestHead) -> EventLoopFuture<UpgradeResult> {
         let (live, identity, logger) = (self.live, attempt.identity, self.logger)
         return channel.eventLoop.makeCompletedFuture {
+            // The connection is no longer HTTP: its limits give way to the live protocol's.
+            HTTPGuard.disarm(in: channel.pipeline.syncOperations)
             let (session, handler) = live.open(identity: identity, logger: logger)
             try channel.pipeline.syncOperations.addHandler(handler)
             Task { await session.start(identity: identity) }
