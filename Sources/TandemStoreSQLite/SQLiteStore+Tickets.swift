@@ -44,7 +44,9 @@ extension SQLiteStore {
     }
 
     /// Appends `ops` and, when given, replaces the snapshot (with its denormalized
-    /// columns, tags and search row), all in one write transaction.
+    /// columns, tags and search row), all in one write transaction, which it shares
+    /// with the commits of other tickets that are ready at the same moment
+    /// (``SQLiteGroupCommit``: a refusal of this batch does not affect theirs).
     ///
     /// `ops` must continue the log exactly: their versions are `head + 1, head + 2, …`
     /// where `head` is the highest stored version. `snapshot`, when given, must be of
@@ -56,34 +58,10 @@ extension SQLiteStore {
     public func commit(ticket id: TicketID, ops: [TicketOp], snapshot: Ticket?) async throws {
         let commit = TicketCommit(ticket: id, ops: ops, snapshot: snapshot)
         guard !commit.isEmpty else { return }
-        // Encoded ahead of the transaction: the writer is held only for SQL.
-        let changes = try ops.map { try SQLiteJSON.encode($0.change, what: "op \($0.version) of ticket \(id)") }
-        let record = try snapshot.map(TicketRecord.init)
-        try await write("commitTicket") { db in
-            guard
-                let stored = try Row.fetchOne(
-                    db, sql: "SELECT key, version FROM tickets WHERE id = ?", arguments: [id.rawValue])
-            else { throw StoreError.notFound(kind: "ticket", id: id.rawValue) }
-            let key: Int64 = try SQLiteRows.column(stored, "key", table: "tickets", id: id.rawValue)
-            let snapshotVersion: Int64 = try SQLiteRows.column(stored, "version", table: "tickets", id: id.rawValue)
-            try commit.check(
-                storedVersion: snapshotVersion,
-                lastOpVersion: try Int64.fetchOne(
-                    db, sql: "SELECT MAX(version) FROM ticket_ops WHERE ticket_id = ?", arguments: [id.rawValue]
-                ) ?? 0)
-            try Self.insertOps(ops, changes: changes, ticket: id, in: db)
-            guard let record else { return }
-            try db.execute(
-                sql: """
-                    UPDATE tickets
-                    SET (\(SQLiteTicketRows.dataColumns)) = (\(Self.placeholders(SQLiteTicketRows.dataColumnCount)))
-                    WHERE key = ?
-                    """,
-                arguments: record.dataArguments + [key]
-            )
-            try db.execute(sql: "DELETE FROM ticket_tags WHERE ticket_id = ?", arguments: [id.rawValue])
-            try Self.insertTags(record, in: db)
-            try SQLiteTicketSearch.replace(record.search, key: key, in: db)
+        do {
+            try await groupCommit.write(SQLiteTicketCommit(commit))
+        } catch {
+            throw translate(error, operation: "commitTicket")
         }
     }
 

@@ -14,7 +14,9 @@ import TandemStore
 ///
 /// Commits are durable when they return: `PRAGMA synchronous = FULL` syncs the
 /// WAL on every commit (GRDB's WAL default, NORMAL, could lose the last commits
-/// on a power loss, which would lose acknowledged ticket operations).
+/// on a power loss, which would lose acknowledged ticket operations). Ticket
+/// commits of different tickets that are ready at the same moment share one
+/// transaction and one sync (``SQLiteGroupCommit``).
 ///
 /// A reference to a user that does not exist (a team member, a session owner)
 /// is refused by SQLite's foreign keys and reported as
@@ -42,6 +44,8 @@ public final class SQLiteStore: TandemStore {
     /// The database file.
     public let path: String
     let pool: DatabasePool
+    /// Writes the ticket batches that are ready together in one transaction (one sync).
+    let groupCommit: SQLiteGroupCommit
     let logger: Logger
     /// Set for stores made by ``temporary(configuration:logger:)``: removed on ``close()``.
     private let temporaryDirectory: String?
@@ -73,7 +77,9 @@ public final class SQLiteStore: TandemStore {
             if !directory.isEmpty {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
-            self.pool = try DatabasePool(path: path, configuration: Self.grdbConfiguration(configuration))
+            let pool = try DatabasePool(path: path, configuration: Self.grdbConfiguration(configuration))
+            self.pool = pool
+            self.groupCommit = SQLiteGroupCommit(pool: pool)
             // GRDB sets `synchronous = NORMAL` on the writer when it enables WAL, after
             // `prepareDatabase` ran: restore FULL on the writer (the only connection that
             // commits), so that an acknowledged commit survives a power loss.

@@ -34,6 +34,30 @@ enum SQLiteTicketSearch {
     /// The columns a customer may search.
     static let publicColumns = "subject description public_comments"
 
+    /// Replaces the index row of the ticket whose `tickets.key` is `key` unless it already holds
+    /// exactly `document` (reading the row back is much cheaper than re-indexing its text).
+    static func update(_ document: TicketSearchDocument, key: Int64, in db: Database) throws {
+        let indexed = try Row.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT subject, description, public_comments, internal_notes, internal_comments
+                    FROM ticket_search WHERE rowid = ?
+                    """),
+            arguments: [key])
+        let columns = [
+            document.subject, document.description, document.publicComments, document.internalNotes,
+            document.internalComments,
+        ]
+        // Byte for byte: Swift's `==` would take canonically equivalent text as equal.
+        let unchanged =
+            indexed.map { row in
+                zip(row.databaseValues, columns).allSatisfy { stored, text in
+                    if case .string(let stored) = stored.storage { stored.utf8.elementsEqual(text.utf8) } else { false }
+                }
+            } ?? false
+        if !unchanged { try replace(document, key: key, in: db) }
+    }
+
     /// Replaces the index row of the ticket whose `tickets.key` is `key`.
     static func replace(_ document: TicketSearchDocument, key: Int64, in db: Database) throws {
         try db.execute(sql: "DELETE FROM ticket_search WHERE rowid = ?", arguments: [key])

@@ -46,6 +46,42 @@ extension SQLiteStoreTests {
         }
     }
 
+    /// A snapshot rewrites the tag rows and the search row only when they changed: after a
+    /// snapshot where only the (unindexed) draft changed, and after one that changed the
+    /// description and the tags, listing by tag and searching are both exact.
+    @Test func snapshotsKeepSearchAndTagsExactWhetherOrNotTheyChanged() async throws {
+        let store = try SQLiteStore.temporary(logger: Self.logger)
+        try await store.migrate()
+        var fixtures = Fixtures()
+        let ada = fixtures.user()
+        let ticket = fixtures.ticket(
+            subject: "Kettle", description: "Whistles loudly", requester: ada.id, tags: ["noise"])
+        try await store.createTicket(ticket)
+        func found(_ filter: TicketFilter) async throws -> [TicketID] {
+            try await store.listTickets(filter, page: PageRequest()).items.map(\.id)
+        }
+
+        let draft = fixtures.op(.text(.replyDraft, .inserting("platypus", at: 0)), version: 1, author: ada.id)
+        let drafted = try ticket.applying([draft])
+        try await store.commit(ticket: ticket.id, ops: [draft], snapshot: drafted)
+        #expect(try await found(TicketFilter(query: "whistles")) == [ticket.id])
+        #expect(try await found(TicketFilter(tag: "noise")) == [ticket.id])
+        #expect(try await found(TicketFilter(query: "platypus")) == [])
+        #expect(try await store.loadTicket(id: ticket.id)?.snapshot == drafted)
+
+        let changes = [
+            fixtures.op(.text(.description, .inserting("Steam ", at: 0)), version: 2, author: ada.id),
+            fixtures.op(.tags(try TagOperation(adding: ["steam"], removing: ["noise"])), version: 3, author: ada.id),
+        ]
+        let changed = try drafted.applying(changes)
+        try await store.commit(ticket: ticket.id, ops: changes, snapshot: changed)
+        #expect(try await found(TicketFilter(query: "steam whistles")) == [ticket.id])
+        #expect(try await found(TicketFilter(tag: "steam")) == [ticket.id])
+        #expect(try await found(TicketFilter(tag: "noise")) == [])
+        #expect(try await store.loadTicket(id: ticket.id)?.snapshot == changed)
+        try await store.close()
+    }
+
     /// Two stores on one file (as two server processes would be): each version is
     /// committed by exactly one of them.
     @Test func versionFenceHoldsAcrossConnections() async throws {

@@ -122,7 +122,10 @@ extension TicketActor {
         let batch = committing
         committing = []
         lastBatchSize = batch.count
-        let before = durable.summary
+        // The queues and notifications hear of structural changes only (text edits change no
+        // summary): the summary before the batch is made only for them.
+        let structural = ops.contains { if case .text = $0.change { false } else { true } }
+        let before = structural ? durable.summary : nil
         if queue.isEmpty, let target = speculative {
             // Nothing was applied after this batch: the speculative state is the durable one.
             durable = target
@@ -150,7 +153,7 @@ extension TicketActor {
         if ops.contains(where: { if case .team = $0.change { true } else { false } }) {
             reauthorizeSubscribers()
         }
-        if ops.contains(where: { if case .text = $0.change { false } else { true } }) {
+        if let before {
             await context.observer.ticketCommitted(before: before, after: durable, ops: ops)
         }
     }
