@@ -9,8 +9,10 @@ import TandemCore
 /// and how they authenticated.
 public struct TandemRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// Set when the request upgrades to a WebSocket.
-    public let webSocket = WebSocketHandlerReference<TandemRequestContext>()
+    /// Set when the request upgrades to a WebSocket; kept until the connection closes
+    /// (``WebSocketReferenceSlot`` says why not longer).
+    public var webSocket: WebSocketHandlerReference<TandemRequestContext> { webSocketSlot.reference }
+    let webSocketSlot: WebSocketReferenceSlot
     /// The client's IP address, used for login throttling and session records: the TCP
     /// peer, or what a trusted proxy says in `X-Forwarded-For` (``ClientAddressMiddleware``).
     public internal(set) var remoteAddress: String?
@@ -25,6 +27,7 @@ public struct TandemRequestContext: RequestContext, WebSocketRequestContext {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress?.ipAddress
         self.channel = source.channel
+        self.webSocketSlot = WebSocketReferenceSlot(closeFuture: source.channel.closeFuture)
         self.identity = nil
         self.maxUploadSize = 1 << 20
     }
