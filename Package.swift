@@ -80,6 +80,8 @@ let package = Package(
         ),
         // hiredis 0.14 (apt: libhiredis-dev).
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        // glibc's mallinfo2() and malloc_trim(), which the Glibc module does not import (TandemApp's MemoryTrimService).
+        .systemLibrary(name: "CMalloc"),
         // A Swift wrapper over hiredis: binary-safe commands, pipelining, pub/sub with
         // reconnect and resubscribe, leases, an async API off the event loops.
         .target(
@@ -155,6 +157,7 @@ let package = Package(
                 "TandemCluster",
                 "TandemRedis",
                 "TandemServer",
+                "CMalloc",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -18,20 +18,29 @@ import sys
 METRICS = [
     ("a", "deliveries per server CPU-second", lambda d: d.get("deliveriesPerServerCPUSecond"), "", True),
     ("a", "p99 delivery latency", lambda d: d.get("latency", {}).get("p99_us"), "us", False),
+    ("a", "server CPU µs / delivery", lambda d: d.get("serverCPUMicrosPerDelivery"), "", False),
+    ("a200", "deliveries per server CPU-second", lambda d: d.get("deliveriesPerServerCPUSecond"), "", True),
+    ("a200", "p99 delivery latency", lambda d: d.get("latency", {}).get("p99_us"), "us", False),
     ("asat", "delivered msgs/s at 300 ops/s offered", lambda d: d.get("deliveredPerSecond"), "", True),
     ("asat", "deliveries per server CPU-second", lambda d: d.get("deliveriesPerServerCPUSecond"), "", True),
+    ("asat2", "delivered msgs/s, server on two cores", lambda d: d.get("deliveredPerSecond"), "", True),
+    ("b", "server CPU µs / delivery", lambda d: d.get("serverCPUMicrosPerDelivery"), "", False),
     ("b", "p99 delivery latency", lambda d: d.get("latency", {}).get("p99_us"), "us", False),
     ("b", "p50 delivery latency", lambda d: d.get("latency", {}).get("p50_us"), "us", False),
     ("b", "deliveries per server CPU-second", lambda d: d.get("deliveriesPerServerCPUSecond"), "", True),
     ("c", "RSS per idle connection", lambda d: d.get("bytesPerConnection"), "B", False),
     ("c", "marginal RSS per idle connection", lambda d: d.get("marginalBytesPerConnection"), "B", False),
     ("c", "idle server CPU (cores)", lambda d: d.get("idleServerCPUPerSecond"), "", False),
+    ("c", "idle server CPU-seconds over the hold", lambda d: d.get("idleServerCPUSeconds"), "", False),
     ("d", "durable acked ops/s", lambda d: d.get("acksPerSecond"), "", True),
     ("d", "ack p99", lambda d: d.get("ackLatency", {}).get("p99_us"), "us", False),
     ("d", "acks per server CPU-second", lambda d: d.get("acksPerServerCPUSecond"), "", True),
     ("e", "time to all snapshots", lambda d: d.get("stormSeconds"), "s", False),
     ("e", "server CPU-seconds", lambda d: d.get("serverCPUSeconds"), "", False),
     ("e", "SYNs dropped (listen overflows)", lambda d: d.get("listenOverflows"), "", False),
+    ("churn", "RSS after cycle 1", lambda d: d.get("rssAfterFirstCycleBytes"), "MiB", False),
+    ("churn", "RSS after the last cycle", lambda d: d.get("rssAfterLastCycleBytes"), "MiB", False),
+    ("churn", "RSS last ÷ first cycle", lambda d: d.get("rssLastOverFirst"), "", False),
 ]
 
 
@@ -42,6 +51,8 @@ def fmt(value, unit):
         return f"{value / 1000:.2f} ms"
     if unit == "B":
         return f"{value / 1024:.1f} KiB"
+    if unit == "MiB":
+        return f"{value / 2**20:.0f} MiB"
     if unit == "s":
         return f"{value:.2f} s"
     if abs(value) >= 100:

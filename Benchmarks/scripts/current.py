@@ -23,7 +23,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import report  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SCENARIO_NAMES = {"a": "(a)", "asat": "(a, saturation)", "b": "(b)", "c": "(c)", "d": "(d)", "e": "(e)"}
+SCENARIO_NAMES = {"a": "(a)", "a200": "(a, 200 ops/s)", "asat": "(a, saturation)", "asat2": "(a, saturation, 2 cores)",
+                  "b": "(b)", "c": "(c)", "d": "(d)", "e": "(e)", "churn": "(churn)"}
 MARKS = "¹²³⁴⁵⁶⁷⁸⁹"
 
 
@@ -71,9 +72,11 @@ def chart(data, path):
 
 
 def from_summary(template, summary, stamp, about, subtitle):
-    """current.json's content for one full run: template's rows, every cell from summary (report.py's medians)."""
+    """current.json's content for one full run: report.CURRENT_ROWS, every cell from summary (report.py's medians);
+    template (the previous current.json) gives the texts that do not depend on the run."""
     rows = []
-    for row in template["rows"]:
+    for scenario, metric, label in report.CURRENT_ROWS:
+        row = {"scenario": scenario, "metric": metric, "label": label}
         cells = {}
         for system in report.SYSTEMS:
             entry = summary.get(row["scenario"], {}).get(system, {})

@@ -20,19 +20,26 @@ SYSTEMS = ["tandem", "ws-broadcast", "nchan", "y-websocket"]
 NAMES = {"tandem": "Tandem", "ws-broadcast": "Node ws+express", "nchan": "nginx+nchan", "y-websocket": "y-websocket"}
 SCENARIOS = {
     "a": "(a) 1 ticket, 1 editor at 50 ops/s, 1,000 watchers (50,000 deliveries/s offered)",
+    "a200": "(a, 200 ops/s) 1 ticket, 1 editor at 200 ops/s, 1,000 watchers (200,000 deliveries/s offered)",
     "asat": "(a, saturation) 1 ticket, 1 editor at 300 ops/s, 1,000 watchers (300,000 deliveries/s offered)",
-    "b": "(b) 100 tickets x 50 watchers, 1 op/s per ticket (5,000 deliveries/s offered)",
-    "c": "(c) idle connections held with heartbeats: memory per connection",
+    "asat2": "(a, saturation, two cores) as (a, saturation), the server on both cores (the generator shares core 1)",
+    "b": "(b) rooms: 100 tickets x 20 watchers, 1 op/s per ticket (2,000 deliveries/s offered)",
+    "c": "(c) idle connections (authenticated and subscribed, no client traffic): memory per connection, idle CPU",
     "d": "(d) one hot ticket, 20 editors as fast as acks allow",
     "e": "(e) connection storm: connects + subscribes at once, time until every snapshot arrived",
+    "churn": "(churn) 10 cycles: 5,000 connections opened (authenticated, subscribed), then all closed; server RSS after each",
 }
 
 
 def get(d, path):
+    """d at a dotted path; a numeric part indexes a list ("rssOpenCycleBytes.0")."""
     for key in path.split("."):
-        if not isinstance(d, dict) or key not in d:
+        if isinstance(d, list) and key.isdigit():
+            d = d[int(key)] if int(key) < len(d) else None
+        elif isinstance(d, dict) and key in d:
+            d = d[key]
+        else:
             return None
-        d = d[key]
     return d
 
 
@@ -63,6 +70,7 @@ METRICS = {
     "bpc": ("bytesPerConnection", "RSS per connection", "kib", False),
     "marginal": ("marginalBytesPerConnection", "marginal RSS per connection", "kib", False),
     "idle_cpu": ("idleServerCPUPerSecond", "idle server CPU (cores)", "{:.3f}", False),
+    "idle_cpu_s": ("idleServerCPUSeconds", "idle server CPU-s over the hold", "{:.2f}", False),
     "hb_replies": ("heartbeatReplies", "heartbeat replies", "{:,.0f}", True),
     "storm_s": ("stormSeconds", "time to all snapshots", "s", False),
     "snap_s": ("snapshotsPerSecond", "snapshots/s", "{:,.0f}", True),
@@ -72,18 +80,55 @@ METRICS = {
     "failures": ("connectFailures", "failed connects", "{:,.0f}", False),
     "storm_cpu": ("serverCPUSeconds", "server CPU-s", "{:.2f}", False),
     "overflows": ("listenOverflows", "SYNs dropped (accept queue full)", "{:,.0f}", False),
+    "churn_rss1": ("rssAfterFirstCycleBytes", "RSS after cycle 1", "bytes", False),
+    "churn_rssN": ("rssAfterLastCycleBytes", "RSS after the last cycle", "bytes", False),
+    "churn_ratio": ("rssLastOverFirst", "RSS last ÷ first cycle", "{:.2f}", False),
+    "churn_open": ("rssOpenCycleBytes.0", "RSS with cycle 1 open", "bytes", False),
 }
 
 TABLES = {
     "a": ["delivered_s", "per_cpu", "us_per", "cpu_s", "p50", "p99", "p999", "missing", "errors", "gen_cpu"],
+    "a200": ["delivered_s", "per_cpu", "us_per", "cpu_s", "p50", "p99", "p999", "missing", "errors", "gen_cpu"],
     "asat": ["delivered_s", "per_cpu", "us_per", "cpu_s", "p50_all", "p99_all", "missing", "errors", "gen_cpu", "rss"],
-    "b": ["delivered_s", "per_cpu", "cpu_s", "p50", "p99", "p999", "missing", "errors", "gen_cpu"],
-    "c": ["held", "bpc", "marginal", "idle_cpu", "hb_replies", "errors"],
+    "asat2": ["delivered_s", "per_cpu", "us_per", "cpu_s", "p50_all", "p99_all", "missing", "errors", "gen_cpu", "rss"],
+    "b": ["delivered_s", "per_cpu", "us_per", "cpu_s", "p50", "p99", "p999", "missing", "errors", "gen_cpu"],
+    "c": ["held", "bpc", "marginal", "idle_cpu", "idle_cpu_s", "errors"],
     "d": ["acks_s", "ack_p50", "ack_p99", "delivered_s", "cpu_s", "errors", "gen_cpu"],
     "e": ["connected", "storm_s", "snap_s", "tts_p50", "tts_p99", "failures", "storm_cpu", "overflows"],
+    "churn": ["connected", "churn_open", "churn_rss1", "churn_rssN", "churn_ratio", "failures", "errors"],
 }
 # The metric whose ratio to Tandem is shown in each table.
-RATIO = {"a": "per_cpu", "asat": "delivered_s", "b": "p99", "c": "bpc", "d": "acks_s", "e": "storm_s"}
+RATIO = {"a": "per_cpu", "a200": "per_cpu", "asat": "delivered_s", "asat2": "delivered_s", "b": "us_per", "c": "bpc",
+         "d": "acks_s", "e": "storm_s", "churn": "churn_ratio"}
+# The rows of the page's "Current figures" table after a full run (scenario, metric, label); current.py
+# renders them from results/current.json.
+CURRENT_ROWS = [
+    ("a", "per_cpu", "deliveries per server CPU-second"),
+    ("a", "us_per", "server CPU µs / delivery"),
+    ("a", "p99", "p99 delivery latency"),
+    ("a200", "delivered_s", "delivered msgs/s at 200,000/s offered"),
+    ("a200", "per_cpu", "deliveries per server CPU-second"),
+    ("a200", "us_per", "server CPU µs / delivery"),
+    ("a200", "p99", "p99 delivery latency"),
+    ("asat", "delivered_s", "delivered msgs/s at 300,000/s offered"),
+    ("asat", "per_cpu", "deliveries per server CPU-second"),
+    ("asat2", "delivered_s", "delivered msgs/s, server on two cores"),
+    ("asat2", "cpu_s", "server CPU (cores)"),
+    ("b", "us_per", "server CPU µs / delivery"),
+    ("b", "p50", "p50 delivery latency"),
+    ("b", "p99", "p99 delivery latency"),
+    ("c", "bpc", "RSS per idle connection"),
+    ("c", "marginal", "marginal RSS per idle connection"),
+    ("c", "idle_cpu_s", "idle server CPU-s, 10,000 connections held 20 s"),
+    ("d", "acks_s", "acked ops/s (Tandem durable; peers relay only)"),
+    ("d", "ack_p99", "ack p99"),
+    ("e", "storm_s", "time to all 5,000 snapshots"),
+    ("e", "storm_cpu", "server CPU-seconds"),
+    ("e", "overflows", "SYNs dropped (accept queue full)"),
+    ("churn", "churn_rss1", "RSS after cycle 1 (5,000 opened and closed)"),
+    ("churn", "churn_rssN", "RSS after cycle 10"),
+    ("churn", "churn_ratio", "RSS after cycle 10 ÷ after cycle 1"),
+]
 
 
 def fmt(metric, value):
@@ -164,6 +209,7 @@ def table(summary, scenario, quick):
 
 
 def targets(summary):
+    """Issue 13's targets, each checked against this run's medians."""
     rows = []
 
     def val(scn, sys_, m):
@@ -173,24 +219,39 @@ def targets(summary):
         status = "–" if ok is None else ("**met**" if ok else "**not met**")
         rows.append(f"| {name} | {measured} | {target} | {status} |")
 
-    for scn in ["a", "asat", "b"]:
-        t = val(scn, "tandem", "per_cpu")
-        for peer, need, op in [("y-websocket", 3.0, ">="), ("ws-broadcast", 2.0, ">="), ("nchan", 0.5, ">=")]:
-            p = val(scn, peer, "per_cpu")
-            if t and p:
-                r = t / p
-                check(f"Deliveries per server CPU-second in ({scn}): Tandem ÷ {NAMES[peer]}", f"{r:.2f}", f"≥ {need}", r >= need)
-    t99, y99 = val("b", "tandem", "p99"), val("b", "y-websocket", "p99")
-    if t99 and y99:
-        check("p99 delivery latency in (b): Tandem ÷ y-websocket", f"{t99 / y99:.2f} ({t99 / 1000:.2f} ms vs {y99 / 1000:.2f} ms)",
-              "≤ 0.33", t99 / y99 <= 1 / 3)
+    def versus(name, scn, metric, peer, need, higher, unit=None):
+        """Tandem ÷ the peer's figure of the same scenario, against `need` (at least, or at most)."""
+        t, p = val(scn, "tandem", metric), val(scn, peer, metric)
+        if t and p:
+            detail = f" ({unit(t)} vs {unit(p)})" if unit else ""
+            check(name, f"{t / p:.2f}{detail}", f"{'≥' if higher else '≤'} {need:g}", t / p >= need if higher else t / p <= need)
+
     bpc = val("c", "tandem", "bpc")
     if bpc:
-        check("Server memory per idle authenticated connection (Tandem)", f"{bpc / 1024:.1f} KiB "
-              f"(marginal {val('c', 'tandem', 'marginal') / 1024:.1f} KiB)", "≤ 16 KiB", bpc <= 16 * 1024)
+        check("(c) server RSS per idle authenticated, subscribed connection (Tandem)", f"{bpc / 1024:.1f} KiB", "≤ 8 KiB",
+              bpc <= 8 * 1024)
+    for scn in ["a", "a200"]:
+        versus(f"({scn}) deliveries per server CPU-second: Tandem ÷ Node ws", scn, "per_cpu", "ws-broadcast", 1.5, True)
+    versus("(a, saturation) deliveries per server CPU-second: Tandem ÷ nginx+nchan", "asat", "per_cpu", "nchan", 1, True)
+    versus("(a) p99 delivery latency: Tandem ÷ Node ws", "a", "p99", "ws-broadcast", 1, False, lambda v: f"{v / 1000:.2f} ms")
+    versus("(b) server CPU per delivery: Tandem ÷ nginx+nchan (Tandem's ops durable)", "b", "us_per", "nchan", 1, False,
+           lambda v: f"{v:.1f} µs")
+    t = val("c", "tandem", "idle_cpu_s")
+    if t is not None:
+        check("(c) idle server CPU-seconds while 10,000 idle connections are held 20 s (Tandem)", f"{t:.2f} s", "≈ 0 (≤ 0.1 s)",
+              t <= 0.1)
     ops = val("d", "tandem", "acks_s")
     if ops:
-        check("Durable ops/s on one hot ticket (Tandem, embedded SQLite)", f"{ops:,.0f}", "≥ 5,000", ops >= 5000)
+        check("(d) durable ops/s on one hot ticket (Tandem, embedded SQLite)", f"{ops:,.0f}", "≥ 10,000", ops >= 10000)
+    versus("(e) storm of 5,000 connects + subscribes: Tandem ÷ Node ws (time)", "e", "storm_s", "ws-broadcast", 1, False,
+           lambda v: f"{v:.2f} s")
+    one, two = val("asat", "tandem", "delivered_s"), val("asat2", "tandem", "delivered_s")
+    if one and two:
+        check("(a, saturation) delivered msgs/s on two cores ÷ one core (Tandem)", f"{two / one:.2f}", "≥ 1.7", two / one >= 1.7)
+    r = val("churn", "tandem", "churn_ratio")
+    if r:
+        check("(churn) RSS after cycle 10 ÷ after cycle 1 (Tandem)", f"{r:.2f} ({val('churn', 'tandem', 'churn_rss1') / 2**20:.0f} → "
+              f"{val('churn', 'tandem', 'churn_rssN') / 2**20:.0f} MiB)", "≤ 1.10", r <= 1.10)
     head = "| target | measured (medians) | target | status |\n|---|---|---|---|\n"
     return head + "\n".join(rows) + "\n"
 
@@ -231,7 +292,7 @@ def draw_chart(bars, subtitle, path, faded_label=None):
         if scn == "d" and values:
             ax.set_yscale("log")
             ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
-        target = {"c": 16, "d": 5000}.get(scn)
+        target = {"c": 8, "d": 10000}.get(scn)  # issue 13
         if target and values:
             ax.axhline(target, color="black", linestyle="--", linewidth=1)
             ax.annotate("Tandem target", (len(values) - 0.5, target), ha="right", va="bottom", fontsize=8)
@@ -296,7 +357,7 @@ def main():
     out.append(f"Tandem at commit `{commit}`; every system measured in the same run ({day}).\n")
     out.append(current.table(data))
     out.append("![Benchmark chart: the figures of the table above](benchmarks.png)\n")
-    out.append("## Targets (issue 6)\n")
+    out.append("## Targets (issue 13)\n")
     out.append(targets(summary))
     machine = ["### Machine and versions\n"]
     machine.append(f"- Machine: {env.get('cpu', '?')}, {env.get('cores', '?')} cores, {env.get('memory', '?')}; {env.get('os', '?')}, "

@@ -33,6 +33,7 @@ public enum TandemApplication {
             RetentionService(
                 store: dependencies.store, settings: configuration.retention, clock: dependencies.clock,
                 logger: dependencies.logger),
+            MemoryTrimService(logger: dependencies.logger),
         )
         if let cluster = dependencies.cluster {
             app.addServices(cluster)

@@ -20,6 +20,9 @@ enum Mode: String, CaseIterable {
     case idle
     /// N connects + subscribes at once: time until every snapshot arrived.
     case storm
+    /// --cycles times: N connections opened (authenticated and subscribed), then all closed;
+    /// server RSS after each cycle (does memory return?).
+    case churn
 }
 
 struct Options {
@@ -38,6 +41,8 @@ struct Options {
     var connections: Int
     var hold: Double
     var heartbeat: Double
+    var cycles: Int
+    var settle: Double
     var connectConcurrency: Int
     var sourceAddresses: [String]
     var serverPIDs: [Int32]

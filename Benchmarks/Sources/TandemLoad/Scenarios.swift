@@ -24,6 +24,7 @@ extension Bench {
         case .fanout: runFanout()
         case .idle: runIdle()
         case .storm: runStorm()
+        case .churn: runChurn()
         }
     }
 
@@ -139,7 +140,7 @@ extension Bench {
         let gen0 = selfCPUSeconds()
         let t0 = nowNanos()
         // Heartbeats: every connection once per --heartbeat seconds, spread over 100 ms ticks.
-        let open = conns.filter { $0.ready && !$0.closed }
+        let open = options.heartbeat > 0 ? conns.filter { $0.ready && !$0.closed } : []
         let perTick = max(1, Int((Double(open.count) * 0.1 / max(0.1, options.heartbeat)).rounded(.up)))
         var cursor = 0
         let ticker = loop.scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(100)) { _ in
@@ -165,6 +166,7 @@ extension Bench {
             self.result["bytesPerConnection"] = perConnection
             self.result["marginalBytesPerConnection"] = marginal
             self.result["idleServerCPUPerSecond"] = (end.cpuSeconds - start.cpuSeconds) / seconds
+            self.result["idleServerCPUSeconds"] = end.cpuSeconds - start.cpuSeconds
             self.result["generatorCPUPerSecond"] = (selfCPUSeconds() - gen0) / seconds
             self.result["heartbeatsSent"] = self.heartbeatsSent
             self.result["heartbeatReplies"] = self.pongs
@@ -198,6 +200,85 @@ extension Bench {
                 }
             }
         }
+    }
+
+    // MARK: Churn
+
+    func runChurn() {
+        let base = ProcSample.read(options.serverPIDs)
+        result["rssBeforeBytes"] = base.rssBytes
+        let started = nowNanos()
+        let gen0 = selfCPUSeconds()
+        adapter.prepare(self) {
+            self.churnCycle(1, afterCycle: [], peakCycle: [], secondsCycle: []) { after, peak, seconds in
+                let end = ProcSample.read(self.options.serverPIDs)
+                self.result["cycles"] = after.count
+                self.result["rssAfterCycleBytes"] = after
+                self.result["rssOpenCycleBytes"] = peak
+                self.result["cycleSeconds"] = seconds
+                self.result["rssAfterFirstCycleBytes"] = after.first ?? 0
+                self.result["rssAfterLastCycleBytes"] = after.last ?? 0
+                if let first = after.first, let last = after.last, first > 0 {
+                    self.result["rssLastOverFirst"] = Double(last) / Double(first)
+                }
+                self.result["rssAfterBytes"] = end.rssBytes
+                self.result["serverCPUSeconds"] = end.cpuSeconds - base.cpuSeconds
+                self.result["churnSeconds"] = Double(nowNanos() - started) / 1e9
+                self.result["generatorCPUPerSecond"] = (selfCPUSeconds() - gen0) / (Double(nowNanos() - started) / 1e9)
+                self.result["connected"] = self.readyCount
+                self.result["connectFailures"] = self.failedCount
+                if !self.firstFailures.isEmpty { self.result["firstConnectFailures"] = self.firstFailures }
+                self.report()
+            }
+        }
+    }
+
+    /// One cycle: open --connections (ready = authenticated and subscribed), close them all, wait
+    /// until every socket is closed on this side plus --settle seconds, read the server's RSS.
+    private func churnCycle(
+        _ cycle: Int, afterCycle: [Int], peakCycle: [Int], secondsCycle: [Double],
+        then: @escaping ([Int], [Int], [Double]) -> Void
+    ) {
+        let total = options.connections
+        // Fresh connections each cycle; the index offset rotates them over the source addresses and logins.
+        let list = (0..<total).map { Conn(index: (cycle - 1) * total + $0, room: $0 % max(1, options.rooms), editor: nil) }
+        conns = list
+        let t0 = nowNanos()
+        connectAll(list, concurrency: options.connectConcurrency) {
+            let open = ProcSample.read(self.options.serverPIDs)
+            for conn in list where !conn.closed {
+                // A normal close: the close frame (1000), then the TCP connection.
+                conn.send(0x8, [0x03, 0xE8])
+                conn.closed = true
+                conn.channel?.close(promise: nil)
+            }
+            self.waitClosed(list, deadline: nowNanos() + 30_000_000_000) {
+                self.loop.scheduleTask(in: .milliseconds(Int64(self.options.settle * 1000))) {
+                    let after = ProcSample.read(self.options.serverPIDs)
+                    let seconds = Double(nowNanos() - t0) / 1e9
+                    self.log(
+                        "churn: cycle \(cycle): \(self.readyCount) ready so far, RSS open \(open.rssBytes >> 20) MiB, "
+                            + "after close \(after.rssBytes >> 20) MiB")
+                    let next = (afterCycle + [after.rssBytes], peakCycle + [open.rssBytes], secondsCycle + [seconds])
+                    if cycle >= self.options.cycles || self.shuttingDown {
+                        then(next.0, next.1, next.2)
+                    } else {
+                        self.churnCycle(cycle + 1, afterCycle: next.0, peakCycle: next.1, secondsCycle: next.2, then: then)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Calls `then` once every connection in `list` is inactive on this side, or at `deadline`.
+    private func waitClosed(_ list: [Conn], deadline: UInt64, then: @escaping () -> Void) {
+        let open = list.reduce(0) { $0 + (($1.channel?.isActive ?? false) ? 1 : 0) }
+        if open == 0 || nowNanos() >= deadline {
+            if open > 0 { error(nil, "churn: \(open) sockets still open 30 s after close") }
+            then()
+            return
+        }
+        loop.scheduleTask(in: .milliseconds(100)) { self.waitClosed(list, deadline: deadline, then: then) }
     }
 
     // MARK: Report
@@ -254,6 +335,10 @@ extension Bench {
         case .idle:
             return "\(options.system.rawValue) \(options.label): held \(f("held")) bytes/conn \(f("bytesPerConnection")) "
                 + "marginal \(f("marginalBytesPerConnection")) idle CPU/s \(f("idleServerCPUPerSecond", 3)) errors \(errors)"
+        case .churn:
+            return "\(options.system.rawValue) \(options.label): RSS after cycle 1 \(((result["rssAfterFirstCycleBytes"] as? Int) ?? 0) >> 20) MiB, "
+                + "after cycle \(options.cycles) \(((result["rssAfterLastCycleBytes"] as? Int) ?? 0) >> 20) MiB, "
+                + "ratio \(f("rssLastOverFirst", 3)) failures \(failedCount) errors \(errors)"
         case .storm:
             return "\(options.system.rawValue) \(options.label): \(readyCount) snapshots in \(f("stormSeconds", 2)) s "
                 + "p50 \(p("timeToSnapshot", "p50_us"))us p99 \(p("timeToSnapshot", "p99_us"))us failures \(failedCount) errors \(errors)"

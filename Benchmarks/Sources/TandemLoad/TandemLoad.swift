@@ -12,11 +12,12 @@ struct TandemLoad: ParsableCommand {
         discussion: """
             Modes: fanout (R rooms x W watchers + E editors per room; editors send at --rate ops/s per room, \
             or as fast as acks allow with --rate 0), idle (hold --connections with heartbeats), storm \
-            (--connections connects + subscribes at once). Results go to --out as JSON.
+            (--connections connects + subscribes at once), churn (--cycles times: --connections opened and \
+            subscribed, then all closed; server RSS after each cycle). Results go to --out as JSON.
             """)
 
     @Option(help: "tandem | ws-broadcast | nchan | y-websocket") var system: String
-    @Option(help: "fanout | idle | storm") var mode: String = "fanout"
+    @Option(help: "fanout | idle | storm | churn") var mode: String = "fanout"
     @Option var host = "127.0.0.1"
     @Option var port: Int
     @Option(help: "Rooms (tickets).") var rooms = 1
@@ -29,7 +30,10 @@ struct TandemLoad: ParsableCommand {
     @Option(help: "Seconds to wait for late deliveries after the window.") var drain: Double = 2
     @Option(help: "Connections (idle, storm).") var connections = 1000
     @Option(help: "Seconds to hold idle connections.") var hold: Double = 10
-    @Option(help: "Heartbeat period per idle connection, in seconds.") var heartbeat: Double = 15
+    @Option(help: "Heartbeat period per idle connection, in seconds; 0 = none (the server's own pings only).")
+    var heartbeat: Double = 15
+    @Option(help: "Churn: open-and-close cycles.") var cycles = 10
+    @Option(help: "Churn: seconds after the last close before the server's RSS is read.") var settle: Double = 2
     @Option(help: "Handshakes in flight at most.") var connectConcurrency = 512
     @Option(help: "Comma-separated source addresses in 127.0.0.0/8 to spread connections over (more ports).")
     var sourceAddresses = "127.0.0.1"
@@ -51,6 +55,7 @@ struct TandemLoad: ParsableCommand {
         guard SystemKind(rawValue: system) != nil else { throw ValidationError("unknown --system \(system)") }
         guard Mode(rawValue: mode) != nil else { throw ValidationError("unknown --mode \(mode)") }
         guard codec == "raw" || codec == "nio" else { throw ValidationError("--codec is raw or nio") }
+        guard cycles >= 1, settle >= 0 else { throw ValidationError("--cycles must be >= 1 and --settle >= 0") }
         guard timeLimit > 0, timeLimit <= 3600 else { throw ValidationError("--time-limit must be in (0, 3600]") }
         for address in sourceAddresses.split(separator: ",") where !address.hasPrefix("127.") {
             throw ValidationError("source addresses must be in 127.0.0.0/8")
@@ -62,7 +67,7 @@ struct TandemLoad: ParsableCommand {
         let options = Options(
             system: SystemKind(rawValue: system)!, mode: Mode(rawValue: mode)!, host: host, port: port, rooms: rooms,
             watchers: watchers, editors: editors, rate: rate, window: window, warmup: warmup, duration: duration,
-            drain: drain, connections: connections, hold: hold, heartbeat: heartbeat,
+            drain: drain, connections: connections, hold: hold, heartbeat: heartbeat, cycles: cycles, settle: settle,
             connectConcurrency: connectConcurrency,
             sourceAddresses: sourceAddresses.split(separator: ",").map(String.init), serverPIDs: serverPIDs,
             setupFile: setup, yjsFile: yjsUpdates, roomPrefix: roomPrefix, out: out, label: label,

@@ -196,6 +196,9 @@ final class Connection: Sendable {
 
     var isClosed: Bool { state.withLock { $0.queue.isClosed } }
 
+    /// Where frames go, once a channel handler is attached.
+    var outlet: Outlet? { state.withLock { $0.queue.outlet } }
+
     /// Whether everything queued before the close has been written.
     var isDrained: Bool { state.withLock { $0.queue.isDrained } }
 

@@ -151,6 +151,16 @@ public final class ConnectionHub: EventDelivery, ConnectionControl, Sendable {
     }
 
     public var count: Int { connections.withLock { $0.count } }
+
+    /// The channels of the open connections (tests: what a closed connection leaves in memory).
+    func channels() async -> [any Channel] {
+        var channels: [any Channel] = []
+        for outlet in connections.withLock({ $0.values.compactMap(\.outlet) }) {
+            let handler = outlet.handler
+            if let channel = try? await outlet.eventLoop.submit({ handler.value.channel }).get() { channels.append(channel) }
+        }
+        return channels
+    }
 }
 
 /// What the version check of a cluster node looks at in an event.

@@ -65,6 +65,9 @@ final class LiveChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
         self.assembler = MessageAssembler(maxBytes: settings.maxMessageBytes)
     }
 
+    /// The connection's channel, while the handler is in its pipeline.
+    var channel: (any Channel)? { context?.channel }
+
     // MARK: Lifecycle
 
     func handlerAdded(context: ChannelHandlerContext) {
