@@ -33,7 +33,6 @@ public enum TandemApplication {
             RetentionService(
                 store: dependencies.store, settings: configuration.retention, clock: dependencies.clock,
                 logger: dependencies.logger),
-            MemoryTrimService(logger: dependencies.logger),
         )
         if let cluster = dependencies.cluster {
             app.addServices(cluster)
@@ -44,13 +43,19 @@ public enum TandemApplication {
 
     /// Runs a node until SIGTERM or SIGINT, then shuts it down gracefully: the live
     /// connections drain first (1001, queued acks written), then the application (above).
+    /// A process that runs one node also gives freed heap pages back (``MemoryTrimService``):
+    /// the allocator is the process's, so the trim belongs to the process, not to each of the
+    /// applications a test process builds.
     public static func run(
         _ dependencies: TandemDependencies, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
         let app = try await build(dependencies, onServerRunning: onServerRunning)
         let group = ServiceGroup(
             configuration: .init(
-                services: [app, LiveDrainService(hub: dependencies.hub, logger: dependencies.logger)],
+                services: [
+                    app, LiveDrainService(hub: dependencies.hub, logger: dependencies.logger),
+                    MemoryTrimService(logger: dependencies.logger),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: dependencies.logger))
         try await group.run()
     }

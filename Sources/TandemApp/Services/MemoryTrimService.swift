@@ -4,6 +4,7 @@
 import CMalloc
 import Glibc
 #endif
+import Foundation
 import Logging
 import ServiceLifecycle
 
@@ -34,7 +35,7 @@ struct MemoryTrimService: Service {
             }
             let retained = Self.retainedBytes()
             if retained > floor + slack {
-                Self.trim()
+                await Self.trimOffThePool()
                 floor = Self.retainedBytes()
                 logger.debug(
                     "returned free heap pages", metadata: ["before": "\(retained >> 20) MiB", "after": "\(floor >> 20) MiB"])
@@ -70,6 +71,17 @@ struct MemoryTrimService: Service {
     /// Releases the free pages of every arena to the system.
     static func trim() {
         _ = malloc_trim(0)
+    }
+
+    /// ``trim()`` on a thread of its own: it walks every arena (tens of milliseconds after a
+    /// large wave) and must not hold one of the few threads the actors and sessions run on.
+    static func trimOffThePool() async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread {
+                trim()
+                done.resume()
+            }.start()
+        }
     }
     #endif
 }
