@@ -21,8 +21,8 @@ import TandemCore
 final class LiveSession: Sendable {
     let service: LiveService
     let connection: Connection
-    /// Tagged with the connection's address.
-    let logger: Logger
+    /// The connection's logger (shared storage: an idle connection keeps no metadata of its own).
+    private let baseLogger: Logger
     private let state = Mutex(State())
 
     private struct State {
@@ -50,9 +50,14 @@ final class LiveSession: Sendable {
     init(service: LiveService, connection: Connection, logger: Logger) {
         self.service = service
         self.connection = connection
-        var logger = logger
+        self.baseLogger = logger
+    }
+
+    /// Tagged with the connection's address; made when something is logged.
+    var logger: Logger {
+        var logger = baseLogger
         logger[metadataKey: "ws.connection"] = "\(connection.address)"
-        self.logger = logger
+        return logger
     }
 
     // MARK: State

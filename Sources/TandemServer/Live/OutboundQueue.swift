@@ -21,7 +21,8 @@ struct OutboundQueue {
         var topic: String?
     }
 
-    private var frames = CircularBuffer<Queued>(initialCapacity: 4)
+    /// Most connections hold one frame at a time: start small (an idle connection's queue is part of its cost).
+    private var frames = CircularBuffer<Queued>(initialCapacity: 1)
     private var bytes = 0
     /// Where frames are written; `nil` until a ``LiveChannelHandler`` is attached (or in tests).
     private(set) var outlet: Connection.Outlet?
