@@ -3,7 +3,6 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import HummingbirdWebSocket
 import Logging
 import Prometheus
 import TandemActors
