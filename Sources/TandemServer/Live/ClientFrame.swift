@@ -16,27 +16,11 @@ enum ClientFrame: Sendable {
     /// Decodes one text frame; every failure is a ``ProtocolError`` naming what is wrong.
     static func decode(_ text: String) throws(ProtocolError) -> (ClientFrame, ref: String?) {
         let data = Data(text.utf8)
-        let object: [String: Any]
-        do {
-            guard let dictionary = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw ProtocolError(.invalidMessage, "A frame must be a JSON object.")
-            }
-            object = dictionary
-        } catch let error as ProtocolError {
-            throw error
-        } catch {
-            throw ProtocolError(.invalidJSON, "The frame is not valid JSON.")
-        }
         let envelope: Envelope
         do {
-            envelope = try JSONDecoder().decode(Envelope.self, from: data)
-        } catch let error as DecodingError {
-            // Echo what could be read, so the client can tell which message failed.
-            throw ProtocolError(
-                .invalidMessage, Self.describe(error), ref: object["ref"] as? String, topic: object["topic"] as? String,
-                seq: (object["seq"] as? NSNumber)?.int64Value)
+            envelope = try decoder.decode(Envelope.self, from: data)
         } catch {
-            throw ProtocolError(.invalidMessage, "The frame does not match the protocol.")
+            throw Self.explain(data)
         }
         if let ref = envelope.ref, ref.utf8.count > FieldLimits.refBytes || FieldLimits.hasControlCharacter(ref) {
             throw ProtocolError(
@@ -114,6 +98,35 @@ enum ClientFrame: Sendable {
         var state: Presence.State?
         var field: TextField?
         var selection: TextSelection?
+    }
+
+    /// Frames are decoded in one pass; only a frame that fails is parsed again, to say why.
+    private static let decoder = JSONDecoder()
+
+    /// The error for a frame that did not decode as an ``Envelope``: `invalid_json` when it is
+    /// not JSON, else `invalid_message` echoing the `ref`, `topic` and `seq` that could be read.
+    private static func explain(_ data: Data) -> ProtocolError {
+        let object: [String: Any]
+        do {
+            guard let dictionary = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                return ProtocolError(.invalidMessage, "A frame must be a JSON object.")
+            }
+            object = dictionary
+        } catch {
+            return ProtocolError(.invalidJSON, "The frame is not valid JSON.")
+        }
+        let echo = (
+            ref: object["ref"] as? String, topic: object["topic"] as? String, seq: (object["seq"] as? NSNumber)?.int64Value
+        )
+        do {
+            _ = try decoder.decode(Envelope.self, from: data)
+            return ProtocolError(
+                .invalidMessage, "The frame does not match the protocol.", ref: echo.ref, topic: echo.topic, seq: echo.seq)
+        } catch let error as DecodingError {
+            return ProtocolError(.invalidMessage, Self.describe(error), ref: echo.ref, topic: echo.topic, seq: echo.seq)
+        } catch {
+            return ProtocolError(.invalidMessage, "The frame does not match the protocol.")
+        }
     }
 
     private static func describe(_ error: DecodingError) -> String {

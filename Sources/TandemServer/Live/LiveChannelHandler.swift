@@ -33,6 +33,11 @@ final class LiveChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private let session: LiveSession
     private let settings: LiveSettings
+    private let heartbeats: HeartbeatWheels
+    private var wheel: HeartbeatWheel?
+    /// This connection's place in its loop's ``HeartbeatWheel`` (the wheel keeps them; -1: not in it).
+    var wheelSlot = -1
+    var wheelIndex = 0
     private var parser: WebSocketFrameParser
     private var assembler: MessageAssembler
     private var context: ChannelHandlerContext?
@@ -40,7 +45,6 @@ final class LiveChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// The close frame to write once the queue is drained (a server-initiated close).
     private var pendingClose: OutboundFrame?
     private var closeDeadline: Scheduled<Void>?
-    private var heartbeat: Scheduled<Void>?
     private var authenticationDeadline: Scheduled<Void>?
     /// Something arrived since the last heartbeat tick.
     private var heardFrom = true
@@ -58,9 +62,10 @@ final class LiveChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
         case closed
     }
 
-    init(session: LiveSession, settings: LiveSettings) {
+    init(session: LiveSession, settings: LiveSettings, heartbeats: HeartbeatWheels) {
         self.session = session
         self.settings = settings
+        self.heartbeats = heartbeats
         self.parser = WebSocketFrameParser(maxFrameBytes: settings.maxMessageBytes)
         self.assembler = MessageAssembler(maxBytes: settings.maxMessageBytes)
     }
@@ -74,7 +79,9 @@ final class LiveChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
         self.context = context
         let loop = context.eventLoop
         session.connection.attach(Connection.Outlet(eventLoop: loop, handler: NIOLoopBound(self, eventLoop: loop)))
-        scheduleHeartbeat(context)
+        let wheel = heartbeats.wheel(on: loop, period: settings.heartbeatSeconds)
+        wheel.add(self)
+        self.wheel = wheel
         if session.identity == nil {
             let bound = NIOLoopBound(self, eventLoop: loop)
             authenticationDeadline = loop.scheduleTask(in: TimeAmount(settings.authenticationTimeout)) {
@@ -99,8 +106,8 @@ final class LiveChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard !released else { return }
         released = true
         phase = .closed
-        heartbeat?.cancel()
-        heartbeat = nil
+        wheel?.remove(self)
+        wheel = nil
         authenticationDeadline?.cancel()
         authenticationDeadline = nil
         closeDeadline?.cancel()
@@ -271,16 +278,9 @@ final class LiveChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     // MARK: Timers
 
-    private func scheduleHeartbeat(_ context: ChannelHandlerContext) {
-        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        heartbeat = context.eventLoop.scheduleTask(in: .seconds(Int64(settings.heartbeatSeconds))) {
-            bound.value.heartbeatTick()
-        }
-    }
-
     /// Once per heartbeat: a client that answered no ping since the last tick is gone (1001);
     /// one that could not be written to for two ticks is too slow (1008); else ping if quiet.
-    private func heartbeatTick() {
+    func heartbeatTick() {
         guard let context, phase != .closed else { return }
         if context.channel.isWritable { unwritableTicks = 0 } else { unwritableTicks += 1 }
         if phase == .open {
@@ -296,7 +296,6 @@ final class LiveChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
         }
         heardFrom = false
-        scheduleHeartbeat(context)
     }
 
     private func authenticationTimedOut() {

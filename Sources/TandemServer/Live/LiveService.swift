@@ -22,6 +22,8 @@ struct LiveService: Sendable {
     let policy = AccessPolicy()
     /// Identities of credentials recently checked on upgrade (see ``UpgradeAuthenticationMiddleware``).
     let identities = IdentityCache()
+    /// One heartbeat timer per event loop for all its connections.
+    let heartbeats = HeartbeatWheels()
 
     /// Which browser origins may connect (``OriginPolicy``).
     let origins: OriginPolicy
@@ -45,6 +47,6 @@ struct LiveService: Sendable {
     func open(identity: AuthenticatedIdentity?, logger: Logger) -> (LiveSession, LiveChannelHandler) {
         let session = LiveSession(service: self, connection: hub.open(), logger: logger)
         if let identity { session.identity = identity }
-        return (session, LiveChannelHandler(session: session, settings: settings))
+        return (session, LiveChannelHandler(session: session, settings: settings, heartbeats: heartbeats))
     }
 }
