@@ -104,8 +104,8 @@ struct SlowConsumerTests {
         // Another topic is unaffected until it overflows too.
         connection.enqueue(frame, topic: "ticket:b")
         #expect(connection.queuedFrames == queued + 1)
-        let drained = await connection.next() ?? []
-        let texts = drained.map { String(buffer: $0) }
+        let drained = connection.take(maxBytes: .max) ?? []
+        let texts = drained.map { String(buffer: $0.payload) }
         #expect(texts.filter { $0.contains(#""type":"resync""#) && $0.contains("ticket:a") }.count == 1)
         #expect(texts.contains(#"{"type":"pong"}"#))
         // Resubscribed: the topic flows again.

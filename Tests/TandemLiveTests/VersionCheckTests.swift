@@ -46,8 +46,8 @@ struct VersionCheckTests {
     func frames(_ connection: Connection, closing: Bool = true) async -> [String] {
         if closing { connection.close() } else if connection.queuedFrames == 0 { return [] }
         var seen: [String] = []
-        while let batch = await connection.next() {
-            for buffer in batch {
+        while let batch = connection.take(maxBytes: .max) {
+            for buffer in batch.map(\.payload) {
                 let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any]
                 let type = object?["type"] as? String ?? "?"
                 if type == "op", let op = object?["op"] as? [String: Any], let v = op["version"] as? Int {

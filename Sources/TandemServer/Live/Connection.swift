@@ -17,8 +17,7 @@ import TandemActors
 /// while the socket is writable, so frames wait here, counted, not in NIO's buffers.
 ///
 /// The queue and the gate share one lock, so that a topic's resync state and its version
-/// checks change together; the lock is never held while a continuation resumes, a drain
-/// runs or a signal is posted.
+/// checks change together; the lock is never held while a drain runs or a signal is posted.
 final class Connection: Sendable {
     let address: SubscriberAddress
     private let limits: OutboundLimits
@@ -66,12 +65,11 @@ final class Connection: Sendable {
             return (result, state.queue.byteCount - before)
         }
         budget.add(delta)
-        result.wakeup.waiter?.resume()
         if result.overflowed {
             onResync()
             if result.closed { signal(.close(code: CloseCode.slowConsumer, reason: "slow consumer")) }
         }
-        return result.wakeup.outlet
+        return result.outlet
     }
 
     /// Drops the topic's queued frames and tells the client to resubscribe (`reason`).
@@ -127,28 +125,6 @@ final class Connection: Sendable {
         return frames
     }
 
-    /// The frames last taken are written to the channel.
-    func written() {
-        state.withLock { $0.queue.written() }
-    }
-
-    /// Waits for queued frames and takes all their payloads; `nil` once closed and drained.
-    /// For a connection without a ``LiveChannelHandler`` (tests).
-    func next() async -> [ByteBuffer]? {
-        while true {
-            let (taken, delta) = state.withLock { state in
-                let before = state.queue.byteCount
-                let taken = state.queue.takeAll()
-                return (taken, state.queue.byteCount - before)
-            }
-            budget.add(delta)
-            if let taken { return taken.isEmpty ? nil : taken }
-            await withCheckedContinuation { continuation in
-                if !state.withLock({ $0.queue.wait(continuation) }) { continuation.resume() }
-            }
-        }
-    }
-
     // MARK: Signals
 
     /// Asks the connection's loop to do something (see ``SignalMailbox``).
@@ -165,10 +141,9 @@ final class Connection: Sendable {
 
     /// Stops the queue: what is queued is still written, then the queue ends. Ends signals.
     func close() {
-        let wakeup = state.withLock { $0.queue.close() }
+        let outlet = state.withLock { $0.queue.close() }
         mailbox.end()
-        wakeup.waiter?.resume()
-        wakeup.outlet?.drain()
+        outlet?.drain()
     }
 
     /// Closes the queue and asks the channel handler to close the connection with `code`: what

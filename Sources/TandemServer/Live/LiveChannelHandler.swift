@@ -230,7 +230,6 @@ final class LiveChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
             guard let frames = session.connection.take(maxBytes: Self.batchBytes) else { break }
             for frame in frames { context.write(wrapOutboundOut(frame.bytes), promise: nil) }
             context.flush()
-            session.connection.written()
         }
         if let close = pendingClose, context.channel.isWritable, session.connection.isDrained {
             pendingClose = nil
@@ -246,7 +245,6 @@ final class LiveChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard phase == .open, let context else { return }
         phase = .closing
         session.closing()
-        session.connection.close()
         pendingClose = OutboundFrame.close(code: code, reason: reason)
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         closeDeadline = context.eventLoop.scheduleTask(in: TimeAmount(settings.closeTimeout)) { bound.value.closeNow() }

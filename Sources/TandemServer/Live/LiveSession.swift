@@ -195,7 +195,6 @@ final class LiveSession: Sendable {
             state.handling = true
             return true
         }
-        connection.close()
         connection.discard()
         if cleanUpNow { Task { await cleanUp() } }
     }

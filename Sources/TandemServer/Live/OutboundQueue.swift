@@ -28,25 +28,16 @@ struct OutboundQueue {
     private(set) var outlet: Connection.Outlet?
     /// A drain is scheduled, running, or waiting for the socket to become writable.
     private var draining = false
-    /// A task waiting in ``Connection/next()`` (used when no writer is attached).
-    private var waiter: CheckedContinuation<Void, Never>?
     private(set) var isClosed = false
     /// The writer has taken the last frame after the close.
     private var drained = false
-    /// Frames taken by the writer and not yet reported written.
-    private var writing = 0
     /// Topics whose frames are dropped until the client resubscribes.
     private var resyncing: Set<String> = []
 
-    /// What the caller does after the lock: wake the waiting reader, run a drain on the outlet.
-    struct Wakeup {
-        var waiter: CheckedContinuation<Void, Never>?
-        var outlet: Connection.Outlet?
-    }
-
     /// What an ``enqueue(_:topic:limits:)`` did besides queuing.
     struct Enqueued {
-        var wakeup = Wakeup()
+        /// Where the caller must run a drain after the lock, when one must start.
+        var outlet: Connection.Outlet?
         /// A limit was passed: topics were resynced, or (with `closed`) the queue was closed.
         var overflowed = false
         var closed = false
@@ -57,8 +48,9 @@ struct OutboundQueue {
     /// Bytes of the queued frames.
     var byteCount: Int { bytes }
 
-    /// Whether everything queued before the close has been written.
-    var isDrained: Bool { drained || (isClosed && frames.isEmpty && writing == 0) }
+    /// Whether everything queued before the close has been taken by the writer (which writes
+    /// what it takes before it asks).
+    var isDrained: Bool { drained || (isClosed && frames.isEmpty) }
 
     func isResyncing(_ topic: String) -> Bool { resyncing.contains(topic) }
 
@@ -88,7 +80,7 @@ struct OutboundQueue {
             frames.append(Queued(frame: frame, topic: topic))
             bytes += size
         }
-        result.wakeup = Wakeup(waiter: takeWaiter(), outlet: startDrain())
+        result.outlet = startDrain()
         result.closed = isClosed
         return result
     }
@@ -142,11 +134,6 @@ struct OutboundQueue {
         bytes += frame.count
     }
 
-    private mutating func takeWaiter() -> CheckedContinuation<Void, Never>? {
-        defer { waiter = nil }
-        return waiter
-    }
-
     /// Hands out the outlet when a drain must start: one is attached, none is on its way,
     /// and something is queued.
     private mutating func startDrain() -> Connection.Outlet? {
@@ -166,7 +153,6 @@ struct OutboundQueue {
     /// Takes queued frames, about `maxBytes` of them (at least one), for the writer.
     /// Returns `nil` and ends the drain when the queue is empty.
     mutating func take(maxBytes: Int) -> [OutboundFrame]? {
-        writing = 0
         guard !frames.isEmpty else {
             draining = false
             if isClosed { drained = true }
@@ -180,36 +166,7 @@ struct OutboundQueue {
             size += queued.frame.count
         }
         bytes -= size
-        writing = out.count
         return out
-    }
-
-    /// The frames last taken are written to the channel.
-    mutating func written() {
-        writing = 0
-    }
-
-    /// Takes every queued payload for a reader without a writer: `nil` when there is none
-    /// yet (wait), an empty array once closed and drained.
-    mutating func takeAll() -> [ByteBuffer]? {
-        writing = 0
-        guard !frames.isEmpty else {
-            if isClosed { drained = true }
-            return isClosed ? [] : nil
-        }
-        var out: [ByteBuffer] = []
-        out.reserveCapacity(frames.count)
-        while let queued = frames.popFirst() { out.append(queued.frame.payload) }
-        bytes = 0
-        writing = out.count
-        return out
-    }
-
-    /// Parks the reader until a frame is queued or the queue closes; `false` when it need not wait.
-    mutating func wait(_ continuation: CheckedContinuation<Void, Never>) -> Bool {
-        if !frames.isEmpty || isClosed { return false }
-        waiter = continuation
-        return true
     }
 
     /// The socket is gone: every queued frame is dropped and nothing more is taken.
@@ -219,14 +176,13 @@ struct OutboundQueue {
         isClosed = true
         drained = true
         draining = false
-        writing = 0
         outlet = nil
         resyncing = []
     }
 
     /// Takes nothing more; what is queued is still drained.
-    mutating func close() -> Wakeup {
+    mutating func close() -> Connection.Outlet? {
         isClosed = true
-        return Wakeup(waiter: takeWaiter(), outlet: startDrain())
+        return startDrain()
     }
 }

@@ -14,15 +14,20 @@ struct UpgradeRefusalMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            context.upgrade.refuse(
-                (error as? APIError) ?? (error as? any HTTPResponseError).map(ErrorMiddleware<Context>.translate)
-                    ?? .upgradeRefused)
+            context.upgrade.refuse(APIError.upgradeRefusal(for: error))
             throw error
         }
     }
 }
 
 extension APIError {
+    /// The answer to an upgrade that failed with `error`: the API error it is or translates to,
+    /// else ``upgradeRefused``.
+    static func upgradeRefusal(for error: any Error) -> APIError {
+        (error as? APIError) ?? (error as? any HTTPResponseError).map(ErrorMiddleware<TandemRequestContext>.translate)
+            ?? .upgradeRefused
+    }
+
     /// An upgrade refused for a reason no other error names.
     static let upgradeRefused = APIError(
         .badRequest, code: "upgrade_refused",

@@ -60,10 +60,7 @@ public enum TandemServerBuilder {
                 }
                 return .accept(accepted.headers, identity: accepted.identity)
             } catch {
-                return .refuse(
-                    context.upgrade.refusal ?? (error as? APIError)
-                        ?? (error as? any HTTPResponseError).map(ErrorMiddleware<TandemRequestContext>.translate)
-                        ?? .upgradeRefused)
+                return .refuse(context.upgrade.refusal ?? APIError.upgradeRefusal(for: error))
             }
         }
     }
