@@ -41,6 +41,17 @@ struct LiveService: Sendable {
         return false
     }
 
+    /// Throws ``APIError/tooManyConnections(_:)`` when the request's session cookie belongs to a
+    /// user who holds `live.maxConnectionsPerUser` connections on this node: what a browser,
+    /// which cannot read a refused handshake's answer, is told after one (`POST /live/origin`).
+    func checkConnectionCap(_ request: Request) async throws {
+        let cap = settings.maxConnectionsPerUser
+        guard cap > 0, let cookie = request.cookies[CookieName.session]?.value,
+            let (user, _) = try? await auth.authenticate(sessionCookie: cookie)
+        else { return }
+        if hub.connections(of: user.id) >= cap { throw APIError.tooManyConnections(cap) }
+    }
+
     /// Makes the session of a connection just upgraded on `channel` and its channel handler,
     /// which the caller adds as the pipeline's last handler; `identity` when the upgrade
     /// request carried a valid credential.

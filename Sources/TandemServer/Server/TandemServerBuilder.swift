@@ -119,11 +119,13 @@ public enum TandemServerBuilder {
         let api = router.group("api/v1")
         api.get("openapi.json") { _, _ in try OpenAPIDocument.response() }
         // Browsers do not show a script why a WebSocket handshake failed: after a failed connect
-        // the web client asks here (a POST, so that the browser sends its Origin).
+        // the web client asks here (a POST, so that the browser sends its Origin; its session
+        // cookie tells whether the per-user connection cap refused it).
         api.post("live/origin") { request, context -> OriginCheckAnswer in
             guard live.checkOrigin(request, context: context) else {
                 throw APIError.originNotAllowed(request.headers[.origin] ?? "")
             }
+            try await live.checkConnectionCap(request)
             return OriginCheckAnswer(origin: request.headers[.origin], allowed: true)
         }
         let authenticated = api.add(middleware: AuthenticationMiddleware(auth: auth, store: store))

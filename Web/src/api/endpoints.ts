@@ -1,5 +1,6 @@
 // Typed REST calls the client uses (docs/API.md).
 import { ApiError, request } from "./http";
+import { TOO_MANY_CONNECTIONS } from "../model/live";
 import type { Priority, Team, TicketSummary, TicketView, User, UserNotification } from "../protocol/types";
 
 interface Session {
@@ -31,10 +32,18 @@ export const api = {
     request<TicketView>("POST", `/tickets/${encodeURIComponent(ticketId)}/comments/${encodeURIComponent(commentId)}/undo`),
   notifications: () => request<Page<UserNotification> & { unread: number }>("GET", "/notifications?limit=30"),
   markRead: (ids?: string[]) => request<{ marked: number; unread: number }>("POST", "/notifications/read", ids ? { ids } : {}),
-  /** Why the server refuses WebSockets from this page's origin, or null (allowed, or no answer). */
+  /**
+   * Why the server refuses this page's WebSockets — its origin, or the per-person connection cap — or null
+   * (allowed, or no answer).
+   */
   originRefusal: () =>
     request<{ allowed: boolean }>("POST", "/live/origin").then(
       () => null,
-      (e: unknown) => (e instanceof ApiError && e.code === "origin_not_allowed" ? e.message : null),
+      (e: unknown) => {
+        if (!(e instanceof ApiError)) return null;
+        if (e.code === "origin_not_allowed") return e.message;
+        if (e.code === "too_many_connections") return TOO_MANY_CONNECTIONS;
+        return null;
+      },
     ),
 };

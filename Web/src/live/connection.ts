@@ -1,6 +1,6 @@
 // The WebSocket connection state machine: connect → hello → open; drop → backoff → reconnect.
 // Authenticates with the tandem_session cookie the browser sends on the upgrade (PROTOCOL.md §2.1, way 2).
-import type { ConnSnapshot } from "../model/live";
+import { TOO_MANY_CONNECTIONS, type ConnSnapshot } from "../model/live";
 import type { ClientMessage, ServerFrame } from "../protocol/types";
 
 export interface ConnHooks {
@@ -125,6 +125,8 @@ export class Connection {
         this.set({ state: "signed_out", retryAt: null, connection: null });
         return;
       }
+      // 4009: the person holds as many connections as the server allows; keep retrying (a tab may close).
+      if (e.code === 4009) this.set({ state: "refused", refusal: TOO_MANY_CONNECTIONS });
       this.scheduleRetry();
       if (!opened) this.checkRefusal();
     };

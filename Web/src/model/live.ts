@@ -15,5 +15,12 @@ export interface ConnSnapshot {
   refusal: string | null;
 }
 
+/**
+ * Why the server refuses this person one more live connection (the per-person cap: an HTTP 429 on the
+ * handshake, or close code 4009 after it).
+ */
+export const TOO_MANY_CONNECTIONS =
+  "Too many Tandem tabs or windows are open for your account, so the server refused one more live connection. Close some; this one reconnects by itself.";
+
 /** Where one ticket document stands: its subscription, or why it has none. */
 export type DocStatus = "idle" | "subscribing" | "live" | "not_found" | "forbidden" | "error";

@@ -105,3 +105,43 @@ def test_refused_origin_shows_the_reason_not_an_empty_queue(browser, refusing_se
         assert csp_violations(page) == []
     finally:
         ctx.close()
+
+
+@pytest.fixture(scope="module")
+def capped_server():
+    """A server that allows each person two live connections (live.maxConnectionsPerUser=2)."""
+    binary = os.environ.get("TANDEM_BIN", ".build/debug/tandem")
+    web_root = os.environ.get("TANDEM_WEB_ROOT", "Web/dist")
+    s = TandemServer(binary, web_root, settings=["live.maxConnectionsPerUser=2"])
+    s.start()
+    yield s
+    s.close()
+
+
+def test_a_third_tab_over_the_connection_cap_says_why_and_recovers(browser, capped_server):
+    """Two tabs hold the person's two connections: the third says that too many tabs are open (not a
+    bare "Reconnecting…"), never claims an empty queue, and goes live by itself once a tab closes."""
+    ctx = new_context(browser, capped_server.base)
+    ctx.add_init_script(WATCH_EMPTY_QUEUE)
+    try:
+        first = watch_page(ctx.new_page())
+        sign_in(first, "grace@tandem.example")
+        first.goto("/queue")
+        second = watch_page(ctx.new_page())
+        second.goto("/queue")
+        for page in (first, second):
+            wait_until(lambda page=page: page.get_by_test_id("connection-banner").get_attribute("data-state") == "open",
+                       what="the first two tabs live")
+        third = watch_page(ctx.new_page())
+        third.goto("/queue")
+        banner = third.locator("[data-testid=connection-banner][data-state=refused]")
+        banner.wait_for(timeout=20_000)
+        assert "Too many Tandem tabs or windows" in banner.inner_text()
+        assert not third.evaluate("window.__sawEmptyQueue"), "'Nothing waiting here' showed for a queue that never loaded"
+        third.screenshot(path=str(ARTIFACTS / "too-many-tabs.png"), animations="disabled")
+        first.close()
+        wait_until(lambda: third.get_by_test_id("connection-banner").get_attribute("data-state") == "open",
+                   timeout=30, what="the third tab live once the first closed")
+        assert csp_violations(third) == []
+    finally:
+        ctx.close()

@@ -1,7 +1,7 @@
 // The WebSocket connection state machine (live/connection.ts, docs/WEB.md) against sockets and a clock the test drives.
 import { clock, FakeSocket, page, settle } from "./fakeBrowser";
 import { backoffMs, Connection } from "../../src/live/connection";
-import type { ConnSnapshot } from "../../src/model/live";
+import { TOO_MANY_CONNECTIONS, type ConnSnapshot } from "../../src/model/live";
 import type { ServerFrame } from "../../src/protocol/types";
 import { eq, ok, run, test } from "./harness";
 
@@ -139,6 +139,20 @@ test("a handshake refused before the socket opens shows the server's reason and 
   eq([c.state(), c.conn.snapshot.refusal], ["refused", reason]);
   clock.advance(5_000);
   eq(c.state(), "refused", "stays refused while the next attempt runs");
+  c.conn.stop();
+});
+
+test("close 4009 (too many connections) says so, keeps retrying, and clears once a connection is accepted", () => {
+  const c = connect();
+  c.conn.start();
+  accept();
+  FakeSocket.last.drop(4009);
+  eq([c.state(), c.conn.snapshot.refusal], ["refused", TOO_MANY_CONNECTIONS]);
+  const before = FakeSocket.all.length;
+  clock.advance(5_001); // the backoff is at most 5 s
+  ok(FakeSocket.all.length > before, "it tries again");
+  accept();
+  eq([c.state(), c.conn.snapshot.refusal], ["open", null]);
   c.conn.stop();
 });
 
