@@ -16,15 +16,20 @@ new MutationObserver(() => {
 """
 
 
-@pytest.fixture(scope="module")
-def refusing_server():
-    """A server whose http.allowedOrigins names another site: it refuses this page's WebSocket."""
+def server_with(*settings: str):
+    """A server of this module's own, started with `settings` (`key=value`)."""
     binary = os.environ.get("TANDEM_BIN", ".build/debug/tandem")
     web_root = os.environ.get("TANDEM_WEB_ROOT", "Web/dist")
-    s = TandemServer(binary, web_root, settings=["http.allowedOrigins=https://desk.example.test"])
+    s = TandemServer(binary, web_root, settings=list(settings))
     s.start()
     yield s
     s.close()
+
+
+@pytest.fixture(scope="module")
+def refusing_server():
+    """A server whose http.allowedOrigins names another site: it refuses this page's WebSocket."""
+    yield from server_with("http.allowedOrigins=https://desk.example.test")
 
 
 def test_app_runs_under_its_csp_with_a_live_update(browser, server):
@@ -110,12 +115,7 @@ def test_refused_origin_shows_the_reason_not_an_empty_queue(browser, refusing_se
 @pytest.fixture(scope="module")
 def capped_server():
     """A server that allows each person two live connections (live.maxConnectionsPerUser=2)."""
-    binary = os.environ.get("TANDEM_BIN", ".build/debug/tandem")
-    web_root = os.environ.get("TANDEM_WEB_ROOT", "Web/dist")
-    s = TandemServer(binary, web_root, settings=["live.maxConnectionsPerUser=2"])
-    s.start()
-    yield s
-    s.close()
+    yield from server_with("live.maxConnectionsPerUser=2")
 
 
 def test_a_third_tab_over_the_connection_cap_says_why_and_recovers(browser, capped_server):
