@@ -30,6 +30,7 @@ APT_TEST=(
   nginx                                   # the cluster tests' TLS front (scripts/cluster, Config/nginx.conf)
   openssl                                 # scripts/cluster makes a self-signed certificate
   chromium                                # browser tests (Playwright drives it via executable_path)
+  prometheus                              # promtool: the alert rules' checks and unit tests (scripts/alert-rules.sh)
   fonts-dejavu-core fonts-noto-color-emoji # fonts for stable screenshots (text and emoji)
 )
 

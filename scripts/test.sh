@@ -102,12 +102,16 @@ main() {
   fuzz=0
   browser=0
   format=0
+  rules=0
   local ran="swift test"
   if [[ $# -eq 0 ]]; then
     # The checked-in .swift-format: `make format` rewrites, this only reads.
     log "swift format lint ($(elapsed) s in)"
     scripts/format.sh --check || format=$?
     ran+=", format check"
+    log "Prometheus alert rules ($(elapsed) s in)"
+    scripts/alert-rules.sh || rules=$?
+    ran+=", alert rules"
   fi
   if [[ $# -eq 0 && "${TANDEM_SKIP_API_FUZZ:-0}" != 1 ]]; then
     log "API fuzzing ($(elapsed) s in)"
@@ -123,17 +127,19 @@ main() {
     log "web client tests skipped (filtered run or TANDEM_SKIP_BROWSER_TESTS=1)"
   fi
 
-  if [[ "$status" -eq 0 && "$fuzz" -eq 0 && "$browser" -eq 0 && "$format" -eq 0 ]]; then
+  if [[ "$status" -eq 0 && "$fuzz" -eq 0 && "$browser" -eq 0 && "$format" -eq 0 && "$rules" -eq 0 ]]; then
     log "PASSED: $ran ($(elapsed) s)"
   else
     # CI shows only the end of the output: repeat what failed there.
     [[ "$status" -eq 0 ]] || failure_summary .artifacts/swift-test.log
     [[ "$fuzz" -eq 0 ]] || log "API fuzzing failed: see .artifacts/api-fuzz/"
     [[ "$format" -eq 0 ]] || log "swift format: files differ from .swift-format's style (run make format)"
-    log "FAILED: swift test exited $status, API fuzzing exited $fuzz, web client tests exited $browser, format check exited $format ($(elapsed) s)"
+    [[ "$rules" -eq 0 ]] || log "Prometheus alert rules: promtool failed (scripts/alert-rules.sh)"
+    log "FAILED: swift test exited $status, API fuzzing exited $fuzz, web client tests exited $browser, format check exited $format, alert rules exited $rules ($(elapsed) s)"
     [[ "$status" -ne 0 ]] || status="$fuzz"
     [[ "$status" -ne 0 ]] || status="$browser"
     [[ "$status" -ne 0 ]] || status="$format"
+    [[ "$status" -ne 0 ]] || status="$rules"
   fi
   return "$status"
 }

@@ -55,11 +55,13 @@ struct ConfigOptions: ParsableArguments {
 
 /// Sets up swift-log once per process: JSON lines or text, at the configured level.
 enum LogSetup {
-    static func bootstrap(_ configuration: TandemConfiguration) -> Logger {
+    /// `errors` counts the process's error events per fingerprint (`serve` hands it to `/metrics`).
+    static func bootstrap(_ configuration: TandemConfiguration, errors: LogEventCounter = LogEventCounter()) -> Logger {
         let level = Logger.Level(rawValue: configuration.log.level) ?? .info
         let json = configuration.log.format == "json"
         LoggingSystem.bootstrap { label in
-            var handler: any LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardOutput(label: label)
+            let inner: any LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardOutput(label: label)
+            var handler = FingerprintLogHandler(wrapping: inner, label: label, counter: errors)
             handler.logLevel = level
             return handler
         }

@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import TandemApp
+import TandemServer
 
 /// `tandem serve`: run a node until SIGTERM or SIGINT, then drain and exit 0.
 struct Serve: AsyncParsableCommand {
@@ -15,8 +16,10 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try await options.load()
-        let logger = LogSetup.bootstrap(configuration)
-        let dependencies = try await TandemDependencies.make(configuration: configuration, logger: logger)
+        let errors = LogEventCounter()
+        let logger = LogSetup.bootstrap(configuration, errors: errors)
+        var dependencies = try await TandemDependencies.make(configuration: configuration, logger: logger)
+        dependencies.server.logEvents = errors
         if demo {
             let seeded = try await DemoData.seedIfEmpty(dependencies.store, bcryptCost: configuration.auth.bcryptCost)
             if let seeded { say(seeded.loginsBanner) }

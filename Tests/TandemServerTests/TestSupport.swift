@@ -47,7 +47,7 @@ let goodPassword = "violet-harbour-lantern-42"
 
 /// One Tandem node over its own temporary SQLite store, with a controllable clock.
 struct TestEnvironment: Sendable {
-    let dependencies: TandemDependencies
+    var dependencies: TandemDependencies
     let clock: TestClock
     var store: any TandemStore { dependencies.store }
     var configuration: TandemConfiguration { dependencies.configuration }

@@ -30,9 +30,12 @@ extension TandemDependencies {
             maxPerAddress: configuration.auth.maxFailedLoginsPerAddress,
             windowSeconds: configuration.auth.failedLoginWindowSeconds, logger: logger)
         logger.info("cluster node", metadata: ["node": "\(node)", "redis": "\(redis.host):\(redis.port)"])
-        return TandemDependencies(
+        var dependencies = TandemDependencies(
             configuration: configuration, store: store, clock: SystemClock(), throttle: throttle, registry: registry,
             logger: logger, hub: hub, cluster: runtime)
+        let redisClient = runtime.redis
+        dependencies.server.probes.append(DependencyProbe(name: "redis") { _ = try await redisClient.send(RedisCommand("PING")) })
+        return dependencies
     }
 
     /// `cluster.nodeID`, else `actors.node` unless it is the default, else `<hostname>-<pid>`.

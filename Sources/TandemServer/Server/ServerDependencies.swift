@@ -22,6 +22,11 @@ public struct ServerDependencies: Sendable {
     /// The WebSocket protocol's settings: from `live.*`, and defaults for the rest
     /// (authentication timeout, abuse threshold), which tests may change.
     public var liveSettings: LiveSettings
+    /// What `/readyz` and `/metrics` check: the store, and what the node adds (Redis in a cluster).
+    public var probes: [DependencyProbe]
+    /// Error log events per fingerprint, for `/metrics`; the process's log handler feeds it
+    /// (``FingerprintLogHandler``).
+    public var logEvents = LogEventCounter()
 
     public init(
         configuration: TandemConfiguration, store: any TandemStore, clock: any TandemClock,
@@ -43,6 +48,7 @@ public struct ServerDependencies: Sendable {
         live.maxConnectionsPerUser = configuration.live.maxConnectionsPerUser
         live.outbound.nodeBytes = configuration.live.outboundBudgetBytes
         self.liveSettings = live
+        self.probes = [DependencyProbe(name: "store") { try await store.ping() }]
     }
 
     /// Which browser origins may open WebSockets, from `http.allowedOrigins` and `http.host`.

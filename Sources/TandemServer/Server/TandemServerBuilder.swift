@@ -112,7 +112,7 @@ public enum TandemServerBuilder {
         StaticFiles.add(to: router, root: configuration.web.root, logger: dependencies.logger)
 
         HealthController(
-            store: store, registry: dependencies.registry,
+            probes: dependencies.probes, registry: dependencies.registry, logEvents: dependencies.logEvents,
             metrics: MetricsAccess(token: configuration.metrics.token, mode: configuration.mode)
         ).addRoutes(to: router)
 
