@@ -116,6 +116,45 @@ struct SlowConsumerTests {
     }
 }
 
+extension SlowConsumerTests {
+    @Test(
+        "past the node budget, a queue holding the floor is closed on its next frame; a small one and the budget's sum stay right"
+    )
+    func nodeBudgetClosesTheLargestQueues() {
+        var limits = OutboundLimits()
+        limits.budgetFloorBytes = 64 * 1024
+        let budget = OutboundBudget(limit: 256 * 1024)
+        func connection(_ id: UInt64) -> Connection {
+            Connection(address: SubscriberAddress(node: "test", connection: id), limits: limits, budget: budget, onResync: {})
+        }
+        let slow = connection(1)
+        let reader = connection(2)
+        let frame = ByteBuffer(string: String(repeating: "x", count: 16 * 1024))
+        // The slow reader's queue grows past the whole node's budget; no single-connection limit is hit.
+        var frames = 0
+        while !budget.isExceeded && frames < 100 {
+            slow.enqueue(frame, topic: "ticket:a")
+            frames += 1
+        }
+        #expect(!slow.isClosed && slow.queuedFrames == frames)
+        #expect(budget.bytes == slow.queuedBytes)
+        #expect(budget.isExceeded)
+        // Over budget: a connection below the floor still gets its frames...
+        reader.enqueue(frame, topic: "ticket:a")
+        #expect(!reader.isClosed && reader.queuedFrames == 1)
+        // ...the one holding the floor is closed on its next frame, which is not queued.
+        let before = slow.queuedFrames
+        slow.enqueue(frame, topic: "ticket:a")
+        #expect(slow.isClosed)
+        #expect(slow.queuedFrames == before)
+        // The reader drains; the socket of the closed one goes: the budget returns to zero.
+        _ = reader.take(maxBytes: .max)
+        slow.discard()
+        #expect(budget.bytes == 0)
+        #expect(!budget.isExceeded)
+    }
+}
+
 private final class ResyncCounter: Sendable {
     private let count = Atomic<Int>(0)
     func increment() { count.add(1, ordering: .relaxed) }

@@ -179,6 +179,9 @@ final class Connection: Sendable {
 
     /// Frames waiting to be written (tests and metrics).
     var queuedFrames: Int { state.withLock { $0.queue.count } }
+
+    /// Bytes of the frames waiting to be written (tests and metrics).
+    var queuedBytes: Int { state.withLock { $0.queue.byteCount } }
 }
 
 extension Connection {
