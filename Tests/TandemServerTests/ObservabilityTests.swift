@@ -112,4 +112,27 @@ import Testing
             }
         }
     }
+
+    @Test("a request keeps a valid incoming trace, gets a new span, and its log lines carry both; bad ones start a trace")
+    func traceContext() async throws {
+        let logs = LogRecorder()
+        var env = try await TestEnvironment.make(logs: logs)
+        env.dependencies.server.logger.logLevel = .info  // the per-request line
+        let trace = "4bf92f3577b34da6a3ce929d0e0e4736"
+        try await env.run { api in
+            let kept = try await api.get("/api/v1/nope", headers: [.traceparent: "00-\(trace)-00f067aa0ba902b7-01"])
+            let parts = try #require(kept.headers[.traceparent]).split(separator: "-").map(String.init)
+            #expect(parts.count == 4 && parts[0] == "00" && parts[1] == trace && parts[3] == "00", "\(parts)")
+            #expect(parts[2] != "00f067aa0ba902b7" && parts[2].count == 16)
+            for bad in [
+                "", "00-\(trace)-0000000000000000-01", "ff-\(trace)-00f067aa0ba902b7-01",
+                "00-\(trace.uppercased())-00f067aa0ba902b7-01",
+            ] {
+                let fresh = try await api.get("/healthz", headers: bad.isEmpty ? [:] : [.traceparent: bad])
+                let id = try #require(fresh.headers[.traceparent]).split(separator: "-")[1]
+                #expect(id.count == 32 && id != Substring(trace), "\(bad)")
+            }
+        }
+        #expect(logs.all.contains { $0.contains("trace.id=\(trace)") && $0.contains("span.id=") }, "\(logs.all.suffix(5))")
+    }
 }

@@ -105,6 +105,7 @@ public enum TandemServerBuilder {
 
         let router = Router(context: TandemRequestContext.self)
         router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.http.trustedProxies))
+        router.add(middleware: TraceContextMiddleware())
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: HTTPMetricsMiddleware(factory: metrics))
         router.add(middleware: ErrorMiddleware())
