@@ -16,7 +16,7 @@ struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
             return response
         } catch let error as any HTTPResponseError {
             log(request, context, status: error.status, start)
-            throw RequestIDTagged(base: error, id: context.id)
+            throw HeaderTaggedError(base: error, field: HTTPField(name: .requestID, value: context.id))
         }
     }
 
@@ -32,15 +32,15 @@ struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// An error response that also carries the request id header.
-struct RequestIDTagged: HTTPResponseError {
+/// An error response with header fields added (the request id, the trace context).
+struct HeaderTaggedError: HTTPResponseError {
     let base: any HTTPResponseError
-    let id: String
+    let field: HTTPField
     var status: HTTPResponse.Status { base.status }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
         var response = try base.response(from: request, context: context)
-        response.headers[.requestID] = id
+        response.headers[field.name] = field.value
         return response
     }
 }

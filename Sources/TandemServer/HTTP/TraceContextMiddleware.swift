@@ -24,7 +24,7 @@ struct TraceContextMiddleware<Context: RequestContext>: RouterMiddleware {
             response.headers[.traceparent] = header
             return response
         } catch let error as any HTTPResponseError {
-            throw TraceTagged(base: error, traceparent: header)
+            throw HeaderTaggedError(base: error, field: HTTPField(name: .traceparent, value: header))
         }
     }
 }
@@ -54,18 +54,5 @@ struct TraceParent {
             hex += String(byte >> 4, radix: 16) + String(byte & 0x0F, radix: 16)
         }
         return hex
-    }
-}
-
-/// An error response that also carries the `traceparent` header.
-struct TraceTagged: HTTPResponseError {
-    let base: any HTTPResponseError
-    let traceparent: String
-    var status: HTTPResponse.Status { base.status }
-
-    func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = try base.response(from: request, context: context)
-        response.headers[.traceparent] = traceparent
-        return response
     }
 }
