@@ -59,12 +59,16 @@ enum LogSetup {
     static func bootstrap(_ configuration: TandemConfiguration, errors: LogEventCounter = LogEventCounter()) -> Logger {
         let level = Logger.Level(rawValue: configuration.log.level) ?? .info
         let json = configuration.log.format == "json"
-        LoggingSystem.bootstrap { label in
-            let inner: any LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardOutput(label: label)
-            var handler = FingerprintLogHandler(wrapping: inner, label: label, counter: errors)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrap(
+            { label, provider in
+                let inner: any LogHandler =
+                    json
+                    ? JSONLogHandler(label: label, metadataProvider: provider)
+                    : StreamLogHandler.standardOutput(label: label, metadataProvider: provider)
+                var handler = FingerprintLogHandler(wrapping: inner, label: label, counter: errors)
+                handler.logLevel = level
+                return handler
+            }, metadataProvider: .traceContext)
         var logger = Logger(label: "tandem")
         logger.logLevel = level
         return logger

@@ -80,7 +80,7 @@ public final class ClusterNode: ActorRelay, NodeEventBus, Sendable {
             defer { state.nextCall += 1 }
             return state.nextCall
         }
-        let body = NodeMessage.call(id: id, call).encoded()
+        let body = NodeMessage.call(id: id, call, trace: TraceContext.traceID).encoded()
         let timeout = Task { [weak self, timeout = settings.callTimeout] in
             try await Task.sleep(for: timeout)
             self?.complete(id, .failure(RelayError(.timeout, node: node)))
@@ -107,7 +107,7 @@ public final class ClusterNode: ActorRelay, NodeEventBus, Sendable {
     }
 
     public func send(_ call: ActorCall, to node: String) {
-        let body = NodeMessage.call(id: 0, call).encoded()
+        let body = NodeMessage.call(id: 0, call, trace: TraceContext.traceID).encoded()
         state.withLock { enqueue(&$0, to: node, body: body, call: nil) }
         wake.yield()
     }
@@ -351,11 +351,11 @@ public final class ClusterNode: ActorRelay, NodeEventBus, Sendable {
             local.deliver(event, to: addresses)
         case .reply(let id, let result):
             complete(id, .success(result))
-        case .call(let id, let call):
+        case .call(let id, let call, let trace):
             let handler = state.withLock { $0.callHandler }
             let from = envelope.from
             Task { [self] in
-                let result = await handler?(call) ?? .notOwner
+                let result = await TraceContext.$traceID.withValue(trace) { await handler?(call) ?? .notOwner }
                 guard id != 0 else { return }
                 let body = NodeMessage.reply(id: id, result).encoded()
                 state.withLock { enqueue(&$0, to: from, body: body, call: nil) }

@@ -49,8 +49,9 @@ struct NodeEnvelope: Sendable, Hashable {
 
 /// The body of a ``NodeEnvelope``.
 enum NodeMessage: Codable, Sendable, Hashable {
-    /// Run `call` and answer with a `reply` of the same id (`id == 0`: no answer wanted).
-    case call(id: UInt64, ActorCall)
+    /// Run `call` and answer with a `reply` of the same id (`id == 0`: no answer wanted), under
+    /// the caller's `trace` (``TraceContext``; absent from a sender of an earlier version).
+    case call(id: UInt64, ActorCall, trace: String? = nil)
     case reply(id: UInt64, ActorCallResult)
     /// Deliver `event` to these connections of the receiving node.
     case deliver(RelayedEvent, connections: [UInt64])

@@ -2,6 +2,7 @@
 
 import HTTPTypes
 import Hummingbird
+import TandemActors
 
 /// W3C Trace Context for every request: the trace a request belongs to goes into each of its
 /// log lines (`trace.id`, with this request's `span.id`) and back in the `traceparent` response
@@ -20,7 +21,7 @@ struct TraceContextMiddleware<Context: RequestContext>: RouterMiddleware {
         context.logger[metadataKey: "trace.id"] = .string(trace)
         context.logger[metadataKey: "span.id"] = .string(span)
         do {
-            var response = try await next(request, context)
+            var response = try await TraceContext.$traceID.withValue(trace) { try await next(request, context) }
             response.headers[.traceparent] = header
             return response
         } catch let error as any HTTPResponseError {

@@ -20,6 +20,11 @@ public struct FingerprintLogHandler: LogHandler {
         set { inner.metadata = newValue }
     }
 
+    public var metadataProvider: Logger.MetadataProvider? {
+        get { inner.metadataProvider }
+        set { inner.metadataProvider = newValue }
+    }
+
     public var logLevel: Logger.Level {
         get { inner.logLevel }
         set { inner.logLevel = newValue }
