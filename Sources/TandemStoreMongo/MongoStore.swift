@@ -97,6 +97,7 @@ public final class MongoStore: TandemStore {
             for (collection, indexes) in MongoSchema.indexes {
                 try await self.client.collection(collection, database: self.database).createIndexes(indexes)
             }
+            try await self.numberTickets()
             let stored = try await self.meta.findOne(["_id": "schema"])
             if let version = stored?["version"]?.int64Value, version > MongoSchema.version {
                 self.logger.warning(
