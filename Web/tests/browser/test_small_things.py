@@ -64,7 +64,8 @@ def test_team_select_shows_triage_whole(new_page, server):
           return e.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight) - text;
         }"""
     )
-    assert room >= 0, f"'Triage (no team)' is clipped by {-room:.0f} px"
+    # Chromium draws the native arrow inside the content box: the text needs that much more room.
+    assert room >= 24, f"'Triage (no team)' has {room:.0f} px beside it, less than the select's arrow"
 
 
 def test_dashboard_title_and_subtitle_do_not_overlap_at_375_px(new_page, server):
