@@ -35,8 +35,17 @@ extension MongoStore {
             ["_id": .string(MongoSchema.ticketNumberCounter)], ["$max": ["value": .int64(number)]], upsert: true)
     }
 
-    /// The migration to schema 2: numbers the tickets stored before numbers existed (or
-    /// restored without one), in creation order, then creates the unique index on numbers.
+    /// The desk block of ``migrate()``: below schema 2, numbers the tickets stored before
+    /// numbers existed (one scan, only then); always makes sure of the unique index on numbers.
+    func migrateDesk(from storedVersion: Int64) async throws {
+        if storedVersion < 2 { try await numberTickets() }
+        for (collection, indexes) in MongoSchema.deskIndexes {
+            try await client.collection(collection, database: database).createIndexes(indexes)
+        }
+    }
+
+    /// The migration to schema 2: numbers the tickets stored before numbers existed, in
+    /// creation order.
     /// Each is rewritten whole (document and snapshot) from its decoded snapshot: only plain
     /// finds and replacements, no operator a small server may lack. Several nodes migrating at
     /// once can each give a ticket a number; the last write wins and the others leave gaps.
@@ -61,9 +70,6 @@ extension MongoStore {
         }
         if !unnumbered.isEmpty {
             logger.info("numbered the tickets stored before ticket numbers", metadata: ["tickets": "\(unnumbered.count)"])
-        }
-        for (collection, indexes) in MongoSchema.deskIndexes {
-            try await client.collection(collection, database: database).createIndexes(indexes)
         }
     }
 }

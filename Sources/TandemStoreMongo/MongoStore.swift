@@ -97,13 +97,13 @@ public final class MongoStore: TandemStore {
             for (collection, indexes) in MongoSchema.indexes {
                 try await self.client.collection(collection, database: self.database).createIndexes(indexes)
             }
-            try await self.numberTickets()
             let stored = try await self.meta.findOne(["_id": "schema"])
             if let version = stored?["version"]?.int64Value, version > MongoSchema.version {
                 self.logger.warning(
                     "the database was written by a newer Tandem", metadata: ["schema": "\(version)"])
                 return
             }
+            try await self.migrateDesk(from: stored?["version"]?.int64Value ?? 0)
             try await self.meta.updateOne(
                 ["_id": "schema"],
                 ["$set": ["version": .int64(MongoSchema.version), "indexes": .int64(Int64(MongoSchema.indexCount))]],
