@@ -14,7 +14,8 @@ public struct TicketFilter: Sendable, Hashable {
     /// `.some(nil)` means unassigned.
     public var assignee: UserID??
     public var tag: String?
-    /// Full-text query over subject, description and comments.
+    /// Full-text query over subject, description and comments; a query that is a ticket
+    /// number (`1042`, `#1042`, ``TicketNumberQuery``) also matches the ticket with that number.
     public var query: String?
     /// When searching, match only what customers may see (no internal notes or comments).
     public var publicOnly: Bool
@@ -53,8 +54,12 @@ public struct StoredTicket: Sendable {
 /// The op log has a unique key on (ticket, version): it is the fence that makes
 /// a second writer of the same version fail with ``StoreError/versionConflict(kind:id:version:)``.
 public protocol TicketStore: Sendable {
-    /// Inserts a new ticket at version 0; ``StoreError/duplicate(kind:field:)`` if the id exists.
-    func createTicket(_ ticket: Ticket) async throws
+    /// Inserts a new ticket at version 0 and returns it as stored: with the next ticket number
+    /// when `ticket.number` is 0 (``TicketNumberStore``), else with its own (a restore; the
+    /// counter moves up to it). ``StoreError/duplicate(kind:field:)`` if the id (field `id`)
+    /// or the given number (field `number`) is taken.
+    @discardableResult
+    func createTicket(_ ticket: Ticket) async throws -> Ticket
     /// The latest snapshot and the operations after it, or `nil`.
     func loadTicket(id: TicketID) async throws -> StoredTicket?
     /// Appends `ops` (contiguous versions following what is stored) and, if given, replaces

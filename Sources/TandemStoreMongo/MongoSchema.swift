@@ -10,7 +10,8 @@ import TandemMongo
 /// serve them end with it.
 enum MongoSchema {
     /// Bumped when a change needs more than new indexes.
-    static let version: Int64 = 1
+    /// 2: ticket numbers (every ticket has `number`; `counters` exists).
+    static let version: Int64 = 2
 
     static let users = "users"
     static let teams = "teams"
@@ -95,7 +96,19 @@ enum MongoSchema {
         ),
     ]
 
-    static var indexCount: Int { indexes.reduce(0) { $0 + $1.1.count } }
+    // MARK: Desk (issue 17)
+
+    /// Counters, one document each: `{_id: "ticketNumber", value}` is the last ticket number
+    /// handed out (``MongoStore/createTicket(_:)`` takes the next with `findAndModify` + `$inc`).
+    static let counters = "counters"
+    static let ticketNumberCounter = "ticketNumber"
+    /// ticketID(number:), and the uniqueness of ticket numbers. Created after
+    /// ``MongoStore/numberTickets()`` has numbered the tickets stored before numbers existed.
+    static let deskIndexes: [(String, [MongoIndex])] = [
+        (tickets, [MongoIndex("tickets_number", keys: ["number": 1], unique: true)])
+    ]
+
+    static var indexCount: Int { (indexes + deskIndexes).reduce(0) { $0 + $1.1.count } }
 
     /// The largest document MongoDB stores (16 MiB), less room for `_id`.
     static let maximumDocumentBytes = 16 * 1024 * 1024 - 64

@@ -6,17 +6,32 @@ import TandemStore
 
 /// The ``TicketStore`` requirements of ``TandemStore``.
 extension MongoStore {
-    /// Inserts a new ticket document (snapshot, queue facts and search terms).
+    /// Inserts a new ticket document (snapshot, queue facts and search terms) with the next
+    /// ticket number (``nextTicketNumber()``, taken before the insert: a refused insert leaves
+    /// a gap, never a duplicate), or with the number it carries (the counter moves up to it).
     /// - Throws: ``StoreError/duplicate(kind:field:)`` with kind `ticket`, field `id`
-    ///   when the id is taken; ``RecordTooLargeError`` over 16 MiB.
-    public func createTicket(_ ticket: Ticket) async throws {
+    ///   when the id is taken, field `number` when a given number is; ``RecordTooLargeError``
+    ///   over 16 MiB.
+    @discardableResult
+    public func createTicket(_ ticket: Ticket) async throws -> Ticket {
         try await perform("createTicket") {
+            var ticket = ticket
+            // Encoded (and size-checked) before a number is taken.
+            _ = try MongoTicketRecords.document(ticket)
+            if ticket.number == 0 {
+                ticket.number = try await nextTicketNumber()
+            } else {
+                try await reserveTicketNumber(ticket.number)
+            }
             let document = try MongoTicketRecords.document(ticket)
             do {
                 try await tickets.insertOne(document)
             } catch  where isDuplicateKey(error) {
-                throw StoreError.duplicate(kind: "ticket", field: "id")
+                // The unique index does not say which key it was (servers name indexes their own way).
+                let idTaken = try await tickets.findOne(["key": .string(ticket.id.rawValue)], projection: ["_id": 0, "key": 1])
+                throw StoreError.duplicate(kind: "ticket", field: idTaken == nil ? "number" : "id")
             }
+            return ticket
         }
     }
 
@@ -199,7 +214,11 @@ enum MongoTicketQuery {
         }
         if let query = filter.query {
             guard let search = MongoSearch.conditions(query, publicOnly: filter.publicOnly) else { return nil }
-            conditions += search
+            if let number = TicketNumberQuery.number(in: query) {
+                conditions.append(["$or": [["number": .int64(number)], .document(MongoQuery.and(search))]])
+            } else {
+                conditions += search
+            }
         }
         return conditions
     }

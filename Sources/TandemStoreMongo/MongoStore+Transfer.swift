@@ -56,7 +56,7 @@ extension MongoStore {
                 return try await importBatches(next)
             } catch {
                 logger.warning("import failed; removing what was imported", metadata: ["error": "\(error)"])
-                for collection in [users, teams, sessions, tickets, ticketOps, notifications] {
+                for collection in [users, teams, sessions, tickets, ticketOps, notifications, counters] {
                     _ = try? await collection.deleteMany([:])
                 }
                 throw error
@@ -88,8 +88,17 @@ extension MongoStore {
             batch.removeAll(keepingCapacity: true)
             batchBytes = 0
         }
-        while let record = try CallerError.wrap(next) {
+        var highestNumber: Int64 = 0
+        while var record = try CallerError.wrap(next) {
             try tally.count(record)
+            // A ticket keeps its number; one from a backup made before numbers gets the next.
+            if case .ticket(var ticket) = record {
+                if ticket.number == 0 {
+                    ticket.number = try await nextTicketNumber()
+                    record = .ticket(ticket)
+                }
+                highestNumber = max(highestNumber, ticket.number)
+            }
             if record.kind != batchKind {
                 try await flush()
                 batchKind = record.kind
@@ -100,6 +109,7 @@ extension MongoStore {
             if batch.count >= 500 || batchBytes >= 8 << 20 { try await flush() }
         }
         try await flush()
+        if highestNumber > 0 { try await reserveTicketNumber(highestNumber) }
         return tally.counts
     }
 

@@ -103,6 +103,7 @@ public final class MongoStore: TandemStore {
                     "the database was written by a newer Tandem", metadata: ["schema": "\(version)"])
                 return
             }
+            try await self.migrateDesk(from: stored?["version"]?.int64Value ?? 0)
             try await self.meta.updateOne(
                 ["_id": "schema"],
                 ["$set": ["version": .int64(MongoSchema.version), "indexes": .int64(Int64(MongoSchema.indexCount))]],

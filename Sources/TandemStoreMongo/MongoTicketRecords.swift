@@ -20,6 +20,7 @@ enum MongoTicketRecords {
         let terms = MongoSearch.terms(of: ticket)
         let document: BSONDocument = [
             "key": .string(ticket.id.rawValue),
+            "number": .int64(ticket.number),
             "version": .int64(ticket.version),
             "subject": .string(ticket.subject),
             "status": .string(ticket.status.rawValue),
@@ -46,7 +47,8 @@ enum MongoTicketRecords {
     static func summary(_ document: BSONDocument) throws -> TicketSummary {
         let fields = MongoFields(document, collection: MongoSchema.tickets)
         return TicketSummary(
-            id: TicketID(try fields.string("key")), version: try fields.int64("version"),
+            id: TicketID(try fields.string("key")), number: try fields.int64("number"),
+            version: try fields.int64("version"),
             subject: try fields.string("subject"), status: try fields.enumeration("status"),
             priority: try fields.enumeration("priority"), requester: UserID(try fields.string("requester")),
             team: try fields.optionalKey("team").map(TeamID.init),

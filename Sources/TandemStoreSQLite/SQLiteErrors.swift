@@ -57,6 +57,7 @@ enum SQLiteErrors {
         case "team_members.team_id, team_members.user_id": return .duplicate(kind: "teamMember", field: "userID")
         case "sessions.id": return .duplicate(kind: "session", field: "id")
         case "tickets.id": return .duplicate(kind: "ticket", field: "id")
+        case "tickets.number": return .duplicate(kind: "ticket", field: "number")
         case "notifications.id": return .duplicate(kind: "notification", field: "id")
         default: return .duplicate(kind: "unknown", field: String(columns))
         }

@@ -15,6 +15,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("v2-tickets", migrate: v2Tickets)
         migrator.registerMigration("v3-retention", migrate: v3Retention)
         migrator.registerMigration("v4-pending-replies", migrate: v4PendingReplies)
+        migrator.registerMigration("v8-desk", migrate: v8Desk)
         return migrator
     }()
 
@@ -183,6 +184,34 @@ enum SQLiteMigrations {
                 ALTER TABLE tickets ADD COLUMN reply_due_at INTEGER;
                 -- ticketsWithDueReplies(at:limit:): only tickets with a reply waiting.
                 CREATE INDEX tickets_reply_due ON tickets (reply_due_at) WHERE reply_due_at IS NOT NULL;
+                """)
+    }
+
+    /// Ticket numbers (#1042): a counter, and the tickets stored before numbers existed
+    /// numbered in creation order (their snapshots too), then unique.
+    static func v8Desk(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE counters (
+                    name  TEXT    NOT NULL PRIMARY KEY,
+                    value INTEGER NOT NULL
+                ) STRICT, WITHOUT ROWID;
+
+                ALTER TABLE tickets ADD COLUMN number INTEGER NOT NULL DEFAULT 0;
+
+                CREATE TEMP TABLE ticket_numbering (key INTEGER PRIMARY KEY, number INTEGER NOT NULL);
+                INSERT INTO ticket_numbering (key, number)
+                    SELECT key, ROW_NUMBER() OVER (ORDER BY created_at, key) FROM tickets;
+                UPDATE tickets SET
+                    number = (SELECT n.number FROM ticket_numbering AS n WHERE n.key = tickets.key),
+                    snapshot = json_set(
+                        snapshot, '$.number', (SELECT n.number FROM ticket_numbering AS n WHERE n.key = tickets.key));
+                DROP TABLE temp.ticket_numbering;
+
+                INSERT INTO counters (name, value) SELECT 'ticket_number', COALESCE(MAX(number), 0) FROM tickets;
+
+                -- ticketID(number:), and the uniqueness of numbers.
+                CREATE UNIQUE INDEX tickets_by_number ON tickets (number);
                 """)
     }
 }

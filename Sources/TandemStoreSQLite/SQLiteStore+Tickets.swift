@@ -6,21 +6,16 @@ import TandemStore
 
 /// The ``TicketStore`` requirements of ``TandemStore``.
 extension SQLiteStore {
-    /// Inserts a new ticket: its snapshot, tags and search index row, in one transaction.
-    /// - Throws: ``StoreError/duplicate(kind:field:)`` with kind `ticket`, field `id` when the id is taken.
-    public func createTicket(_ ticket: Ticket) async throws {
-        let record = try TicketRecord(ticket)
-        try await write("createTicket") { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO tickets (id, \(SQLiteTicketRows.dataColumns))
-                    VALUES (?, \(Self.placeholders(SQLiteTicketRows.dataColumnCount)))
-                    """,
-                arguments: [record.id] + record.dataArguments
-            )
-            let key = db.lastInsertedRowID
-            try Self.insertTags(record, in: db)
-            try SQLiteTicketSearch.replace(record.search, key: key, in: db)
+    /// Inserts a new ticket with the next ticket number (``SQLiteTicketNumbers``), or the number
+    /// it carries: its snapshot, tags and search index row, in one transaction.
+    /// - Throws: ``StoreError/duplicate(kind:field:)`` with kind `ticket`, field `id` when the id is
+    ///   taken, field `number` when a given number is.
+    @discardableResult
+    public func createTicket(_ ticket: Ticket) async throws -> Ticket {
+        // Encoded once here so that an unencodable ticket fails before the transaction.
+        _ = try TicketRecord(ticket)
+        return try await write("createTicket") { [ticket] db in
+            try Self.insertTicket(ticket, in: db)
         }
     }
 

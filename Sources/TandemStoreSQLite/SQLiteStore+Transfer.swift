@@ -109,16 +109,7 @@ extension SQLiteStore {
                 throw StoreError.notFound(kind: "user", id: session.userID.rawValue)
             }
         case .ticket(let ticket):
-            let record = try TicketRecord(ticket)
-            try db.execute(
-                sql: """
-                    INSERT INTO tickets (id, \(SQLiteTicketRows.dataColumns))
-                    VALUES (?, \(placeholders(SQLiteTicketRows.dataColumnCount)))
-                    """,
-                arguments: [record.id] + record.dataArguments)
-            let key = db.lastInsertedRowID
-            try insertTags(record, in: db)
-            try SQLiteTicketSearch.replace(record.search, key: key, in: db)
+            _ = try insertTicket(ticket, in: db)
         case .ticketOp(let ticket, let op):
             let change = try SQLiteJSON.encode(op.change, what: "op \(op.version) of ticket \(ticket)")
             do {

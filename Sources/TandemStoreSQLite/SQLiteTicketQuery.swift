@@ -47,7 +47,13 @@ struct SQLiteTicketQuery {
             guard let match = SQLiteTicketSearch.matchExpression(text, publicOnly: filter.publicOnly) else {
                 return nil
             }
-            add("t.key IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?)", match)
+            let search = "t.key IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?)"
+            if let number = TicketNumberQuery.number(in: text) {
+                conditions.append("(t.number = ? OR \(search))")
+                arguments += [number.databaseValue, match.databaseValue]
+            } else {
+                add(search, match)
+            }
         }
     }
 

@@ -10,6 +10,8 @@ import TandemStore
 /// connection is held only for SQL.
 struct TicketRecord: Sendable {
     var id: String
+    /// 0 until ``SQLiteTicketNumbers`` assigns one.
+    var number: Int64
     var version: Int64
     var subject: String
     var status: String
@@ -31,6 +33,7 @@ struct TicketRecord: Sendable {
 
     init(_ ticket: Ticket) throws {
         id = ticket.id.rawValue
+        number = ticket.number
         version = ticket.version
         subject = ticket.subject
         status = ticket.status.rawValue
@@ -53,7 +56,7 @@ struct TicketRecord: Sendable {
     var dataArguments: StatementArguments {
         [
             version, subject, status, priority, requester, team, assignee, tagsJSON, createdAt, updatedAt,
-            firstResponseAt, solvedAt, snapshotJSON, replyDueAt,
+            firstResponseAt, solvedAt, snapshotJSON, replyDueAt, number,
         ]
     }
 }
@@ -64,11 +67,11 @@ enum SQLiteTicketRows {
     /// The columns a ``TicketRecord`` writes besides `id`, in the order of ``TicketRecord/dataArguments``.
     static let dataColumns = """
         version, subject, status, priority, requester_id, team_id, assignee_id, tags, created_at, updated_at, \
-        first_response_at, solved_at, snapshot, reply_due_at
+        first_response_at, solved_at, snapshot, reply_due_at, number
         """
-    static let dataColumnCount = 14
+    static let dataColumnCount = 15
     static let summaryColumns = """
-        id, version, subject, status, priority, requester_id, team_id, assignee_id, tags, created_at, updated_at, \
+        id, number, version, subject, status, priority, requester_id, team_id, assignee_id, tags, created_at, updated_at, \
         first_response_at, solved_at
         """
     static let opColumns = "version, op, author, at, client, seq"
@@ -82,6 +85,7 @@ enum SQLiteTicketRows {
             try SQLiteRows.column(row, "tags", table: "tickets", id: id), where: "tickets.tags of \(id)")
         return TicketSummary(
             id: TicketID(id),
+            number: try SQLiteRows.column(row, "number", table: "tickets", id: id),
             version: try SQLiteRows.column(row, "version", table: "tickets", id: id),
             subject: try SQLiteRows.column(row, "subject", table: "tickets", id: id),
             status: try SQLiteRows.enumeration(row, "status", table: "tickets", id: id),

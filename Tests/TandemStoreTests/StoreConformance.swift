@@ -54,6 +54,8 @@ enum StoreConformanceCheck: String, CaseIterable, Sendable, CustomTestStringConv
     case markRead
     case notificationRecipients
     case pendingReplies
+    case ticketNumbers
+    case concurrentTicketNumbers
 
     var testDescription: String { rawValue }
 
@@ -94,6 +96,8 @@ enum StoreConformanceCheck: String, CaseIterable, Sendable, CustomTestStringConv
             case .markRead: try await StoreConformance.markRead(store)
             case .notificationRecipients: try await StoreConformance.notificationRecipients(store)
             case .pendingReplies: try await StoreConformance.pendingReplies(store)
+            case .ticketNumbers: try await StoreConformance.ticketNumbers(store)
+            case .concurrentTicketNumbers: try await StoreConformance.concurrentTicketNumbers(store)
             }
         }
     }

@@ -9,15 +9,20 @@ extension Fixtures {
         return now
     }
 
+    /// A ticket with the next fixture number (1, 2, …), which a store keeps, so that a ticket read
+    /// back equals the one made here; ``StoreConformance/unnumbered(_:)`` lets the store choose.
     mutating func ticket(
         subject: String = "The printer is on fire", description: String = "It smokes since this morning.",
         status: TicketStatus = .new, priority: TicketPriority = .normal, requester: UserID,
         team: TeamID? = nil, assignee: UserID? = nil, tags: Set<String> = []
     ) -> Ticket {
         let id: TicketID = tick("tkt")
-        return Ticket(
+        lastTicketNumber += 1
+        var ticket = Ticket(
             id: id, subject: subject, description: description, status: status, priority: priority,
             requester: requester, team: team, assignee: assignee, tags: tags, createdAt: now)
+        ticket.number = lastTicketNumber
+        return ticket
     }
 
     mutating func comment(author: UserID, body: String, visibility: Visibility, mentions: [UserID] = []) -> Comment {

@@ -9,6 +9,8 @@ struct Fixtures {
     private var millis: Int64 = 1_750_000_000_000
     private var rng = SplitMix64(seed: 42)
     private let generator = IdentifierGenerator()
+    /// The last ticket number given by ``ticket(subject:description:status:priority:requester:team:assignee:tags:)``.
+    var lastTicketNumber: Int64 = 0
 
     /// The time of the latest record made.
     var now: Timestamp { Timestamp(millisecondsSince1970: millis) }

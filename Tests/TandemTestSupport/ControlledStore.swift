@@ -130,7 +130,9 @@ package final class ControlledStore: TandemStore {
     package func revokeSessions(of userID: UserID, except keeping: SessionID?, at: Timestamp) async throws -> [SessionID] {
         try await base.revokeSessions(of: userID, except: keeping, at: at)
     }
-    package func createTicket(_ ticket: Ticket) async throws { try await base.createTicket(ticket) }
+    @discardableResult
+    package func createTicket(_ ticket: Ticket) async throws -> Ticket { try await base.createTicket(ticket) }
+    package func ticketID(number: Int64) async throws -> TicketID? { try await base.ticketID(number: number) }
     package func loadTicket(id: TicketID) async throws -> StoredTicket? { try await base.loadTicket(id: id) }
     package func listTickets(_ filter: TicketFilter, page: PageRequest) async throws -> Page<TicketSummary> {
         try await base.listTickets(filter, page: page)

@@ -8,6 +8,8 @@ import TandemCore
 /// assignee or tags.
 public struct TicketView: Codable, Sendable, Hashable {
     public var id: TicketID
+    /// The ticket number people say (#1042).
+    public var number: Int64
     public var version: Int64
     public var subject: String
     public var description: String
@@ -33,6 +35,7 @@ public struct TicketView: Codable, Sendable, Hashable {
     public init(_ ticket: Ticket, audience: Audience) {
         let staff = audience == .staff
         id = ticket.id
+        number = ticket.number
         version = ticket.version
         subject = ticket.subject
         description = ticket.description.string

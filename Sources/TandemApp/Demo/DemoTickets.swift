@@ -48,7 +48,7 @@ enum DemoTickets {
                 description: "Hello,\n\n\(subjects[index % subjects.count]). It started yesterday.\n\nThanks!",
                 priority: TicketPriority.allCases[Int(rng.next() % 4)], requester: customer.id, team: team.id,
                 createdAt: created)
-            try await store.createTicket(ticket)
+            ticket = try await store.createTicket(ticket)
             var ops: [TicketOp] = []
             var at = created
             func add(_ change: TicketChange, by author: UserID) throws {

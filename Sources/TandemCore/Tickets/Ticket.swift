@@ -4,6 +4,9 @@
 /// what replaying snapshot + operations must reproduce exactly.
 public struct Ticket: Codable, Sendable, Hashable, Identifiable {
     public var id: TicketID
+    /// The number people say and type (#1042): allocated by the store when the ticket is
+    /// created, unique across the cluster and never reused; 0 until then. Never changes.
+    public var number: Int64
     /// The number of operations applied since creation (0 when created).
     public var version: Int64
     public var subject: String
@@ -38,6 +41,7 @@ public struct Ticket: Codable, Sendable, Hashable, Identifiable {
         tags: Set<String> = [], createdAt: Timestamp
     ) {
         self.id = id
+        self.number = 0
         self.version = 0
         self.subject = subject
         self.description = ScalarText(description)
@@ -61,16 +65,18 @@ public struct Ticket: Codable, Sendable, Hashable, Identifiable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, version, subject, description, status, priority, requester, team, assignee, tags, internalNotes
+        case id, number, version, subject, description, status, priority, requester, team, assignee, tags, internalNotes
         case replyDraft, comments, history, createdAt, updatedAt, firstResponseAt, solvedAt, clientSequences
         case replyDraftMode, pendingReplies
     }
 
     /// Snapshots written before the draft mode and pending replies existed decode with a public
-    /// draft and nothing pending.
+    /// draft and nothing pending; those written before ticket numbers, with number 0 (the
+    /// stores' `v8-desk` migrations number them).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(TicketID.self, forKey: .id)
+        number = try c.decodeIfPresent(Int64.self, forKey: .number) ?? 0
         version = try c.decode(Int64.self, forKey: .version)
         subject = try c.decode(String.self, forKey: .subject)
         description = try c.decode(ScalarText.self, forKey: .description)
@@ -119,7 +125,7 @@ public struct Ticket: Codable, Sendable, Hashable, Identifiable {
     /// The queue-level facts about this ticket.
     public var summary: TicketSummary {
         TicketSummary(
-            id: id, version: version, subject: subject, status: status, priority: priority, requester: requester,
+            id: id, number: number, version: version, subject: subject, status: status, priority: priority, requester: requester,
             team: team, assignee: assignee, tags: tags, createdAt: createdAt, updatedAt: updatedAt,
             firstResponseAt: firstResponseAt, solvedAt: solvedAt)
     }
@@ -128,6 +134,8 @@ public struct Ticket: Codable, Sendable, Hashable, Identifiable {
 /// What queues, lists and dashboards need about a ticket, without its texts.
 public struct TicketSummary: Codable, Sendable, Hashable, Identifiable {
     public var id: TicketID
+    /// See ``Ticket/number``.
+    public var number: Int64
     public var version: Int64
     public var subject: String
     public var status: TicketStatus
@@ -142,11 +150,12 @@ public struct TicketSummary: Codable, Sendable, Hashable, Identifiable {
     public var solvedAt: Timestamp?
 
     public init(
-        id: TicketID, version: Int64, subject: String, status: TicketStatus, priority: TicketPriority,
+        id: TicketID, number: Int64, version: Int64, subject: String, status: TicketStatus, priority: TicketPriority,
         requester: UserID, team: TeamID?, assignee: UserID?, tags: Set<String>, createdAt: Timestamp,
         updatedAt: Timestamp, firstResponseAt: Timestamp?, solvedAt: Timestamp?
     ) {
         self.id = id
+        self.number = number
         self.version = version
         self.subject = subject
         self.status = status

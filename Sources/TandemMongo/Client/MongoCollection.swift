@@ -94,6 +94,27 @@ public struct MongoCollection: Sendable {
         }
     }
 
+    /// Updates the first document matching `filter` and returns it as it is after the
+    /// update (`findAndModify` with `new: true`): one atomic step on the server, so two
+    /// callers that `$inc` the same document each see their own value. With `upsert`,
+    /// a missing document is inserted first.
+    public func findOneAndUpdate(
+        _ filter: BSONDocument, _ update: BSONDocument, upsert: Bool = false
+    ) async throws(MongoError) -> BSONDocument? {
+        try await run { collection throws(MongoError) in
+            let filter = try OwnedBSON.make(filter)
+            let update = try OwnedBSON.make(update)
+            let reply = OwnedBSON()
+            var error = bson_error_t()
+            guard
+                mongoc_collection_find_and_modify(
+                    collection, filter.pointer, nil, update.pointer, nil, false, upsert, true, reply.pointer, &error)
+            else { throw MongoError(error, reply: try? reply.document()) }
+            guard case .document(let value)? = try reply.bsonDocument()["value"] else { return nil }
+            return value
+        }
+    }
+
     // MARK: - Reads
 
     /// The documents matching `filter`, all fetched (use a `limit` for large collections).

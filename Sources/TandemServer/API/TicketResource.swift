@@ -16,6 +16,7 @@ struct TicketResource: ResponseEncodable, Sendable {
 /// A ticket in a list.
 struct TicketSummaryResource: Encodable, Sendable {
     var id: String
+    var number: Int64
     var version: Int64
     var subject: String
     var status: TicketStatus
@@ -30,6 +31,7 @@ struct TicketSummaryResource: Encodable, Sendable {
     init(_ summary: TicketSummary, audience: Audience) {
         let staff = audience == .staff
         id = summary.id.rawValue
+        number = summary.number
         version = summary.version
         subject = summary.subject
         status = summary.status

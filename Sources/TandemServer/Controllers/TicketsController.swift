@@ -71,10 +71,11 @@ struct TicketsController {
             throw APIError(.unprocessableContent, code: "too_many", message: "At most \(limits.maxTags) tags.", field: "tags")
         }
         let now = clock.now()
-        let ticket = Ticket(
-            id: ids.make("tkt", at: UInt64(now.millisecondsSince1970)), subject: subject, description: body.description,
-            priority: priority, requester: requester, team: team, tags: tags, createdAt: now)
-        try await store.createTicket(ticket)
+        let ticket = try await store.createTicket(
+            Ticket(
+                id: ids.make("tkt", at: UInt64(now.millisecondsSince1970)), subject: subject,
+                description: body.description, priority: priority, requester: requester, team: team, tags: tags,
+                createdAt: now))
         await registry.ticketCreated(ticket)
         var response = try TicketResource(TicketView(ticket, audience: staff ? .staff : .public))
             .response(from: request, context: context)
@@ -124,8 +125,17 @@ struct TicketsController {
 
     @Sendable func read(_ request: Request, context: Context) async throws -> TicketResource {
         let identity = try context.requireIdentity()
-        let id = TicketID(try context.pathParameter("id"))
+        let id = try await ticketID(context)
         return TicketResource(try await readable(id, identity))
+    }
+
+    /// The ticket the path names: by id (`tkt_…`) or by number (`1042`); 404 for a number no
+    /// ticket has.
+    private func ticketID(_ context: Context) async throws -> TicketID {
+        let segment = try context.pathParameter("id")
+        guard let number = TicketNumberQuery.number(inPath: segment) else { return TicketID(segment) }
+        guard let id = try await store.ticketID(number: number) else { throw APIError.notFound("Ticket") }
+        return id
     }
 
     /// The ticket's view if the caller may read it; otherwise 404, so ids cannot be probed.
@@ -146,7 +156,7 @@ struct TicketsController {
 
     @Sendable func update(_ request: Request, context: Context) async throws -> TicketResource {
         let identity = try context.requireIdentity()
-        let id = TicketID(try context.pathParameter("id"))
+        let id = try await ticketID(context)
         _ = try await readable(id, identity)
         let body = try await request.decodeBody(UpdateTicketRequest.self, context: context)
         var changes: [TicketChange] = []
@@ -196,7 +206,7 @@ struct TicketsController {
 
     @Sendable func comment(_ request: Request, context: Context) async throws -> Response {
         let identity = try context.requireIdentity()
-        let id = TicketID(try context.pathParameter("id"))
+        let id = try await ticketID(context)
         _ = try await readable(id, identity)
         let body = try await request.decodeBody(CommentRequestBody.self, context: context)
         let visibility = try body.visibility.map { try Validators.oneOf($0, as: Visibility.self, field: "visibility") } ?? .public
@@ -225,7 +235,7 @@ struct TicketsController {
     /// Takes back a public reply inside its undo window; its text goes back into the reply draft.
     @Sendable func undo(_ request: Request, context: Context) async throws -> TicketResource {
         let identity = try context.requireIdentity()
-        let id = TicketID(try context.parameters.require("id"))
+        let id = try await ticketID(context)
         let comment = CommentID(try context.parameters.require("commentId"))
         _ = try await readable(id, identity)
         let submission = SubmitRequest(

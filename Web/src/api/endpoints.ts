@@ -14,6 +14,10 @@ interface Page<T> {
 /** REST list items carry ISO dates. */
 export type TicketListItem = Omit<TicketSummary, "createdAt" | "updatedAt"> & { createdAt: string; updatedAt: string };
 
+/** A query string with every value percent-encoded (the server reads `+` as a plus, not a space). */
+const query = (params: Record<string, string>): string =>
+  Object.entries(params).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("&");
+
 export const api = {
   me: () => request<User>("GET", "/auth/me"),
   login: (email: string, password: string) => request<Session>("POST", "/auth/login", { email, password, session: "cookie" }),
@@ -24,6 +28,12 @@ export const api = {
   user: (id: string) => request<User>("GET", `/users/${encodeURIComponent(id)}`),
   teamMembers: (teamId: string) => request<Page<User>>("GET", `/users?teamId=${encodeURIComponent(teamId)}&limit=200`),
   myTickets: (after?: string) => request<Page<TicketListItem>>("GET", `/tickets?limit=100${after ? `&after=${encodeURIComponent(after)}` : ""}`),
+  /** Tickets matching `params` (q, tag, requester, …), as the caller may see them (customers: their own). */
+  searchTickets: (params: Record<string, string>, limit = 8) =>
+    request<Page<TicketListItem>>("GET", `/tickets?${query({ ...params, limit: String(limit) })}`),
+  /** Customers whose name or e-mail contains `q` (staff only). */
+  findCustomers: (q: string, limit = 3) =>
+    request<Page<User>>("GET", `/users?${query({ role: "customer", q, limit: String(limit) })}`),
   ticket: (id: string) => request<TicketView>("GET", `/tickets/${encodeURIComponent(id)}`),
   createTicket: (body: { subject: string; description: string; priority?: Priority; team?: string }) =>
     request<TicketView>("POST", "/tickets", body),

@@ -1,6 +1,6 @@
 // Sign-in, sign-up, sign-out and the session lifecycle (cookie mode; a lost session keeps all local state).
 import { api } from "../api/endpoints";
-import { setSessionLostHandler } from "../api/http";
+import { csrfToken, setSessionLostHandler } from "../api/http";
 import { live } from "../live/liveClient";
 import { dispatch, store } from "../store/store";
 import { isStaffRole, type User } from "../protocol/types";
@@ -28,6 +28,9 @@ export async function boot(): Promise<void> {
   setSessionLostHandler(() => {
     if (store.getState().session.status === "signedIn") dispatch({ type: "session", status: "expired" });
   });
+  // A cookie session always comes with the readable tandem_csrf cookie (same lifetime): without it
+  // there is no session to ask about, and asking would only log a 401 in the console.
+  if (!csrfToken()) return void dispatch({ type: "session", status: "anonymous", user: null });
   try {
     await signedIn(await api.me());
   } catch {

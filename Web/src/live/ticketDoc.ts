@@ -1,6 +1,6 @@
 // One ticket's collaborative state on the client: the ShareDB / ot.js scheme of PROTOCOL.md §5.4.
 // One operation in flight, later local edits buffered in `pending`, remote ops transformed past both.
-import { apply, compose, transform, transformPosition, isNoop } from "../ot/textOperation";
+import { apply, compose, transform, transformPosition, positionBefore, isNoop } from "../ot/textOperation";
 import type { TextOp } from "../ot/textOperation";
 import { yieldTags } from "../ot/tagOperation";
 import type { DocStatus } from "../model/live";
@@ -362,11 +362,6 @@ export class TicketDoc {
 
   // ---- presence --------------------------------------------------------------------------------
 
-  /** True when `field` has local edits the server has not acknowledged. */
-  hasUnsavedIn(field: TextField): boolean {
-    return [this.inflight?.item, ...this.pending].some((i) => i && "change" in i && i.change.kind === "text" && i.change.field === field);
-  }
-
   /** A remote selection as it shows in the local text (moved through unacknowledged edits). */
   displaySelection(p: Presence): Selection | undefined {
     if (!p.selection || !p.field) return undefined;
@@ -379,16 +374,33 @@ export class TicketDoc {
     return { anchor, head };
   }
 
-  /** Sends this connection's presence; a caret only when the field has no unsaved edits. */
+  /**
+   * Sends this connection's presence. The caret is sent at `v` = the acknowledged version: with
+   * unacknowledged edits in the field it is first moved back through them (§6.2), so that others
+   * see it while this person types, and it follows their edits as those are committed.
+   */
   sendPresence(state: Presence["state"], field?: TextField, selection?: Selection): void {
     if (!this.subscribed || this.version === null) return;
     const msg: ClientMessage = { type: "presence", topic: this.topic, state };
     if (field) msg.field = field;
-    if (field && selection && !this.hasUnsavedIn(field)) {
-      msg.selection = selection;
+    if (field && selection) {
+      msg.selection = this.acknowledgedSelection(field, selection);
       msg.v = this.version;
     }
     this.transport.send(msg);
+  }
+
+  /** A local selection in `field` as it lies in the acknowledged text (without unacknowledged edits). */
+  acknowledgedSelection(field: TextField, selection: Selection): Selection {
+    let { anchor, head } = selection;
+    const locals = [this.inflight?.item, ...this.pending];
+    for (let k = locals.length - 1; k >= 0; k--) {
+      const i = locals[k];
+      if (!i || !("change" in i) || i.change.kind !== "text" || i.change.field !== field) continue;
+      anchor = positionBefore(i.change.op, anchor);
+      head = positionBefore(i.change.op, head);
+    }
+    return { anchor, head };
   }
 
   get isSubscribed(): boolean {

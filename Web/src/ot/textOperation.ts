@@ -221,6 +221,31 @@ export function transformPosition(op: TextOp, pos: number, isOwn: boolean): numb
 }
 
 /**
+ * Where scalar position `pos` of the text *after* `op` was before it: the inverse of
+ * `transformPosition` for the author's own caret. A position inside (or at the end of) an
+ * inserted run maps to where the insert happened; applying `op` again with `isOwn` moves it
+ * back past the insert.
+ */
+export function positionBefore(op: TextOp, pos: number): number {
+  let old = 0;
+  let now = 0;
+  for (const c of op) {
+    if (isRetain(c)) {
+      if (pos - now <= c) return old + (pos - now);
+      old += c;
+      now += c;
+    } else if (isInsert(c)) {
+      const n = scalarLength(c);
+      if (pos - now <= n) return old;
+      now += n;
+    } else {
+      old += c.d;
+    }
+  }
+  return old + Math.max(0, pos - now);
+}
+
+/**
  * The smallest operation turning `before` into `after` (common prefix and suffix kept), in scalars.
  * `caret` (scalar position in `after`, optional) places an ambiguous edit ("a" typed into "aa") where the user made it.
  */

@@ -64,6 +64,8 @@ export interface PendingReply {
 /** The ticket as one audience sees it; staff-only keys are absent from the public view. */
 export interface TicketView {
   id: string;
+  /** The number people say (#1042); 0 only for a ticket not numbered yet. */
+  number: number;
   version: number;
   subject: string;
   description: string;
@@ -128,6 +130,7 @@ export interface Presence {
 
 export interface TicketSummary {
   id: string;
+  number: number;
   version: number;
   subject: string;
   status: Status;

@@ -14,6 +14,9 @@ import { PortalHome } from "./portal/PortalHome";
 import { NewTicketPage } from "./portal/NewTicketPage";
 import { PortalTicketPage } from "./portal/PortalTicketPage";
 import { useQueueSubscriptions } from "./queue/useQueues";
+import { useTicketRef } from "./common/useTicketRef";
+import { TicketMissing, TicketSkeleton } from "./common/TicketStates";
+import { SkeletonRows } from "./common/Skeleton";
 
 export function App() {
   const session = useSelector((s) => s.session);
@@ -24,7 +27,7 @@ export function App() {
     if (connState === "signed_out" && session.status === "signedIn") dispatch({ type: "session", status: "expired" });
   }, [connState, session.status]);
 
-  if (session.status === "loading") return <p role="status" className="p-8 text-slate-600">Loading Tandem…</p>;
+  if (session.status === "loading") return <div className="mx-auto max-w-3xl p-8"><SkeletonRows rows={4} label="Loading Tandem" testId="app-loading" /></div>;
   if (session.status === "anonymous" || !session.user) {
     return (
       <>
@@ -46,7 +49,7 @@ export function App() {
 function StaffRoutes({ path }: { path: string }) {
   useQueueSubscriptions();
   const t = match("/tickets/:id", path);
-  if (t) return <QueuePage ticketId={t.id} />;
+  if (t) return <StaffTicketRoute reference={t.id} />;
   if (path.startsWith("/dashboard")) return <DashboardPage />;
   if (path.startsWith("/queue")) return <QueuePage />;
   return <Redirect to="/queue" />;
@@ -54,12 +57,26 @@ function StaffRoutes({ path }: { path: string }) {
 
 function CustomerRoutes({ path }: { path: string }) {
   const t = match("/portal/tickets/:id", path);
-  if (t) return <PortalTicketPage key={t.id} id={t.id} />;
+  if (t) return <PortalTicketRoute key={t.id} reference={t.id} />;
   if (path === "/portal/new") return <NewTicketPage />;
   if (path === "/portal") return <PortalHome />;
   // Staff pages (and anything else) are not for customers: their ticket links lead to the portal view.
   const staffTicket = match("/tickets/:id", path);
   return <Redirect to={staffTicket ? `/portal/tickets/${staffTicket.id}` : "/portal"} />;
+}
+
+/** `/tickets/1042` or `/tickets/tkt_…` (old links keep working). */
+function StaffTicketRoute({ reference }: { reference: string }) {
+  const ref = useTicketRef(reference);
+  if (ref.id) return <QueuePage ticketId={ref.id} />;
+  return <QueuePage ticketMissing={ref.error ?? null} />;
+}
+
+function PortalTicketRoute({ reference }: { reference: string }) {
+  const ref = useTicketRef(reference);
+  if (ref.id) return <PortalTicketPage key={ref.id} id={ref.id} />;
+  if (ref.error) return <TicketMissing message={ref.error} back="/portal" backLabel="Your tickets" />;
+  return <TicketSkeleton />;
 }
 
 function Redirect({ to }: { to: string }) {

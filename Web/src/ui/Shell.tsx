@@ -5,6 +5,7 @@ import { useRoute } from "../app/router";
 import { useSelector } from "../store/store";
 import { ConnectionBanner } from "./ConnectionBanner";
 import { NotificationBell } from "./NotificationBell";
+import { SearchBox } from "./search/SearchBox";
 import { Link } from "./common/Link";
 import { Avatar } from "./common/Avatar";
 import { focusRing } from "./common/ui";
@@ -47,6 +48,7 @@ export function Shell({ children }: { children: ReactNode }) {
             ))}
           </nav>
           <div className="ml-auto flex items-center gap-1 sm:gap-3">
+            <SearchBox staff={staff} />
             <NotificationBell />
             {user && (
               <span className="hidden items-center gap-2 text-sm sm:flex">

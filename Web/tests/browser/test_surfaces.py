@@ -65,8 +65,9 @@ def test_queue_keyboard_navigation(new_page, server):
     index = page.evaluate("[...document.querySelectorAll('[data-testid=queue-row]')].indexOf(document.activeElement)")
     focused = page.evaluate("document.activeElement.dataset.id")
     assert (index, focused) == (2, ids[2])
+    number = page.evaluate("document.activeElement.dataset.number")
     page.keyboard.press("Enter")
-    page.wait_for_url(f"**/tickets/{focused}")
+    page.wait_for_url(f"**/tickets/{number}")  # links name tickets by number (issue 17)
     wait_until(lambda: page.get_by_test_id("ticket").is_visible(), what="ticket open")
     # Every form control in the ticket view has an accessible name.
     unnamed = page.evaluate(

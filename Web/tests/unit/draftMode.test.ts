@@ -10,7 +10,7 @@ const BOB = "usr_bob";
 
 function ticket(): TicketView {
   return {
-    id: "tkt_1", version: 0, subject: "s", description: "", status: "open", priority: "normal", requester: "usr_c",
+    id: "tkt_1", number: 1, version: 0, subject: "s", description: "", status: "open", priority: "normal", requester: "usr_c",
     internalNotes: "", replyDraft: "", draftMode: { visibility: "public", internalAuthors: [] }, pendingReplies: [],
     comments: [], history: [], createdAt: 0, updatedAt: 0,
   };

@@ -10,7 +10,7 @@ const ADA: User = { id: "usr_ada", email: "ada@example.com", name: "Ada", role: 
 const HELLO = { type: "hello", protocolVersion: 1, user: { id: ADA.id, name: "Ada", role: "agent" }, connection: "n1/3", heartbeat: 15 };
 const stats = { byStatus: {}, unassigned: 0, load: {}, atRisk: 0 };
 const ticket = (text = ""): TicketView => ({
-  id: "tkt_1", version: 3, subject: "Printer", description: text, status: "open", priority: "normal", requester: "usr_c",
+  id: "tkt_1", number: 1, version: 3, subject: "Printer", description: text, status: "open", priority: "normal", requester: "usr_c",
   internalNotes: "", replyDraft: "", comments: [], history: [], createdAt: 1, updatedAt: 1,
 });
 

@@ -7,7 +7,7 @@ declare const require: (m: string) => { readFileSync(path: string, encoding: str
 
 const apply = (...actions: Action[]): RootState => actions.reduce(reducer, initialState);
 const summary = (id: string, subject = id): TicketSummary => ({
-  id, version: 1, subject, status: "new", priority: "normal", requester: "usr_c", tags: [], createdAt: 1, updatedAt: 1,
+  id, number: 1, version: 1, subject, status: "new", priority: "normal", requester: "usr_c", tags: [], createdAt: 1, updatedAt: 1,
 });
 const stats = { byStatus: { new: 1 }, unassigned: 1, load: {}, atRisk: 0 };
 const snapshot: QueueSnapshot = { team: "team_a", sequence: 4, tickets: [summary("tkt_1")], stats };

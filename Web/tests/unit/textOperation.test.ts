@@ -1,5 +1,5 @@
 // Unit and property tests of the client's text OT (must agree with Sources/TandemCore/OT).
-import { apply, compose, diff, normalize, transform, transformPosition, type TextOp } from "../../src/ot/textOperation";
+import { apply, compose, diff, normalize, positionBefore, transform, transformPosition, type TextOp } from "../../src/ot/textOperation";
 import { scalarLength, toScalar, toUtf16 } from "../../src/ot/unicode";
 import { eq, ok, rng, run, test } from "./harness";
 
@@ -133,6 +133,18 @@ test("transformPosition: own inserts push the caret, others' do not", () => {
   eq(transformPosition([1, { d: 3 }], 2, false), 1);
   eq(transformPosition(["👋"], 0, false), 0);
   eq(transformPosition(["👋"], 1, false), 2);
+});
+
+
+test("positionBefore: inverse of the author's own transformPosition, emoji counted as one scalar", () => {
+  const op = [2, "👍ab", { d: 1 }, 3];
+  // After "xy👍abz12" ← "xyQz12": inside or at the end of the insert → the insert point.
+  eq([0, 1, 2, 3, 4, 5].map((p) => positionBefore(op, p)), [0, 1, 2, 2, 2, 2]);
+  eq([6, 7, 8].map((p) => positionBefore(op, p)), [4, 5, 6]);
+  for (const p of [0, 1, 2, 3, 4, 5, 6]) {
+    const back = positionBefore(op, transformPosition(op, p, true));
+    ok(back === p || (p === 3 && back === 2), `round trip of ${p} gave ${back}`);
+  }
 });
 
 run("textOperation");

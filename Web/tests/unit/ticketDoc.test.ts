@@ -1,7 +1,7 @@
 // The client OT engine against a model of the server's submit path (PROTOCOL.md §5.2): random
 // interleavings, lost connections and resends must converge without losing or doubling a keystroke.
 import { TicketDoc, type LocalItem } from "../../src/live/ticketDoc";
-import { apply, transform } from "../../src/ot/textOperation";
+import { apply, transform, transformPosition } from "../../src/ot/textOperation";
 import { scalarLength } from "../../src/ot/unicode";
 import type { ClientMessage, ServerFrame, TicketOp, TicketView } from "../../src/protocol/types";
 import { applyTicketOp } from "../../src/protocol/applyChange";
@@ -11,7 +11,7 @@ const TOPIC = "ticket:tkt_1";
 
 function ticket(): TicketView {
   return {
-    id: "tkt_1", version: 0, subject: "s", description: "", status: "new", priority: "normal", requester: "usr_c",
+    id: "tkt_1", number: 1, version: 0, subject: "s", description: "", status: "new", priority: "normal", requester: "usr_c",
     internalNotes: "", replyDraft: "Hi 👋", comments: [], history: [], createdAt: 0, updatedAt: 0,
   };
 }
@@ -189,5 +189,35 @@ test("remote text op transforms pending local edits (remote has priority)", () =
   eq(b.doc.doc!.replyDraft, server.t.replyDraft);
   eq(apply("Hi 👋", [4, " A"]), "Hi 👋 A");
 });
+
+
+test("a caret typed ahead of the acks is sent at once, at the acknowledged version, and lands after the edit (§6.2)", () => {
+  const server = new Server();
+  const a = new Conn("usr_a", server);
+  const b = new Conn("usr_b", server);
+  for (const c of [a, b]) {
+    c.doc.subscribe();
+    server.receive(c, c.toServer.shift()!);
+    c.doc.onFrame(c.toClient.shift()!);
+  }
+  // "Hi 👋" → "Hi 👋 there": typed in two pieces, nothing acknowledged yet.
+  a.doc.localText("replyDraft", [4, " th"]);
+  a.doc.localText("replyDraft", [7, "ere"]);
+  a.toServer = a.toServer.filter((m) => m.type !== "op");
+  a.doc.sendPresence("typing", "replyDraft", { anchor: 10, head: 10 });
+  const sent = a.toServer.pop()!;
+  ok(sent.type === "presence", "a presence message is sent");
+  if (sent.type !== "presence") return;
+  eq(sent.selection, { anchor: 4, head: 4 }, "the caret as it lies in the acknowledged text");
+  eq(sent.v, 0, "at the acknowledged version");
+  // The others move it through the typist's own edit when it arrives: after " there".
+  let shown = sent.selection!.head;
+  for (const op of [[4, " th"], [7, "ere"]] as const) shown = transformPositionOf(op, shown);
+  eq(shown, 10, "after the typed text once the edits arrive");
+});
+
+function transformPositionOf(op: readonly (number | string)[], pos: number): number {
+  return transformPosition([...op], pos, true);
+}
 
 run("ticketDoc");

@@ -15,6 +15,12 @@ export function LoginPage() {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    const missing = [!email.trim() && "your e-mail address", !password && "your password"].filter(Boolean);
+    if (missing.length) {
+      setError(`Enter ${missing.join(" and ")}.`);
+      document.getElementById(email.trim() ? "password" : "email")?.focus();
+      return;
+    }
     setBusy(true);
     setError(null);
     try {

@@ -2,6 +2,8 @@
 import { Link } from "../common/Link";
 
 export interface Bar {
+  /** Unique among the bars (labels may repeat, e.g. names still loading). */
+  key: string;
   label: string;
   value: number;
   color: string;
@@ -27,7 +29,7 @@ export function Bars({ bars, title }: { bars: Bar[]; title: string }) {
             </>
           );
           return (
-            <li key={b.label}>
+            <li key={b.key} data-bar={b.key}>
               {b.href ? (
                 <Link href={b.href} className="flex items-center gap-2 rounded hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:hover:bg-slate-800" aria-label={`${b.label}: ${b.value}. Show these tickets`}>
                   {row}

@@ -9,6 +9,7 @@ import { Link } from "../common/Link";
 import { STATUS_LABEL, duration } from "../common/format";
 import { card } from "../common/ui";
 import { useNow } from "../common/useNow";
+import { SkeletonRows } from "../common/Skeleton";
 
 const STATUS_COLOR: Record<string, string> = { new: "#0369a1", open: "#b45309", pending: "#6d28d9", "on-hold": "#475569", solved: "#047857" };
 
@@ -18,13 +19,13 @@ export function DashboardPage() {
   const ordered = (Object.values(queues) as QueueState[]).sort((a, b) => (a.team ? teams[a.team]?.name ?? "" : "").localeCompare(b.team ? teams[b.team]?.name ?? "" : ""));
   return (
     <div className="space-y-4">
-      <div className="flex items-baseline justify-between">
-        <h1 className="text-lg font-semibold">Team dashboard</h1>
-        <p className="text-xs text-slate-600 dark:text-slate-400">Live: numbers change as tickets move.</p>
+      <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1">
+        <h1 className="text-lg font-semibold" data-testid="dashboard-title">Team dashboard</h1>
+        <p className="text-xs text-slate-600 dark:text-slate-400" data-testid="dashboard-subtitle">Live: numbers change as tickets move.</p>
       </div>
       <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3">
         {ordered.map((q) => <TeamCard key={q.topic} q={q} />)}
-        {ordered.length === 0 && <p role="status" className="text-slate-600">Loading queues…</p>}
+        {ordered.length === 0 && <SkeletonRows rows={3} label="Loading the teams' numbers" testId="dashboard-loading" />}
       </div>
     </div>
   );
@@ -40,7 +41,8 @@ function TeamCard({ q }: { q: QueueState }) {
   const s = q.stats;
   if (q.error) return <section className={`${card} p-4`}><h2 className="font-semibold">{name}</h2><p className="text-sm text-red-700">{q.error}</p></section>;
   if (!s) return null;
-  const total = Object.values(s.byStatus).reduce((a, b) => a + (b ?? 0), 0);
+  // Waiting on the team: new or open. Pending, on-hold and solved tickets wait on someone else.
+  const waiting = (s.byStatus.new ?? 0) + (s.byStatus.open ?? 0);
   const slug = name.toLowerCase().replace(/[^a-z]+/g, "-");
   const tile = (label: string, value: string | number, testId: string, href?: string, warn = false) => (
     <Link href={href ?? `/queue?team=${teamParam}`} className={`rounded-lg p-2 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:hover:bg-slate-800 ${warn ? "text-red-800 dark:text-red-300" : ""}`}>
@@ -52,7 +54,7 @@ function TeamCard({ q }: { q: QueueState }) {
     <section className={`${card} space-y-4 p-4`} aria-labelledby={`dash-${slug}`} data-testid={`dash-${slug}`}>
       <h2 id={`dash-${slug}`} className="font-semibold">{name}</h2>
       <div className="grid grid-cols-4 gap-1 text-center">
-        {tile("open tickets", total, "stat-total")}
+        {tile("new or open", waiting, "stat-total", `/queue?team=${teamParam}&status=new,open`)}
         {tile("unassigned", s.unassigned, "stat-unassigned", `/queue?team=${teamParam}&who=unassigned`)}
         {tile("at risk", s.atRisk, "stat-at-risk", undefined, s.atRisk > 0)}
         {tile("oldest waiting", s.oldestWaitingSince ? duration(now - s.oldestWaitingSince) : "—", "stat-oldest")}
@@ -60,6 +62,7 @@ function TeamCard({ q }: { q: QueueState }) {
       <Bars
         title="By status"
         bars={STATUSES.filter((x) => x !== "closed").map((x) => ({
+          key: x,
           label: STATUS_LABEL[x],
           value: s.byStatus[x] ?? 0,
           color: STATUS_COLOR[x]!,
@@ -71,7 +74,7 @@ function TeamCard({ q }: { q: QueueState }) {
         title="Load per agent (unresolved)"
         bars={Object.entries(s.load)
           .sort((a, b) => b[1] - a[1])
-          .map(([id, n]) => ({ label: users[id]?.name ?? "Agent", value: n, color: "#4338ca" }))}
+          .map(([id, n]) => ({ key: id, label: users[id]?.name ?? "…", value: n, color: "#4338ca", testId: `load-${id}` }))}
       />
     </section>
   );

@@ -8,6 +8,7 @@ import { PRIORITIES, type Priority } from "../../protocol/types";
 import { PRIORITY_LABEL } from "../common/format";
 import { btnPrimary, card, input, label } from "../common/ui";
 import { scalarLength } from "../../ot/unicode";
+import { ticketRef } from "../common/useTicketRef";
 
 type Errors = Partial<Record<"subject" | "description" | "form", string>>;
 
@@ -41,7 +42,7 @@ export function NewTicketPage() {
     try {
       const t = await api.createTicket({ subject: subject.trim(), description, priority });
       toast("success", "Ticket opened. We will reply here.");
-      navigate(`/portal/tickets/${t.id}`);
+      navigate(`/portal/tickets/${ticketRef(t)}`);
     } catch (err) {
       const msg = err instanceof ApiError ? err.message : "Could not open the ticket.";
       setErrors(err instanceof ApiError && (err.field === "subject" || err.field === "description") ? { [err.field]: msg } : { form: msg });

@@ -5,6 +5,8 @@ import { ApiError } from "../../api/http";
 import { Link } from "../common/Link";
 import { StatusBadge } from "../common/Badges";
 import { relativeTime } from "../common/format";
+import { ticketRef } from "../common/useTicketRef";
+import { SkeletonRows } from "../common/Skeleton";
 import { btnPrimary, card } from "../common/ui";
 
 export function PortalHome() {
@@ -29,7 +31,7 @@ export function PortalHome() {
         <Link href="/portal/new" className={btnPrimary}>New ticket</Link>
       </div>
       {error && <p role="alert" className="text-red-700">{error}</p>}
-      {items === null && !error && <p role="status" className="text-slate-600">Loading…</p>}
+      {items === null && !error && <SkeletonRows rows={3} label="Loading your tickets" testId="tickets-loading" />}
       {items?.length === 0 && (
         <div className={`${card} p-8 text-center`}>
           <p className="font-medium">No tickets yet.</p>
@@ -39,9 +41,9 @@ export function PortalHome() {
       <ul className="space-y-2" data-testid="my-tickets">
         {items?.map((t) => (
           <li key={t.id}>
-            <Link href={`/portal/tickets/${t.id}`} className={`${card} flex items-center gap-3 p-4 hover:border-indigo-300 focus-visible:outline-2 focus-visible:outline-indigo-600`}>
+            <Link href={`/portal/tickets/${ticketRef(t)}`} className={`${card} flex items-center gap-3 p-4 hover:border-indigo-300 focus-visible:outline-2 focus-visible:outline-indigo-600`}>
               <span className="min-w-0 flex-1">
-                <span className="block truncate font-medium">{t.subject}</span>
+                <span className="block truncate font-medium">{t.number > 0 && <span className="mr-2 tabular-nums text-slate-600 dark:text-slate-400">#{t.number}</span>}{t.subject}</span>
                 <span className="text-xs text-slate-600 dark:text-slate-400">Updated {relativeTime(Date.parse(t.updatedAt))}</span>
               </span>
               <StatusBadge status={t.status} />

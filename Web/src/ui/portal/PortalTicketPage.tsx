@@ -7,14 +7,15 @@ import { StatusBadge } from "../common/Badges";
 import { Link } from "../common/Link";
 import { STATUS_LABEL, relativeTime } from "../common/format";
 import { btnPrimary, card, input } from "../common/ui";
+import { TicketMissing, TicketSkeleton, missingMessage } from "../common/TicketStates";
 
 export function PortalTicketPage({ id }: { id: string }) {
   const state = useTicket(id);
   const t = state?.doc;
   const [reply, setReply] = useState("");
 
-  if (!state || (!t && (state.status === "subscribing" || state.status === "idle"))) return <p role="status" className="p-6 text-slate-600">Loading…</p>;
-  if (!t) return <p role="alert" className="p-6 text-red-700">{state.error ?? "This ticket could not be opened."}</p>;
+  if (!state || (!t && (state.status === "subscribing" || state.status === "idle"))) return <TicketSkeleton />;
+  if (!t) return <TicketMissing message={missingMessage(state.error)} back="/portal" backLabel="Your tickets" />;
 
   const send = (e: FormEvent) => {
     e.preventDefault();
@@ -27,6 +28,7 @@ export function PortalTicketPage({ id }: { id: string }) {
       <Link href="/portal" className="text-sm font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300">← Your tickets</Link>
       <header className={`${card} space-y-2 p-5`}>
         <div className="flex flex-wrap items-center gap-2">
+          {t.number > 0 && <span className="text-sm font-semibold tabular-nums text-slate-700 dark:text-slate-300" data-testid="ticket-number">#{t.number}</span>}
           <StatusBadge status={t.status} testId="ticket-status" />
           <span className="text-xs text-slate-600 dark:text-slate-400">Opened {relativeTime(t.createdAt)}</span>
         </div>

@@ -10,6 +10,8 @@ import { Avatar } from "../common/Avatar";
 import { STATUS_LABEL, relativeTime } from "../common/format";
 import { focusRing, input } from "../common/ui";
 import { useNow } from "../common/useNow";
+import { ticketRef } from "../common/useTicketRef";
+import { SkeletonRows } from "../common/Skeleton";
 
 export function QueueList({ selected }: { selected?: string }) {
   const { query } = useRoute();
@@ -29,7 +31,7 @@ export function QueueList({ selected }: { selected?: string }) {
       all.filter(
         (t) =>
           (!team || (team === "triage" ? !t.team : t.team === team)) &&
-          (!status || t.status === status) &&
+          (!status || status.split(",").includes(t.status)) &&
           (!who || (who === "mine" ? t.assignee === me : !t.assignee)),
       ),
     [all, team, status, who, me],
@@ -42,7 +44,7 @@ export function QueueList({ selected }: { selected?: string }) {
     else q.delete(k);
     navigate(`/queue${q.toString() ? `?${q}` : ""}`, true);
   };
-  const open = (id: string) => navigate(`/tickets/${id}${query.toString() ? `?${query}` : ""}`);
+  const open = (ref: string) => navigate(`/tickets/${ref}${query.toString() ? `?${query}` : ""}`);
 
   const onKey = (e: KeyboardEvent<HTMLUListElement>) => {
     const items = [...(listRef.current?.querySelectorAll<HTMLAnchorElement>("a[data-row]") ?? [])];
@@ -70,6 +72,7 @@ export function QueueList({ selected }: { selected?: string }) {
         <label className="sr-only" htmlFor="f-status">Status</label>
         <select id="f-status" className={`${input} py-1.5 text-xs`} value={status} onChange={(e) => setParam("status", e.target.value)}>
           <option value="">Any status</option>
+          <option value="new,open">New or open</option>
           {STATUSES.filter((s) => s !== "closed").map((s: Status) => <option key={s} value={s}>{STATUS_LABEL[s]}</option>)}
         </select>
         <label className="sr-only" htmlFor="f-who">Assignee</label>
@@ -89,11 +92,12 @@ export function QueueList({ selected }: { selected?: string }) {
                 data-row
                 data-testid="queue-row"
                 data-id={t.id}
-                href={`/tickets/${t.id}`}
+                data-number={t.number}
+                href={`/tickets/${ticketRef(t)}`}
                 aria-current={selected === t.id ? "true" : undefined}
                 onClick={(e) => {
                   e.preventDefault();
-                  open(t.id);
+                  open(ticketRef(t));
                 }}
                 className={`block rounded-lg border p-3 transition-colors ${focusRing} ${
                   selected === t.id
@@ -102,6 +106,7 @@ export function QueueList({ selected }: { selected?: string }) {
                 } ${fresh ? "ring-2 ring-indigo-300 dark:ring-indigo-700" : ""}`}
               >
                 <div className="flex items-start gap-2">
+                  {t.number > 0 && <span className="shrink-0 text-sm tabular-nums text-slate-600 dark:text-slate-400" data-testid="queue-number">#{t.number}</span>}
                   <span className="min-w-0 flex-1 truncate text-sm font-medium">{t.subject}</span>
                   {t.assignee && <Avatar id={t.assignee} name={users[t.assignee]?.name ?? "?"} size={22} />}
                 </div>
@@ -124,7 +129,7 @@ export function QueueList({ selected }: { selected?: string }) {
 function EmptyQueue({ load }: { load: QueueLoad }) {
   const box = "rounded-lg border border-dashed p-6 text-center text-sm";
   if (load.state === "loading")
-    return <li role="status" data-testid="queue-loading" className={`${box} border-slate-300 text-slate-600 dark:border-slate-700 dark:text-slate-400`}>Loading the queue…</li>;
+    return <li><SkeletonRows rows={6} label="Loading the queue" testId="queue-loading" /></li>;
   if (load.state === "refused" || load.error)
     return (
       <li role="alert" data-testid="queue-error" className={`${box} border-red-300 text-red-800 dark:border-red-800 dark:text-red-200`}>

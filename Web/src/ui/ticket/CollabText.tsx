@@ -168,7 +168,7 @@ function Overlay({ text, marks }: { text: string; marks: Mark[] }) {
     const at = cuts[i]!;
     for (const m of marks.filter((m) => m.head === at)) {
       parts.push(
-        <span key={`c-${m.key}`} data-testid="remote-caret" data-name={m.name} className="relative inline-block h-6 w-0 align-top" style={{ borderLeft: `2px solid ${m.color}`, marginLeft: -1, marginRight: -1 }}>
+        <span key={`c-${m.key}`} data-testid="remote-caret" data-name={m.name} data-offset={at} className="relative inline-block h-6 w-0 align-top" style={{ borderLeft: `2px solid ${m.color}`, marginLeft: -1, marginRight: -1 }}>
           <span className="absolute -top-4 left-0 whitespace-nowrap rounded px-1 text-[10px] font-semibold leading-4 text-white motion-safe:motion-preset-fade" style={{ background: m.color }}>
             {m.name}
           </span>

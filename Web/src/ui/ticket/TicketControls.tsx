@@ -36,14 +36,14 @@ export function TicketControls({ t }: { t: TicketView }) {
           {PRIORITIES.map((p) => <option key={p} value={p}>{PRIORITY_LABEL[p]}</option>)}
         </select>
       </div>
-      <div>
+      <div className="col-span-2">
         <label className={label} htmlFor="ctl-team">Team</label>
         <select id="ctl-team" className={select} value={t.team ?? ""} disabled={closed} onChange={(e) => live.setField(t.id, "team", e.target.value || null)}>
           <option value="">Triage (no team)</option>
           {Object.values(teams).map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}
         </select>
       </div>
-      <div>
+      <div className="col-span-2">
         <label className={label} htmlFor="ctl-assignee">Assignee</label>
         <select id="ctl-assignee" data-testid="assignee-select" className={select} value={t.assignee ?? ""} disabled={closed} onChange={(e) => live.setField(t.id, "assignee", e.target.value || null)}>
           <option value="">Unassigned</option>

@@ -15,6 +15,7 @@ import { PriorityLabel, StatusBadge } from "../common/Badges";
 import { relativeTime } from "../common/format";
 import { card, focusRing } from "../common/ui";
 import type { TicketView } from "../../protocol/types";
+import { TicketMissing, TicketSkeleton, missingMessage } from "../common/TicketStates";
 
 export function TicketPage({ id }: { id: string }) {
   const state = useTicket(id);
@@ -27,13 +28,14 @@ export function TicketPage({ id }: { id: string }) {
   }, [id, state?.status]);
   useIdle(id);
 
-  if (!state || (!t && state.status === "subscribing") || (!t && state.status === "idle")) return <p className="p-6 text-slate-600" role="status">Loading ticket…</p>;
-  if (!t) return <p className="p-6 text-red-700" role="alert">{state.error ?? "This ticket could not be opened."}</p>;
+  if (!state || (!t && state.status === "subscribing") || (!t && state.status === "idle")) return <TicketSkeleton />;
+  if (!t) return <TicketMissing message={missingMessage(state.error)} back="/queue" backLabel="Back to the queue" />;
 
   return (
     <article className="space-y-4" aria-labelledby="ticket-subject" data-testid="ticket" data-version={t.version}>
       <header className={`${card} space-y-3 p-4`}>
         <div className="flex flex-wrap items-center gap-2">
+          {t.number > 0 && <span className="text-sm font-semibold tabular-nums text-slate-700 dark:text-slate-300" data-testid="ticket-number">#{t.number}</span>}
           <StatusBadge status={t.status} testId="ticket-status" />
           <PriorityLabel priority={t.priority} />
           <span className="text-xs text-slate-600 dark:text-slate-400">
