@@ -45,7 +45,8 @@ extension SQLiteStoreTests {
             }
             let listed = try await migrated.listTickets(TicketFilter(), page: PageRequest()).items
             #expect(Set(listed.map(\.number)) == Set(1...5))
-            let next = try await migrated.createTicket(StoreConformance.unnumbered(fixtures.ticket(subject: "New", requester: ada.id)))
+            let next = try await migrated.createTicket(
+                StoreConformance.unnumbered(fixtures.ticket(subject: "New", requester: ada.id)))
             #expect(next.number == 6)
             try await migrated.close()
         }

@@ -101,8 +101,8 @@ struct TicketsController {
         if let raw = query["assignee"] { filter.assignee = raw == "none" ? .some(nil) : .some(UserID(String(raw))) }
         if let raw = query["requester"] { filter.requester = UserID(String(raw)) }
         if let raw = query["tag"] { filter.tag = TagOperation.normalize(String(raw)) }
-        if let raw = query["q"] {
-            let words = String(raw.prefix(200)).trimmingWhitespace()
+        if let raw = SearchText.query(request.uri) {
+            let words = raw.trimmingWhitespace()
             if !words.isEmpty { filter.query = words }
         }
         switch identity.user.role {

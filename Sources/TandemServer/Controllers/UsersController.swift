@@ -34,7 +34,7 @@ struct UsersController {
             }
             filter.disabled = value
         }
-        if let q = query["q"] { filter.query = String(q.prefix(200)) }
+        if let q = SearchText.query(request.uri) { filter.query = q }
         if let team = query["teamId"] { filter.teamID = TeamID(String(team)) }
         if identity.user.role != .admin {
             // Staff see the customers they serve and the members of their own teams.

@@ -20,7 +20,9 @@ extension MongoStoreTests {
             logger: MongoTestEnvironment.logger)
         var fixtures = Fixtures()
         let ada = fixtures.user(role: .customer)
-        let tickets = (0..<30).map { StoreConformance.unnumbered(fixtures.ticket(subject: "Node ticket \($0)", requester: ada.id)) }
+        let tickets = (0..<30).map {
+            StoreConformance.unnumbered(fixtures.ticket(subject: "Node ticket \($0)", requester: ada.id))
+        }
         let numbers = try await withThrowingTaskGroup(of: Int64.self) { group in
             for (index, ticket) in tickets.enumerated() {
                 let store = index.isMultiple(of: 2) ? first : second
