@@ -26,8 +26,9 @@ public final class JobRunner: Service, Sendable {
         public var pollInterval: Duration = .milliseconds(200)
         /// Real time between lease renewals of a running job (well inside the lease).
         public var renewInterval: Duration = .seconds(10)
-        /// The most jobs one claim takes.
-        public var claimBatch = 500
+        /// The most jobs one claim takes. Large: a burst of due jobs is claimed in one store
+        /// operation before the completions of the first ones queue up for the same writer.
+        public var claimBatch = 10_000
 
         public init(owner: String) { self.owner = owner }
     }
