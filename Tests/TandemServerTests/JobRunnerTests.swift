@@ -1,6 +1,7 @@
 // Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Logging
+import Prometheus
 import Synchronization
 import TandemApp
 import TandemCore
@@ -43,6 +44,7 @@ import Testing
     func settings(_ owner: String = "node-a") -> JobRunner.Settings {
         var settings = JobRunner.Settings(owner: owner)
         settings.pollInterval = .milliseconds(5)
+        settings.housekeepingInterval = .milliseconds(5)
         settings.renewInterval = .milliseconds(20)
         settings.leaseMilliseconds = 30_000
         return settings
@@ -247,6 +249,31 @@ import Testing
         let counts = try await sqlite.jobCounts(now: clock.now())["q"]
         #expect(counts?.completed == 5 && counts?.failed == 0)
         try await sqlite.close()
+    }
+
+    /// Per queue on /metrics: the states' counts, the wait and run times, stalled jobs.
+    @Test func queuesShowUpInTheMetrics() async throws {
+        let store = InMemoryJobStore()
+        let probe = Probe()
+        probe.failuresLeft.withLock { $0 = 1 }
+        let registry = PrometheusCollectorRegistry()
+        let runner = JobRunner(
+            store: store, clock: clock, queues: [JobQueue(name: "mail", handlers: ["x": probe.handler()])],
+            settings: settings(), metrics: PrometheusMetricsFactory(registry: registry), logger: Self.logger)
+        let failing = try await store.enqueueJob(job("x", queue: "mail", maxAttempts: 1)).job
+        _ = try await store.enqueueJob(job("x", queue: "mail", runAt: clock.now().adding(seconds: 600)))
+        try await running(runner) {
+            #expect(await waitUntil { await state(store, failing.id) == .failed })
+            #expect(
+                await waitUntil {
+                    registry.emitToString().contains(#"tandem_jobs{queue="mail",state="failed"} 1"#)
+                })
+        }
+        let text = registry.emitToString()
+        #expect(text.contains(#"tandem_jobs{queue="mail",state="delayed"} 1"#), "\(text)")
+        #expect(text.contains(#"tandem_jobs{queue="mail",state="waiting"} 0"#), "\(text)")
+        #expect(text.contains(#"tandem_job_wait_seconds_count{queue="mail"} 1"#), "\(text)")
+        #expect(text.contains(#"tandem_job_run_seconds_count{queue="mail",outcome="failed"} 1"#), "\(text)")
     }
 
     static func notification(_ job: JobID, to user: UserID, at: Timestamp) -> UserNotification {

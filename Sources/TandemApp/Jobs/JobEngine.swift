@@ -21,6 +21,7 @@ enum JobEngine {
         settings.leaseMilliseconds = Int64(jobs.leaseSeconds) * 1000
         settings.renewInterval = .milliseconds(Int64(jobs.leaseSeconds) * 1000 / 3)
         settings.pollInterval = .milliseconds(jobs.pollMilliseconds)
+        settings.housekeepingInterval = .milliseconds(max(jobs.pollMilliseconds, 1_000))
         let rate = jobs.ratePerSecond > 0 ? Double(jobs.ratePerSecond) : nil
         var schedules: [RepeatableJob] = []
         if configuration.retention.enabled {

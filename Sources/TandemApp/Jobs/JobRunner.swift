@@ -24,6 +24,9 @@ public final class JobRunner: Service, Sendable {
         public var leaseMilliseconds: Int64 = 30_000
         /// Real time between looks for due jobs, stalled jobs and repeat ticks.
         public var pollInterval: Duration = .milliseconds(200)
+        /// Real time between the looks that cost a scan: stalled jobs, repeat ticks, the counts
+        /// behind the metrics (claims happen every poll).
+        public var housekeepingInterval: Duration = .seconds(1)
         /// Real time between lease renewals of a running job (well inside the lease).
         public var renewInterval: Duration = .seconds(10)
         /// The most jobs one claim takes. Large: a burst of due jobs is claimed in one store
@@ -81,8 +84,12 @@ public final class JobRunner: Service, Sendable {
             "job runner started",
             metadata: ["owner": "\(settings.owner)", "queues": "\(queues.map(\.name))", "schedules": "\(schedules.map(\.id))"])
         await withDiscardingTaskGroup { group in
+            var lastHousekeeping: ContinuousClock.Instant?
             while !Task.isCancelled && !Self.shuttingDown() {
-                await poll(group: &group)
+                let started = ContinuousClock.now
+                let housekeeping = lastHousekeeping.map { started - $0 >= settings.housekeepingInterval } ?? true
+                if housekeeping { lastHousekeeping = started }
+                await poll(group: &group, housekeeping: housekeeping)
                 do {
                     try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.settings.pollInterval) }
                 } catch {
@@ -97,11 +104,14 @@ public final class JobRunner: Service, Sendable {
 
     private static func shuttingDown() -> Bool { Task.isShuttingDownGracefully }
 
-    /// One look: stalled jobs, repeat ticks, then due jobs of every queue (with free slots).
-    func poll(group: inout DiscardingTaskGroup) async {
+    /// One look: stalled jobs and repeat ticks (when `housekeeping`), then due jobs of every
+    /// queue (with free slots), then the metrics' counts (when `housekeeping`).
+    func poll(group: inout DiscardingTaskGroup, housekeeping: Bool) async {
         let now = clock.now()
-        await recoverStalled(now: now)
-        await enqueueTicks(now: now)
+        if housekeeping {
+            await recoverStalled(now: now)
+            await enqueueTicks(now: now)
+        }
         for queue in queues {
             // Claim batch after batch while they come back full and slots remain: a burst of due
             // jobs starts within a few claims, not one batch per poll.
@@ -124,8 +134,8 @@ public final class JobRunner: Service, Sendable {
                 if claimed.count < limit { break }
             }
         }
-        if let metrics {
-            if let counts = try? await store.jobCounts(now: now) { metrics.record(counts) }
+        if housekeeping, let metrics, let counts = try? await store.jobCounts(now: now) {
+            metrics.record(counts)
         }
     }
 
