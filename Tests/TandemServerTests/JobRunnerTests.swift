@@ -251,6 +251,27 @@ import Testing
         try await sqlite.close()
     }
 
+    /// A shutdown (the runner cancelled) interrupts a running job and gives it back, due at
+    /// once, so the next start runs it without waiting for its lease to expire.
+    @Test func aShutdownGivesRunningJobsBack() async throws {
+        let sqlite = try SQLiteStore.temporary(logger: Self.logger)
+        try await sqlite.migrate()
+        let probe = Probe()
+        probe.gate.withLock { $0 = false }
+        let runner = JobRunner(
+            store: sqlite, clock: clock, queues: [JobQueue(name: "q", handlers: ["x": probe.handler()])],
+            settings: settings(), logger: Self.logger)
+        let enqueued = try await sqlite.enqueueJob(job("x")).job
+        let task = Task { try await runner.run() }
+        #expect(await waitUntil { probe.names.count == 1 })
+        task.cancel()
+        _ = await task.result
+        let stored = try #require(try await sqlite.job(id: enqueued.id))
+        #expect(stored.state == .waiting && stored.runAt == clock.now() && stored.lease == nil, "\(stored)")
+        #expect(stored.lastError?.contains("CancellationError") == true, "\(stored)")
+        try await sqlite.close()
+    }
+
     /// Per queue on /metrics: the states' counts, the wait and run times, stalled jobs.
     @Test func queuesShowUpInTheMetrics() async throws {
         let store = InMemoryJobStore()

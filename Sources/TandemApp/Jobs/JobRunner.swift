@@ -262,7 +262,9 @@ public final class JobRunner: Service, Sendable {
             metrics?.ran(queue: job.queue, outcome: "lost", nanoseconds: nanoseconds)
         case .finished(.success(let effects)):
             do {
-                try await store.completeJob(lease, at: clock.now(), effects: effects)
+                let (store, now) = (self.store, clock.now())
+                // Recorded even when the runner is being cancelled (a shutdown): the run finished.
+                try await Task { try await store.completeJob(lease, at: now, effects: effects) }.value
                 metrics?.ran(queue: job.queue, outcome: "completed", nanoseconds: nanoseconds)
             } catch JobError.leaseLost {
                 logger.warning("job finished after its lease was lost; its completion is refused")
@@ -280,7 +282,9 @@ public final class JobRunner: Service, Sendable {
                 level: shutdown ? .info : .warning, shutdown ? "job interrupted" : "job failed",
                 metadata: ["error": "\(error)", "attempt": "\(job.attempts)", "retryAt": "\(retryAt.map { "\($0)" } ?? "never")"])
             do {
-                try await store.failJob(lease, at: now, error: String(describing: error), retryAt: retryAt)
+                let (store, message) = (self.store, String(describing: error))
+                // Recorded even when the runner is being cancelled: an interrupted job is given back at once.
+                try await Task { try await store.failJob(lease, at: now, error: message, retryAt: retryAt) }.value
             } catch {
                 logger.error("cannot record a job's failure", metadata: ["error": "\(error)"])
             }
