@@ -208,6 +208,18 @@ extension MongoStore {
         }
     }
 
+    public func purgeCompletedJobs(finishedBefore: Timestamp, limit: Int) async throws -> Int {
+        guard limit > 0 else { return 0 }
+        return try await perform("purgeCompletedJobs") {
+            let old = try await jobs.find(
+                ["state": "completed", "finishedAt": ["$lt": .int64(finishedBefore.millisecondsSince1970)]],
+                options: MongoFindOptions(sort: ["key": 1], projection: ["_id": 0, "key": 1], limit: limit))
+            let keys = old.compactMap { $0["key"]?.stringValue }
+            guard !keys.isEmpty else { return 0 }
+            return try await jobs.deleteMany(["key": ["$in": .strings(keys)], "state": "completed"])
+        }
+    }
+
     public func upsertRepeatableJob(_ schedule: RepeatableJob) async throws {
         try await perform("upsertRepeatableJob") {
             if let stored = try await jobSchedules.findOne(["key": .string(schedule.id)]),

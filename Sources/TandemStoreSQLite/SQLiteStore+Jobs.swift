@@ -188,6 +188,18 @@ extension SQLiteStore {
         }
     }
 
+    public func purgeCompletedJobs(finishedBefore: Timestamp, limit: Int) async throws -> Int {
+        guard limit > 0 else { return 0 }
+        return try await write("purgeCompletedJobs") { db in
+            try db.execute(
+                sql: """
+                    DELETE FROM jobs WHERE id IN (
+                        SELECT id FROM jobs WHERE state = 'completed' AND finished_at < ? ORDER BY id LIMIT ?)
+                    """, arguments: [finishedBefore.millisecondsSince1970, limit])
+            return db.changesCount
+        }
+    }
+
     public func upsertRepeatableJob(_ schedule: RepeatableJob) async throws {
         let text = try SQLiteJobRows.scheduleText(schedule)
         try await write("upsertRepeatableJob") { db in

@@ -58,6 +58,7 @@ enum JobStoreConformanceCheck: String, CaseIterable, Sendable, CustomTestStringC
     case effectsCommitOnce
     case effectLeftByACrashIsNotRepeated
     case effectOfALostLeaseIsNotWritten
+    case purgingCompletedJobs
 
     var testDescription: String { rawValue }
 
@@ -91,6 +92,7 @@ struct JobStoreConformance {
         case .effectsCommitOnce: try await effectsCommitOnce()
         case .effectLeftByACrashIsNotRepeated: try await effectLeftByACrashIsNotRepeated()
         case .effectOfALostLeaseIsNotWritten: try await effectOfALostLeaseIsNotWritten()
+        case .purgingCompletedJobs: try await purgingCompletedJobs()
         }
     }
 
@@ -319,6 +321,28 @@ struct JobStoreConformance {
         try await store.upsertRepeatableJob(changed)
         #expect(try await store.repeatableJobs() == [changed])
         #expect(try await store.advanceRepeatableJob(id: "missing", from: nil, to: tick) == false)
+    }
+
+    /// Retention takes completed jobs that finished before the cutoff, in batches; failed,
+    /// waiting and newer completed jobs stay.
+    func purgingCompletedJobs() async throws {
+        let jobs = (0..<5).map { makeJob(uniqueKey: "k\($0)", at: Int64($0)) }
+        for job in jobs { _ = try await store.enqueueJob(job) }
+        let claimed = try await claim(at: t0, limit: 4)
+        for (index, job) in claimed.prefix(3).enumerated() {
+            try await store.completeJob(job.lease!, at: t0.adding(seconds: Int64(index) * 10), effects: [])
+        }
+        try await store.failJob(claimed[3].lease!, at: t0, error: "x", retryAt: nil)
+        // Finished at +0 s, +10 s, +20 s; the cutoff +15 s takes the first two, one batch at a time.
+        #expect(try await store.purgeCompletedJobs(finishedBefore: t0.adding(seconds: 15), limit: 1) == 1)
+        #expect(try await store.purgeCompletedJobs(finishedBefore: t0.adding(seconds: 15), limit: 10) == 1)
+        #expect(try await store.purgeCompletedJobs(finishedBefore: t0.adding(seconds: 15), limit: 10) == 0)
+        #expect(try await store.job(id: claimed[0].id) == nil)
+        #expect(try await store.job(id: claimed[1].id) == nil)
+        #expect(try await store.job(id: claimed[2].id)?.state == .completed)
+        #expect(try await store.job(id: claimed[3].id)?.state == .failed)
+        #expect(try await store.job(id: jobs[4].id)?.state == .waiting)
+        #expect(try await store.jobCounts(now: t0)["q"] == JobCounts(waiting: 1, completed: 1, failed: 1))
     }
 
     func notification(for job: JobRecord, to user: UserID) -> UserNotification {

@@ -50,6 +50,10 @@ extension ControlledStore {
 
     package func discardFailedJob(id: JobID) async throws { try await base.discardFailedJob(id: id) }
 
+    package func purgeCompletedJobs(finishedBefore: Timestamp, limit: Int) async throws -> Int {
+        try await base.purgeCompletedJobs(finishedBefore: finishedBefore, limit: limit)
+    }
+
     package func upsertRepeatableJob(_ schedule: RepeatableJob) async throws {
         try await base.upsertRepeatableJob(schedule)
     }

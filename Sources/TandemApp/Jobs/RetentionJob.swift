@@ -6,8 +6,8 @@ import TandemJobs
 import TandemServer
 import TandemStore
 
-/// Purges what `retention.*` allows: closed tickets, read notifications and op-log entries
-/// the snapshots no longer need. A repeatable job on `retention.cron` (once per tick across
+/// Purges what `retention.*` allows: closed tickets, read notifications, op-log entries
+/// the snapshots no longer need, and completed jobs. A repeatable job on `retention.cron` (once per tick across
 /// the nodes); a run interrupted by a shutdown or a crash runs again, and a second run only
 /// finds less to delete (the purge is idempotent, so it needs no effect record).
 struct RetentionJob: JobHandler {
@@ -19,8 +19,20 @@ struct RetentionJob: JobHandler {
     let logger: Logger
 
     func run(_ job: JobRecord, context: JobContext) async throws -> [JobEffect] {
-        let report = try await store.purge(Self.policy(settings, now: context.now()))
-        logger.debug("retention run finished", metadata: ["purged": "\(report)", "job": "\(job.id)"])
+        let now = context.now()
+        let report = try await store.purge(Self.policy(settings, now: now))
+        var jobs = 0
+        if settings.completedJobDays > 0 {
+            let cutoff = now.adding(seconds: -Int64(settings.completedJobDays) * 86_400)
+            while true {
+                try Task.checkCancellation()
+                let deleted = try await store.purgeCompletedJobs(finishedBefore: cutoff, limit: settings.batchSize)
+                jobs += deleted
+                if deleted < settings.batchSize { break }
+            }
+        }
+        logger.debug(
+            "retention run finished", metadata: ["purged": "\(report)", "completedJobs": "\(jobs)", "job": "\(job.id)"])
         return []
     }
 

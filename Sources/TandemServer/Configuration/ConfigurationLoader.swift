@@ -144,6 +144,8 @@ public struct ConfigurationLoader: Sendable {
         c.retention.opLogMarginVersions = try int(
             "retention.opLogMarginVersions", default: c.retention.opLogMarginVersions, in: 0...100_000_000)
         c.retention.batchSize = try int("retention.batchSize", default: c.retention.batchSize, in: 1...100_000)
+        c.retention.completedJobDays = try int(
+            "retention.completedJobDays", default: c.retention.completedJobDays, in: 0...36_500)
 
         c.jobs.enabled = try bool("jobs.enabled", default: c.jobs.enabled)
         c.jobs.pollMilliseconds = try int("jobs.pollMilliseconds", default: c.jobs.pollMilliseconds, in: 10...60_000)

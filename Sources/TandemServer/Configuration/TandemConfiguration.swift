@@ -84,6 +84,8 @@ public struct TandemConfiguration: Sendable {
         public var opLogMarginVersions = 1000
         /// Records deleted per transaction or round trip.
         public var batchSize = 500
+        /// Completed jobs finished this many days ago are deleted (failed ones stay for the admin).
+        public var completedJobDays = 7
     }
     public var retention = Retention()
 

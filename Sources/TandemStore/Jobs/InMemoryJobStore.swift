@@ -143,6 +143,16 @@ public actor InMemoryJobStore: JobStore {
         if let key = job.uniqueKey { uniqueKeys[key] = nil }
     }
 
+    public func purgeCompletedJobs(finishedBefore: Timestamp, limit: Int) -> Int {
+        let old = jobs.values.filter { $0.state == .completed && ($0.finishedAt ?? finishedBefore) < finishedBefore }
+            .sorted { $0.id < $1.id }.prefix(max(0, limit))
+        for job in old {
+            jobs[job.id] = nil
+            if let key = job.uniqueKey { uniqueKeys[key] = nil }
+        }
+        return old.count
+    }
+
     public func upsertRepeatableJob(_ schedule: RepeatableJob) {
         if let existing = schedules[schedule.id], existing.sameSchedule(as: schedule) { return }
         schedules[schedule.id] = schedule

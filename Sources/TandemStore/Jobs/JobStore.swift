@@ -62,6 +62,11 @@ public protocol JobStore: Sendable {
     /// Deletes a failed job. - Throws: ``StoreError/notFound(kind:id:)``, ``JobError/notFailed(_:_:)``.
     func discardFailedJob(id: JobID) async throws
 
+    /// Deletes up to `limit` completed jobs that finished before `finishedBefore` (retention);
+    /// returns how many. Failed jobs stay until an admin retries or discards them. A deleted
+    /// repeat tick's unique key is free again, which is harmless: ticks only move forward.
+    func purgeCompletedJobs(finishedBefore: Timestamp, limit: Int) async throws -> Int
+
     /// Stores a repeatable schedule under its id. An existing one with the same schedule
     /// (``RepeatableJob/sameSchedule(as:)``) keeps its `lastTick`; a changed one is replaced and
     /// starts from its `createdAt`.
