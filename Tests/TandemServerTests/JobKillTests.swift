@@ -14,7 +14,7 @@ import Testing
 @Suite(.serialized) struct JobKillTests {
     static let logger = Logger(label: "tandem.tests.job-kill") { _ in SwiftLogNoOpLogHandler() }
 
-    /// Five trials, each killing at a different point of the run (the handler holds 1.5 s).
+    /// Five trials, each killing at a different point of the run (the handler holds 4 s: room for a slow store read on a loaded machine before the kill).
     @Test(arguments: 0..<5)
     func aJobRunningWhenItsProcessIsKilledRunsAgainAndNotifiesOnce(trial: Int) async throws {
         let directory = try TemporaryDirectory()
@@ -35,7 +35,7 @@ import Testing
         let id: JobID = IdentifierGenerator().make("job", at: UInt64(now.millisecondsSince1970))
         let job = JobRecord(
             id: id, queue: "test", name: "notify",
-            payload: try JobPayload(json: #"{"user":"\#(user.id.rawValue)","holdMilliseconds":1500}"#), runAt: now,
+            payload: try JobPayload(json: #"{"user":"\#(user.id.rawValue)","holdMilliseconds":4000}"#), runAt: now,
             maxAttempts: 5, createdAt: now)
         _ = try await store.enqueueJob(job)
 
