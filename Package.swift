@@ -38,12 +38,15 @@ let package = Package(
         // Business-hours calendars, SLA clocks and policies, cron expressions in a time zone.
         // Pure computation over Foundation's time zones, no I/O.
         .target(name: "TandemSchedule", dependencies: ["TandemCore"], swiftSettings: swiftSettings),
+        // The job engine's core: jobs, leases, backoff, repeatable schedules, effects. No I/O.
+        .target(name: "TandemJobs", dependencies: ["TandemCore", "TandemSchedule"], swiftSettings: swiftSettings),
         // The storage seam: the store protocols, what every store shares (the commit
         // contract, error translation, cursors), backups and retention. No C dependency.
         .target(
             name: "TandemStore",
             dependencies: [
                 "TandemCore",
+                "TandemJobs",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -125,6 +128,8 @@ let package = Package(
                 "TandemCore",
                 "TandemStore",
                 "TandemActors",
+                "TandemJobs",
+                "TandemSchedule",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -151,6 +156,7 @@ let package = Package(
             dependencies: [
                 "TandemCore",
                 "TandemStore",
+                "TandemJobs",
                 "TandemStoreSQLite",
                 "TandemStoreMongo",
                 "TandemActors",
@@ -160,6 +166,7 @@ let package = Package(
                 "CMalloc",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -172,6 +179,7 @@ let package = Package(
                 "TandemServer",
                 "TandemStore",
                 "TandemCore",
+                "TandemJobs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -182,10 +190,16 @@ let package = Package(
         // fakes of the actors' seams.
         .target(
             name: "TandemTestSupport",
-            dependencies: ["TandemCore", "TandemStore", "TandemActors", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "TandemCore", "TandemStore", "TandemActors", "TandemJobs", .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/TandemTestSupport",
             swiftSettings: swiftSettings),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore", "TandemTestSupport"], swiftSettings: swiftSettings),
+        // The job engine's core on its own.
+        .testTarget(
+            name: "TandemJobsTests", dependencies: ["TandemJobs", "TandemSchedule", "TandemCore", "TandemTestSupport"],
+            swiftSettings: swiftSettings),
         // Calendars, SLA clocks and cron, checked against Python oracles (Tests/Oracles, python3 only).
         .testTarget(
             name: "TandemScheduleTests", dependencies: ["TandemSchedule", "TandemCore", "TandemTestSupport"],
@@ -206,7 +220,7 @@ let package = Package(
             name: "TandemStoreTests",
             dependencies: [
                 "TandemTestSupport",
-                "TandemCore", "TandemStore", "TandemStoreSQLite", "TandemMongo", "TandemStoreMongo",
+                "TandemCore", "TandemStore", "TandemStoreSQLite", "TandemMongo", "TandemStoreMongo", "TandemJobs",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -236,7 +250,7 @@ let package = Package(
             name: "TandemServerTests",
             dependencies: [
                 "TandemTestSupport",
-                "TandemApp", "TandemServer", "TandemCore", "TandemStore", "TandemStoreSQLite",
+                "TandemApp", "TandemServer", "TandemCore", "TandemStore", "TandemStoreSQLite", "TandemJobs",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -47,10 +47,10 @@ limit_concurrency() {
   log "at most $SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH tests at a time; open files limit $(ulimit -Sn)"
 }
 
-# The fast tier: the pure core and the schedule logic (with its Python oracle), the actors on their own and the SQLite store (its conformance
-# suite, backup and retention; MongoDB is left out even when its URL is set). No setup, no
+# The fast tier: the pure core, the schedule logic (with its Python oracle) and the job engine's core, the actors on their own and the
+# SQLite store (its conformance suites, the job store's also in memory, backup and retention; MongoDB is left out even when its URL is set). No setup, no
 # service, no web client; after a build it takes under a minute (README.md).
-FAST_FILTER='TandemCoreTests\.|TandemScheduleTests\.|TandemActorsTests\.|TandemStoreTests\.(SQLiteStoreTests|StoreBackupTests|StoreRetentionTests|SharedStoreLogicTests)|TandemArchitectureTests\.'
+FAST_FILTER='TandemCoreTests\.|TandemScheduleTests\.|TandemJobsTests\.|TandemActorsTests\.|TandemStoreTests\.(SQLiteStoreTests|StoreBackupTests|StoreRetentionTests|SharedStoreLogicTests|JobStoreTests)|TandemArchitectureTests\.'
 
 run_fast() {
   local start

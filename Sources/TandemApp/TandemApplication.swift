@@ -13,7 +13,8 @@ public enum TandemApplication {
     ///
     /// Services stop in reverse order: the HTTP server drains first, then the actors write
     /// their final snapshots (and, in a cluster, hand their leases back while Redis is
-    /// still reachable), then the cluster runtime stops, retention stops, and the store closes.
+    /// still reachable), then the cluster runtime stops, the job runner stops (its running jobs
+    /// given back), and the store closes.
     public static func build(
         _ dependencies: TandemDependencies,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -28,12 +29,13 @@ public enum TandemApplication {
                 backlog: listenBacklog(configuration.http.backlog)),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: dependencies.logger)
-        app.addServices(
-            StoreService(store: dependencies.store, logger: dependencies.logger),
-            RetentionService(
-                store: dependencies.store, settings: configuration.retention, clock: dependencies.clock,
-                logger: dependencies.logger),
-        )
+        app.addServices(StoreService(store: dependencies.store, logger: dependencies.logger))
+        if configuration.jobs.enabled {
+            app.addServices(
+                try JobEngine.runner(
+                    store: dependencies.store, configuration: configuration, clock: dependencies.clock,
+                    registry: dependencies.registry, logger: dependencies.logger))
+        }
         if let cluster = dependencies.cluster {
             app.addServices(cluster)
         }

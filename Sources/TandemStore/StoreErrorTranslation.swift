@@ -1,6 +1,7 @@
 // Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Logging
+import TandemJobs
 
 /// How every store turns a failure into what it reports: a ``StoreError``, with the
 /// errors that callers handle themselves passing through, and the failures an operator
@@ -8,7 +9,7 @@ import Logging
 package enum StoreErrorTranslation {
     /// The error to report for `error`, thrown during `operation`.
     ///
-    /// ``StoreError``, ``RecordTooLargeError``, ``StoreImportError`` and
+    /// ``StoreError``, ``RecordTooLargeError``, ``StoreImportError``, `JobError` and
     /// `CancellationError` pass through; a ``CallerError`` gives back the caller's own
     /// error; `driver` maps the store's database errors (returning `nil` for any other);
     /// a `DecodingError` is stored data that does not read back (``StoreError/corrupt(_:)``);
@@ -18,7 +19,7 @@ package enum StoreErrorTranslation {
     ) -> any Error {
         let translated: any Error
         switch error {
-        case is StoreError, is RecordTooLargeError, is StoreImportError, is CancellationError:
+        case is StoreError, is RecordTooLargeError, is StoreImportError, is JobError, is CancellationError:
             translated = error
         case let error as CallerError:
             translated = error.error

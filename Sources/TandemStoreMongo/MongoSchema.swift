@@ -21,6 +21,9 @@ enum MongoSchema {
     static let notifications = "notifications"
     /// `{_id: "schema", version}`.
     static let meta = "meta"
+    /// The job engine (MongoStore+Jobs.swift).
+    static let jobs = "jobs"
+    static let jobSchedules = "jobSchedules"
 
     static let indexes: [(String, [MongoIndex])] = [
         (
@@ -94,6 +97,22 @@ enum MongoSchema {
                 MongoIndex("notifications_read_age", keys: ["read": 1, "readAt": 1]),
             ]
         ),
+        // The job engine.
+        (
+            jobs,
+            [
+                MongoIndex("jobs_key", keys: ["key": 1], unique: true),
+                // At most one job per unique key (a repeat tick); the id for a job without one.
+                MongoIndex("jobs_unique", keys: ["unique": 1], unique: true),
+                // claimJobs: the due waiting jobs of a queue in claim order; nextJobDue.
+                MongoIndex("jobs_claim", keys: ["queue": 1, "state": 1, "priority": -1, "runAt": 1, "key": 1]),
+                // recoverStalledJobs.
+                MongoIndex("jobs_leases", keys: ["state": 1, "leaseExpiresAt": 1]),
+                // failedJobs, newest first.
+                MongoIndex("jobs_state", keys: ["state": 1, "key": -1]),
+            ]
+        ),
+        (jobSchedules, [MongoIndex("job_schedules_key", keys: ["key": 1], unique: true)]),
     ]
 
     // MARK: Desk (issue 17)

@@ -13,13 +13,7 @@ extension MongoStore {
     public func createNotifications(_ batch: [UserNotification]) async throws {
         guard !batch.isEmpty else { return }
         try await perform("createNotifications") {
-            let recipients = Array(Set(batch.map(\.user.rawValue)))
-            let found = try await users.find(
-                ["key": ["$in": .strings(recipients)]], options: MongoFindOptions(projection: ["_id": 0, "key": 1]))
-            let known = Set(found.compactMap { $0["key"]?.stringValue })
-            if let missing = batch.first(where: { !known.contains($0.user.rawValue) }) {
-                throw StoreError.notFound(kind: "user", id: missing.user.rawValue)
-            }
+            try await requireRecipients(of: batch)
             do {
                 try await notifications.insertMany(batch.map(MongoRecords.document), ordered: true)
             } catch let error as MongoError where error.kind == .duplicateKey {
@@ -30,6 +24,18 @@ extension MongoStore {
                 }
                 throw StoreError.duplicate(kind: "notification", field: "id")
             }
+        }
+    }
+
+    /// Checks that every recipient of `batch` is a user (SQLite's foreign key, here by hand).
+    /// - Throws: ``StoreError/notFound(kind:id:)`` with kind `user`.
+    func requireRecipients(of batch: [UserNotification]) async throws {
+        let recipients = Array(Set(batch.map(\.user.rawValue)))
+        let found = try await users.find(
+            ["key": ["$in": .strings(recipients)]], options: MongoFindOptions(projection: ["_id": 0, "key": 1]))
+        let known = Set(found.compactMap { $0["key"]?.stringValue })
+        if let missing = batch.first(where: { !known.contains($0.user.rawValue) }) {
+            throw StoreError.notFound(kind: "user", id: missing.user.rawValue)
         }
     }
 

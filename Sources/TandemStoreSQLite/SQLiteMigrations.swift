@@ -15,6 +15,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("v2-tickets", migrate: v2Tickets)
         migrator.registerMigration("v3-retention", migrate: v3Retention)
         migrator.registerMigration("v4-pending-replies", migrate: v4PendingReplies)
+        migrator.registerMigration("v5-jobs", migrate: v5Jobs)
         migrator.registerMigration("v8-desk", migrate: v8Desk)
         return migrator
     }()

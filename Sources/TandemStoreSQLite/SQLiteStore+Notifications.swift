@@ -17,11 +17,7 @@ extension SQLiteStore {
             )
             for notification in notifications {
                 do {
-                    try statement.execute(arguments: [
-                        notification.id.rawValue, notification.user.rawValue, notification.kind.rawValue,
-                        notification.ticket.rawValue, notification.actor.rawValue, notification.text,
-                        notification.createdAt.millisecondsSince1970, notification.readAt?.millisecondsSince1970,
-                    ])
+                    try statement.execute(arguments: SQLiteNotificationRows.arguments(notification))
                 } catch  where SQLiteErrors.isForeignKeyViolation(error) {
                     throw StoreError.notFound(kind: "user", id: notification.user.rawValue)
                 }
@@ -90,6 +86,15 @@ extension SQLiteStore {
 /// Reads notifications out of rows.
 enum SQLiteNotificationRows {
     static let columns = "id, user_id, kind, ticket_id, actor_id, text, created_at, read_at"
+
+    /// The values of ``columns`` for `notification`, in order.
+    static func arguments(_ notification: UserNotification) -> StatementArguments {
+        [
+            notification.id.rawValue, notification.user.rawValue, notification.kind.rawValue,
+            notification.ticket.rawValue, notification.actor.rawValue, notification.text,
+            notification.createdAt.millisecondsSince1970, notification.readAt?.millisecondsSince1970,
+        ]
+    }
 
     static func notification(_ row: Row) throws -> UserNotification {
         let id: String = try SQLiteRows.column(row, "id", table: "notifications")

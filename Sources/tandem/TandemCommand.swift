@@ -8,6 +8,6 @@ struct TandemCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tandem",
         abstract: "Tandem: a real-time technical-support desk.",
-        subcommands: [Serve.self, Migrate.self, UserCommand.self, Demo.self, Backup.self, Restore.self],
+        subcommands: [Serve.self, Migrate.self, UserCommand.self, Demo.self, Backup.self, Restore.self, JobsCommand.self],
         defaultSubcommand: Serve.self)
 }

@@ -90,6 +90,7 @@ import Testing
         case .listUsers, .readUser, .createUser, .updateUserProfile, .changeUserRole, .disableUser: Case.userCases
         case .listTeams, .readTeam, .createTeam, .renameTeam, .manageTeamMembers, .viewTeamDashboard: Case.teamCases
         case .createTicket, .readTicket, .updateTicket, .editDescription, .commentPublic, .workInternal: Case.ticketCases
+        case .manageJobs: [.system]
         }
     }
 
@@ -235,6 +236,8 @@ import Testing
         row(.workInternal, .ticketInS, "nnYY"),
         row(.workInternal, .ticketInB, "nnnY"),
         row(.workInternal, .ticketNoTeam, "nYYY"),
+        // manageJobs: the job engine's admin surface, admins only.
+        row(.manageJobs, .system, "nnnY"),
     ]
 
     static let roles: [Role] = [.customer, .agent, .supervisor, .admin]

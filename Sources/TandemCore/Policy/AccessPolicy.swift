@@ -39,7 +39,7 @@ public struct AccessPolicy: Sendable {
         case .updateUserProfile:
             guard case .user(let id, _, _) = resource else { return .deny("Not a user.") }
             return id == principal.userID ? .allow : .deny("Only an admin may change another user.")
-        case .createUser, .changeUserRole, .disableUser, .createTeam, .renameTeam:
+        case .createUser, .changeUserRole, .disableUser, .createTeam, .renameTeam, .manageJobs:
             return .deny("Only an admin may do this.")
         case .listTeams:
             return principal.role.isStaff ? .allow : .deny("Only support staff may list teams.")

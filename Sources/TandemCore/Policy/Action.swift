@@ -34,4 +34,8 @@ public enum Action: String, Sendable, Hashable, Codable, CaseIterable {
     case commentPublic
     /// Read and write internal notes, internal comments and the shared reply draft.
     case workInternal
+
+    // Operations
+    /// Inspect the job engine's queues and failed jobs, retry or discard them (admins only).
+    case manageJobs
 }

@@ -1,6 +1,7 @@
 // Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import Configuration
+import TandemSchedule
 import SystemPackage
 
 /// Reads a ``TandemConfiguration`` from flags, environment and a JSON file,
@@ -128,7 +129,13 @@ public struct ConfigurationLoader: Sendable {
         c.store.mongo.maxConnections = try int("store.mongo.maxConnections", default: c.store.mongo.maxConnections, in: 1...256)
 
         c.retention.enabled = try bool("retention.enabled", default: c.retention.enabled)
-        c.retention.intervalSeconds = try int("retention.intervalSeconds", default: c.retention.intervalSeconds, in: 60...604_800)
+        c.retention.cron = try string("retention.cron", default: c.retention.cron)
+        c.retention.timeZone = try string("retention.timeZone", default: c.retention.timeZone)
+        do {
+            _ = try CronExpression(c.retention.cron, timeZone: c.retention.timeZone)
+        } catch {
+            throw ConfigurationError(key: "retention.\(error.field)", message: error.message)
+        }
         c.retention.closedTicketDays = try int(
             "retention.closedTicketDays", default: c.retention.closedTicketDays, in: 0...36_500)
         c.retention.readNotificationDays = try int(
@@ -137,6 +144,18 @@ public struct ConfigurationLoader: Sendable {
         c.retention.opLogMarginVersions = try int(
             "retention.opLogMarginVersions", default: c.retention.opLogMarginVersions, in: 0...100_000_000)
         c.retention.batchSize = try int("retention.batchSize", default: c.retention.batchSize, in: 1...100_000)
+        c.retention.completedJobDays = try int(
+            "retention.completedJobDays", default: c.retention.completedJobDays, in: 0...36_500)
+
+        c.jobs.enabled = try bool("jobs.enabled", default: c.jobs.enabled)
+        c.jobs.pollMilliseconds = try int("jobs.pollMilliseconds", default: c.jobs.pollMilliseconds, in: 10...60_000)
+        c.jobs.leaseSeconds = try int("jobs.leaseSeconds", default: c.jobs.leaseSeconds, in: 2...3_600)
+        c.jobs.concurrency = try int("jobs.concurrency", default: c.jobs.concurrency, in: 1...10_000)
+        c.jobs.ratePerSecond = try int("jobs.ratePerSecond", default: c.jobs.ratePerSecond, in: 0...100_000)
+        c.jobs.testQueue = try bool("jobs.testQueue", default: c.jobs.testQueue)
+        if production && c.jobs.testQueue {
+            throw ConfigurationError(key: "jobs.testQueue", message: "is for tests and cannot be true in production mode.")
+        }
 
         let secret = try string("auth.jwtSecret", default: "", secret: true)
         if secret.isEmpty {

@@ -70,8 +70,10 @@ public struct TandemConfiguration: Sendable {
     /// In-process purging of what is no longer needed (a 0 age keeps that kind forever).
     public struct Retention: Sendable {
         public var enabled = true
-        /// Seconds between runs (the first runs a minute after start, or sooner).
-        public var intervalSeconds = 3600
+        /// When it runs: a cron expression (a repeatable job, once per tick across nodes) ...
+        public var cron = "0 * * * *"
+        /// ... read in this IANA time zone.
+        public var timeZone = "UTC"
         /// Closed tickets not updated for this many days are deleted with their op log.
         public var closedTicketDays = 0
         /// Read notifications read this many days ago are deleted.
@@ -82,8 +84,28 @@ public struct TandemConfiguration: Sendable {
         public var opLogMarginVersions = 1000
         /// Records deleted per transaction or round trip.
         public var batchSize = 500
+        /// Completed jobs finished this many days ago are deleted (failed ones stay for the admin).
+        public var completedJobDays = 7
     }
     public var retention = Retention()
+
+    /// The job engine (docs/JOBS.md).
+    public struct Jobs: Sendable {
+        /// Run jobs in this process (retention and the other scheduled work need it).
+        public var enabled = true
+        /// Real time between looks for due jobs.
+        public var pollMilliseconds = 200
+        /// How long a claim holds a job without renewal; a job whose worker died runs again after it.
+        public var leaseSeconds = 30
+        /// Jobs of one queue running at once on this node.
+        public var concurrency = 4
+        /// Jobs of one queue started per second on this node; 0 for no limit.
+        public var ratePerSecond = 0
+        /// Serve the `test` queue (a handler that holds, then notifies): for the engine's own
+        /// process-level tests; refused in production mode.
+        public var testQueue = false
+    }
+    public var jobs = Jobs()
 
     public struct Auth: Sendable {
         public var jwtSecret = TandemConfiguration.developmentSecret

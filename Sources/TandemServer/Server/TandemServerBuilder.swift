@@ -158,6 +158,8 @@ public enum TandemServerBuilder {
         .addRoutes(to: authenticated.group("tickets"))
         NotificationsController(store: store, clock: dependencies.clock, cursors: cursors)
             .addRoutes(to: authenticated.group("notifications"))
+        JobsController(store: store, policy: policy, clock: dependencies.clock, cursors: cursors)
+            .addRoutes(to: authenticated.group("admin/jobs"))
         return router
     }
 }
