@@ -14,6 +14,8 @@ Recipients whose local part starts with "reject-" are refused with 550 (a perman
 """
 import argparse
 import asyncio
+import email
+import email.policy
 import itertools
 import json
 import os
@@ -48,6 +50,7 @@ class Sink:
             "tls": session.ssl is not None,
             "authenticated": login_of(session),
             "data": envelope.original_content.decode("utf-8", "surrogateescape"),
+            "parsed": parse(envelope.original_content),
         }
         final = os.path.join(self.messages, f"{number:06d}.json")
         temporary = final + ".tmp"
@@ -55,6 +58,26 @@ class Sink:
             json.dump(record, out)
         os.replace(temporary, final)
         return "250 Message accepted for delivery"
+
+
+def parse(data):
+    """What Python's own e-mail parser (an independent reader) makes of the message: decoded
+    headers and the text of each part, so tests check the wire format, not Tandem's reading of it."""
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    headers = {}
+    for name, value in message.items():
+        headers.setdefault(name.lower(), []).append(str(value))
+    parts = {}
+    for part in message.walk():
+        if part.get_content_maintype() == "text":
+            parts.setdefault(part.get_content_type(), part.get_content())
+    return {
+        "headers": headers,
+        "contentType": message.get_content_type(),
+        "text": parts.get("text/plain"),
+        "html": parts.get("text/html"),
+        "defects": [type(d).__name__ for d in message.defects],
+    }
 
 
 def login_of(session):
