@@ -13,7 +13,7 @@ public enum TandemApplication {
     ///
     /// Services stop in reverse order: the HTTP server drains first, then the actors write
     /// their final snapshots (and, in a cluster, hand their leases back while Redis is
-    /// still reachable), then the cluster runtime stops, retention stops, and the store closes.
+    /// still reachable), then the cluster runtime stops, the outbox sender and retention stop, and the store closes.
     public static func build(
         _ dependencies: TandemDependencies,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -33,6 +33,8 @@ public enum TandemApplication {
             RetentionService(
                 store: dependencies.store, settings: configuration.retention, clock: dependencies.clock,
                 logger: dependencies.logger),
+            OutboxService(
+                store: dependencies.store, settings: configuration.mail, clock: dependencies.clock, logger: dependencies.logger),
         )
         if let cluster = dependencies.cluster {
             app.addServices(cluster)

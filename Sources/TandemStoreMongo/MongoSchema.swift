@@ -18,6 +18,8 @@ enum MongoSchema {
     static let tickets = "tickets"
     static let ticketOps = "ticketOps"
     static let notifications = "notifications"
+    /// The mail outbox (`OutboxStore`).
+    static let mailOutbox = "mailOutbox"
     /// `{_id: "schema", version}`.
     static let meta = "meta"
 
@@ -91,6 +93,16 @@ enum MongoSchema {
                 MongoIndex("notifications_unread", keys: ["user": 1, "read": 1, "key": -1]),
                 // Retention: read notifications by age.
                 MongoIndex("notifications_read_age", keys: ["read": 1, "readAt": 1]),
+            ]
+        ),
+        (
+            mailOutbox,
+            [
+                MongoIndex("mail_outbox_key", keys: ["key": 1], unique: true),
+                // claimDueMail: pending entries due and sending ones whose claim lapsed, by due time.
+                MongoIndex("mail_outbox_due", keys: ["open": 1, "dueAt": 1]),
+                // outbox(state:page:), newest first.
+                MongoIndex("mail_outbox_state", keys: ["state": 1, "key": -1]),
             ]
         ),
     ]

@@ -15,6 +15,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("v2-tickets", migrate: v2Tickets)
         migrator.registerMigration("v3-retention", migrate: v3Retention)
         migrator.registerMigration("v4-pending-replies", migrate: v4PendingReplies)
+        migrator.registerMigration("v6-mail", migrate: v6Mail)
         return migrator
     }()
 
@@ -183,6 +184,31 @@ enum SQLiteMigrations {
                 ALTER TABLE tickets ADD COLUMN reply_due_at INTEGER;
                 -- ticketsWithDueReplies(at:limit:): only tickets with a reply waiting.
                 CREATE INDEX tickets_reply_due ON tickets (reply_due_at) WHERE reply_due_at IS NOT NULL;
+                """)
+    }
+
+    /// The durable mail outbox (`OutboxStore`). The message is JSON (a `MailMessage`); `due_at`
+    /// is the next attempt of a pending entry and the claim's end of a sending one, so one
+    /// partial index serves every claim.
+    static func v6Mail(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE mail_outbox (
+                    id         TEXT    NOT NULL PRIMARY KEY,
+                    kind       TEXT    NOT NULL,
+                    message    TEXT    NOT NULL,
+                    state      TEXT    NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'failed')),
+                    attempts   INTEGER NOT NULL,
+                    due_at     INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    sent_at    INTEGER,
+                    last_error TEXT
+                ) STRICT, WITHOUT ROWID;
+
+                -- claimDueMail: pending entries due, sending ones whose claim lapsed.
+                CREATE INDEX mail_outbox_due ON mail_outbox (due_at) WHERE state IN ('pending', 'sending');
+                -- outbox(state:page:), newest first.
+                CREATE INDEX mail_outbox_by_state ON mail_outbox (state, id);
                 """)
     }
 }

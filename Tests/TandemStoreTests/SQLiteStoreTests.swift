@@ -23,6 +23,11 @@ struct SQLiteStoreTests {
         try await check.run(Self.factory)
     }
 
+    @Test("outbox conformance", arguments: OutboxConformanceCheck.allCases)
+    func outboxConformance(_ check: OutboxConformanceCheck) async throws {
+        try await check.run(Self.factory)
+    }
+
     // MARK: - SQLite only
 
     @Test func dataSurvivesCloseAndReopen() async throws {
