@@ -140,8 +140,11 @@ public enum TandemServerBuilder {
             throw APIError(
                 .upgradeRequired, code: "upgrade_required", message: "Connect with a WebSocket (subprotocol tandem.v1).")
         }
+        let mailer = Mailer(configuration: configuration, store: store, clock: dependencies.clock, logger: dependencies.logger)
         AuthController(
-            auth: auth, events: identityEvents, allowSignUp: configuration.auth.allowSignUp,
+            auth: auth,
+            signUpService: SignUpService(auth: auth, mailer: mailer, configuration: configuration, logger: dependencies.logger),
+            events: identityEvents, allowSignUp: configuration.auth.allowSignUp,
             secureCookies: configuration.auth.secureCookies,
             sessionSeconds: configuration.auth.refreshTokenSeconds
         ).addRoutes(to: authenticated.group("auth"))

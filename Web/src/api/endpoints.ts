@@ -16,8 +16,13 @@ export type TicketListItem = Omit<TicketSummary, "createdAt" | "updatedAt"> & { 
 export const api = {
   me: () => request<User>("GET", "/auth/me"),
   login: (email: string, password: string) => request<Session>("POST", "/auth/login", { email, password, session: "cookie" }),
-  signup: (email: string, name: string, password: string) =>
-    request<Session>("POST", "/auth/signup", { email, name, password, session: "cookie" }),
+  /** Asks for an account: the answer is the same whether the address is new or registered. */
+  signup: (email: string, name: string) => request<{ status: string; message: string }>("POST", "/auth/signup", { email, name }),
+  /** What a confirmation link is for (its address and name), or its typed refusal. */
+  checkSignup: (token: string) => request<{ email: string; name: string; expiresAt: string }>("POST", "/auth/signup/check", { token }),
+  /** Creates the account the link names with the chosen password and signs in. */
+  confirmSignup: (token: string, password: string) =>
+    request<Session>("POST", "/auth/signup/confirm", { token, password, session: "cookie" }),
   logout: () => request<void>("POST", "/auth/logout"),
   teams: () => request<Page<Team>>("GET", "/teams?limit=200"),
   user: (id: string) => request<User>("GET", `/users/${encodeURIComponent(id)}`),

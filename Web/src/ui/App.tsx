@@ -7,6 +7,7 @@ import { Shell } from "./Shell";
 import { Toasts } from "./common/Toasts";
 import { LoginPage } from "./auth/LoginPage";
 import { SignupPage } from "./auth/SignupPage";
+import { ConfirmSignupPage } from "./auth/ConfirmSignupPage";
 import { ReauthDialog } from "./auth/ReauthDialog";
 import { QueuePage } from "./queue/QueuePage";
 import { DashboardPage } from "./dashboard/DashboardPage";
@@ -28,7 +29,7 @@ export function App() {
   if (session.status === "anonymous" || !session.user) {
     return (
       <>
-        {path === "/signup" ? <SignupPage /> : <LoginPage />}
+        {path === "/signup" ? <SignupPage /> : path === "/signup/confirm" ? <ConfirmSignupPage /> : <LoginPage />}
         <Toasts />
       </>
     );
