@@ -20,6 +20,9 @@ enum MongoSchema {
     static let notifications = "notifications"
     /// The mail outbox (`OutboxStore`).
     static let mailOutbox = "mailOutbox"
+    /// `MailSettingsStore`: `{key: user id, preference}` and `{key: kind, template}`.
+    static let mailPreferences = "mailPreferences"
+    static let mailTemplates = "mailTemplates"
     /// `{_id: "schema", version}`.
     static let meta = "meta"
 
@@ -105,6 +108,8 @@ enum MongoSchema {
                 MongoIndex("mail_outbox_state", keys: ["state": 1, "key": -1]),
             ]
         ),
+        (mailPreferences, [MongoIndex("mail_preferences_key", keys: ["key": 1], unique: true)]),
+        (mailTemplates, [MongoIndex("mail_templates_key", keys: ["key": 1], unique: true)]),
     ]
 
     static var indexCount: Int { indexes.reduce(0) { $0 + $1.1.count } }

@@ -209,6 +209,16 @@ enum SQLiteMigrations {
                 CREATE INDEX mail_outbox_due ON mail_outbox (due_at) WHERE state IN ('pending', 'sending');
                 -- outbox(state:page:), newest first.
                 CREATE INDEX mail_outbox_by_state ON mail_outbox (state, id);
+
+                -- MailSettingsStore: a user's notification e-mail choice, an admin's templates.
+                CREATE TABLE mail_preferences (
+                    user_id    TEXT NOT NULL PRIMARY KEY,
+                    preference TEXT NOT NULL CHECK (preference IN ('immediately', 'digest', 'off'))
+                ) STRICT, WITHOUT ROWID;
+                CREATE TABLE mail_templates (
+                    kind     TEXT NOT NULL PRIMARY KEY,
+                    template TEXT NOT NULL
+                ) STRICT, WITHOUT ROWID;
                 """)
     }
 }

@@ -13,6 +13,7 @@ enum OutboxConformanceCheck: String, CaseIterable, Sendable, CustomTestStringCon
     case concurrentClaimsDoNotOverlap
     case outcomesAreFencedByAttempt
     case listing
+    case preferencesAndTemplates
 
     var testDescription: String { rawValue }
 
@@ -25,6 +26,7 @@ enum OutboxConformanceCheck: String, CaseIterable, Sendable, CustomTestStringCon
             case .concurrentClaimsDoNotOverlap: try await OutboxConformance.concurrentClaimsDoNotOverlap(store)
             case .outcomesAreFencedByAttempt: try await OutboxConformance.outcomesAreFencedByAttempt(store)
             case .listing: try await OutboxConformance.listing(store)
+            case .preferencesAndTemplates: try await OutboxConformance.preferencesAndTemplates(store)
             }
         }
     }
@@ -144,5 +146,25 @@ enum OutboxConformance {
         #expect(ids == ["mail_0005", "mail_0004", "mail_0003", "mail_0002", "mail_0001"])
         #expect(try await store.outbox(state: .failed, page: PageRequest()).items.map(\.id) == [claimed[0].id])
         #expect(try await store.outbox(state: .pending, page: PageRequest()).items.count == 3)
+    }
+
+    /// ``MailSettingsStore``: defaults, upserts, removal.
+    static func preferencesAndTemplates(_ store: any TandemStore) async throws {
+        let ada = UserID("usr_ada")
+        #expect(try await store.mailPreference(of: ada) == .immediately)
+        try await store.setMailPreference(.digest, of: ada)
+        try await store.setMailPreference(.off, of: ada)
+        #expect(try await store.mailPreference(of: ada) == .off)
+        #expect(try await store.mailPreference(of: UserID("usr_bob")) == .immediately)
+        #expect(try await store.mailTemplate(kind: "ticket.reply") == nil)
+        let template = MailTemplate(subject: "Re: {{subject}} 😀", text: "Zoë e\u{301}", html: "<p>{{body}}</p>")
+        try await store.setMailTemplate(template, kind: "ticket.reply")
+        try await store.setMailTemplate(MailTemplate(subject: "x", text: "y", html: "z"), kind: "ticket.solved")
+        try await store.setMailTemplate(template, kind: "ticket.solved")
+        #expect(try await store.mailTemplate(kind: "ticket.reply") == template)
+        #expect(try await store.mailTemplate(kind: "ticket.solved") == template)
+        try await store.setMailTemplate(nil, kind: "ticket.reply")
+        #expect(try await store.mailTemplate(kind: "ticket.reply") == nil)
+        #expect(try await store.mailTemplate(kind: "ticket.solved") == template)
     }
 }

@@ -159,4 +159,12 @@ package final class ControlledStore: TandemStore {
     package func outbox(state: OutboxState?, page: PageRequest) async throws -> Page<OutboxEntry> {
         try await base.outbox(state: state, page: page)
     }
+    package func mailPreference(of user: UserID) async throws -> MailPreference { try await base.mailPreference(of: user) }
+    package func setMailPreference(_ preference: MailPreference, of user: UserID) async throws {
+        try await base.setMailPreference(preference, of: user)
+    }
+    package func mailTemplate(kind: String) async throws -> MailTemplate? { try await base.mailTemplate(kind: kind) }
+    package func setMailTemplate(_ template: MailTemplate?, kind: String) async throws {
+        try await base.setMailTemplate(template, kind: kind)
+    }
 }

@@ -12,7 +12,7 @@ import TandemStore
 /// later sends them), and in development mode each message is also logged with its text, so a
 /// developer can follow a sign-up link without a mail server.
 public struct Mailer: Sendable {
-    let store: any OutboxStore
+    let store: any TandemStore
     let settings: TandemConfiguration.Mail
     let templates: MailTemplates
     let clock: any TandemClock
@@ -23,7 +23,7 @@ public struct Mailer: Sendable {
     let ids = IdentifierGenerator()
 
     public init(
-        configuration: TandemConfiguration, store: any OutboxStore, clock: any TandemClock, logger: Logger,
+        configuration: TandemConfiguration, store: any TandemStore, clock: any TandemClock, logger: Logger,
         templates: MailTemplates = MailTemplates()
     ) {
         self.store = store
@@ -44,20 +44,31 @@ public struct Mailer: Sendable {
     /// The domain of `mail.from`, which names message ids.
     var domain: String { settings.from.split(separator: "@").last.map(String.init) ?? "localhost" }
 
-    /// Renders `kind`'s template with `values` for `to` and puts it in the outbox.
+    /// The `Message-ID` that heads a ticket's e-mail thread: the "ticket received" message has
+    /// it, every later message about the ticket answers it (`In-Reply-To`, `References`).
+    public func threadID(of ticket: TicketID) -> String { "ticket.\(ticket.rawValue)@\(domain)" }
+
+    /// The template of `kind`: an admin's (``MailSettingsStore``), else the built-in one.
+    public func template(_ kind: MailKind) async throws -> MailTemplate {
+        try await store.mailTemplate(kind: kind.rawValue) ?? templates[kind]
+    }
+
+    /// Renders `kind`'s template with `values` for `to` and puts it in the outbox. `messageID`
+    /// (without brackets) replaces the entry's own (`<outbox id>@<domain>`).
     @discardableResult
     public func send(
-        _ kind: MailKind, to: MailAddress, values: [String: String], inReplyTo: String? = nil, references: [String] = [],
-        autoSubmitted: String? = "auto-generated"
+        _ kind: MailKind, to: MailAddress, values: [String: String], messageID: String? = nil, inReplyTo: String? = nil,
+        references: [String] = [], autoSubmitted: String? = "auto-generated"
     ) async throws -> OutboxEntry {
         var values = values
         values["product"] = values["product"] ?? settings.fromName
-        let rendered = templates[kind].render(values)
+        let rendered = try await template(kind).render(values)
         let now = clock.now()
         let id: OutboxID = ids.make("mail", at: UInt64(now.millisecondsSince1970))
         let message = MailMessage(
             from: MailAddress(settings.from, name: settings.fromName.isEmpty ? nil : settings.fromName), to: to,
-            subject: rendered.subject, text: rendered.text, html: rendered.html, messageID: "\(id.rawValue)@\(domain)",
+            subject: rendered.subject, text: rendered.text, html: rendered.html,
+            messageID: messageID ?? "\(id.rawValue)@\(domain)",
             inReplyTo: inReplyTo, references: references, autoSubmitted: autoSubmitted)
         let entry = OutboxEntry(id: id, kind: kind.rawValue, message: message, createdAt: now)
         try await store.enqueueMail(entry)

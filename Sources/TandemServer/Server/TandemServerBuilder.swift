@@ -156,11 +156,14 @@ public enum TandemServerBuilder {
             .addRoutes(to: authenticated.group("teams"))
         TicketsController(
             store: store, registry: dependencies.actors, policy: policy, clock: dependencies.clock,
-            limits: dependencies.actors.settings.ticket.limits, cursors: cursors
+            limits: dependencies.actors.settings.ticket.limits, cursors: cursors,
+            mail: NotificationMailer(
+                configuration: configuration, store: store, clock: dependencies.clock, logger: dependencies.logger)
         )
         .addRoutes(to: authenticated.group("tickets"))
         NotificationsController(store: store, clock: dependencies.clock, cursors: cursors)
             .addRoutes(to: authenticated.group("notifications"))
+        MailController(store: store).addRoutes(to: authenticated.group("mail"))
         return router
     }
 }

@@ -13,6 +13,9 @@ interface Page<T> {
 /** REST list items carry ISO dates. */
 export type TicketListItem = Omit<TicketSummary, "createdAt" | "updatedAt"> & { createdAt: string; updatedAt: string };
 
+/** How notifications reach a user by e-mail. */
+export type MailPreference = "immediately" | "digest" | "off";
+
 export const api = {
   me: () => request<User>("GET", "/auth/me"),
   login: (email: string, password: string) => request<Session>("POST", "/auth/login", { email, password, session: "cookie" }),
@@ -24,6 +27,9 @@ export const api = {
   confirmSignup: (token: string, password: string) =>
     request<Session>("POST", "/auth/signup/confirm", { token, password, session: "cookie" }),
   logout: () => request<void>("POST", "/auth/logout"),
+  mailPreference: () => request<{ notifications: MailPreference }>("GET", "/mail/preference"),
+  setMailPreference: (notifications: MailPreference) =>
+    request<{ notifications: MailPreference }>("PUT", "/mail/preference", { notifications }),
   teams: () => request<Page<Team>>("GET", "/teams?limit=200"),
   user: (id: string) => request<User>("GET", `/users/${encodeURIComponent(id)}`),
   teamMembers: (teamId: string) => request<Page<User>>("GET", `/users?teamId=${encodeURIComponent(teamId)}&limit=200`),

@@ -5,6 +5,7 @@ import { useRoute } from "../app/router";
 import { useSelector } from "../store/store";
 import { ConnectionBanner } from "./ConnectionBanner";
 import { NotificationBell } from "./NotificationBell";
+import { MailPreferenceMenu } from "./MailPreferenceMenu";
 import { Link } from "./common/Link";
 import { Avatar } from "./common/Avatar";
 import { focusRing } from "./common/ui";
@@ -48,6 +49,7 @@ export function Shell({ children }: { children: ReactNode }) {
           </nav>
           <div className="ml-auto flex items-center gap-1 sm:gap-3">
             <NotificationBell />
+            <MailPreferenceMenu />
             {user && (
               <span className="hidden items-center gap-2 text-sm sm:flex">
                 <Avatar id={user.id} name={user.name} />

@@ -1,11 +1,10 @@
 // Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
-import Foundation
-
 /// A message's wording with `{{name}}` placeholders: a subject, a plain-text body and an HTML
 /// body. Values are inserted as text: escaped in the HTML body, so a ticket title or a name
 /// can never become markup; control characters are taken out of the subject by the composer.
-/// A placeholder without a value renders as nothing.
+/// A placeholder without a value renders as nothing. Admins may change a template
+/// (`PUT /api/v1/mail/templates/{kind}`); the built-in texts are `MailTemplates.builtIn`.
 public struct MailTemplate: Sendable, Hashable, Codable {
     public var subject: String
     public var text: String
@@ -28,13 +27,14 @@ public struct MailTemplate: Sendable, Hashable, Codable {
     static func fill(_ template: String, _ values: [String: String], escape: (String) -> String) -> String {
         var out = ""
         var rest = Substring(template)
-        while let open = rest.range(of: "{{") {
+        while let open = rest.firstRange(of: "{{") {
             out += rest[..<open.lowerBound]
-            guard let close = rest[open.upperBound...].range(of: "}}") else {
+            guard let close = rest[open.upperBound...].firstRange(of: "}}") else {
                 out += rest[open.lowerBound...]
                 return out
             }
-            let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            let name = String(
+                rest[open.upperBound..<close.lowerBound].drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
             out += escape(values[name] ?? "")
             rest = rest[close.upperBound...]
         }
