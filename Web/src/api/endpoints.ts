@@ -13,6 +13,15 @@ interface Page<T> {
 /** REST list items carry ISO dates. */
 export type TicketListItem = Omit<TicketSummary, "createdAt" | "updatedAt"> & { createdAt: string; updatedAt: string };
 
+/** The wording of one kind of e-mail (admins). */
+export interface MailTemplate {
+  kind: string;
+  subject: string;
+  text: string;
+  html: string;
+  custom: boolean;
+}
+
 /** How notifications reach a user by e-mail. */
 export type MailPreference = "immediately" | "digest" | "off";
 
@@ -30,6 +39,10 @@ export const api = {
   mailPreference: () => request<{ notifications: MailPreference }>("GET", "/mail/preference"),
   setMailPreference: (notifications: MailPreference) =>
     request<{ notifications: MailPreference }>("PUT", "/mail/preference", { notifications }),
+  mailTemplates: () => request<{ items: MailTemplate[] }>("GET", "/mail/templates"),
+  setMailTemplate: (kind: string, body: { subject: string; text: string; html: string }) =>
+    request<MailTemplate>("PUT", `/mail/templates/${encodeURIComponent(kind)}`, body),
+  resetMailTemplate: (kind: string) => request<MailTemplate>("DELETE", `/mail/templates/${encodeURIComponent(kind)}`),
   teams: () => request<Page<Team>>("GET", "/teams?limit=200"),
   user: (id: string) => request<User>("GET", `/users/${encodeURIComponent(id)}`),
   teamMembers: (teamId: string) => request<Page<User>>("GET", `/users?teamId=${encodeURIComponent(teamId)}&limit=200`),

@@ -11,6 +11,7 @@ import { ConfirmSignupPage } from "./auth/ConfirmSignupPage";
 import { ReauthDialog } from "./auth/ReauthDialog";
 import { QueuePage } from "./queue/QueuePage";
 import { DashboardPage } from "./dashboard/DashboardPage";
+import { MailTemplatesPage } from "./admin/MailTemplatesPage";
 import { PortalHome } from "./portal/PortalHome";
 import { NewTicketPage } from "./portal/NewTicketPage";
 import { PortalTicketPage } from "./portal/PortalTicketPage";
@@ -49,6 +50,7 @@ function StaffRoutes({ path }: { path: string }) {
   const t = match("/tickets/:id", path);
   if (t) return <QueuePage ticketId={t.id} />;
   if (path.startsWith("/dashboard")) return <DashboardPage />;
+  if (path === "/admin/email") return <MailTemplatesPage />;
   if (path.startsWith("/queue")) return <QueuePage />;
   return <Redirect to="/queue" />;
 }

@@ -19,6 +19,7 @@ export function Shell({ children }: { children: ReactNode }) {
     ? [
         { href: "/queue", label: "Queue", active: path.startsWith("/queue") || path.startsWith("/tickets") },
         { href: "/dashboard", label: "Dashboard", active: path.startsWith("/dashboard") },
+        ...(user?.role === "admin" ? [{ href: "/admin/email", label: "Templates", active: path === "/admin/email" }] : []),
       ]
     : [
         { href: "/portal", label: "My tickets", active: path === "/portal" || path.startsWith("/portal/tickets") },
