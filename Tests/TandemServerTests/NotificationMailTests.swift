@@ -152,4 +152,21 @@ import Testing
             #expect(try await env.store.mailTemplate(kind: "ticket.received") == nil)
         }
     }
+
+    /// Without an SMTP server: development keeps (and logs) the message; production queues none,
+    /// since nothing would ever send it.
+    @Test(arguments: [RunMode.development, .production])
+    func withoutASMTPServer(mode: RunMode) async throws {
+        let env = try await TestEnvironment.make { $0.mode = mode }
+        let customer = try await env.user("nomail@example.com")
+        try await env.run { api in
+            let session = try await api.login(customer.email)
+            let created = try await api.post(
+                "/api/v1/tickets", ["subject": "No mail server", "description": "x"], bearer: session.accessToken)
+            #expect(created.status == .created)
+            let queued = try await env.outbox(to: customer.email)
+            #expect(queued.count == (mode == .development ? 1 : 0))
+            #expect(queued.allSatisfy { $0.state == .pending })
+        }
+    }
 }

@@ -15,20 +15,26 @@ import TandemStore
 /// message answers the ticket's thread (``Mailer/threadID(of:)``) so mail clients thread them.
 ///
 /// Failures are logged, never thrown: the notification itself is stored either way.
+///
+/// Without an SMTP server it queues nothing in production mode (an outbox nobody sends from
+/// would only grow); development mode queues and logs, as for every message (``Mailer``).
 public struct NotificationMailer: NotificationMail {
     let mailer: Mailer
     let store: any TandemStore
     let logger: Logger
+    let enabled: Bool
     let policy = AccessPolicy()
 
     public init(configuration: TandemConfiguration, store: any TandemStore, clock: any TandemClock, logger: Logger) {
         self.mailer = Mailer(configuration: configuration, store: store, clock: clock, logger: logger)
         self.store = store
         self.logger = logger
+        self.enabled = configuration.mail.sends || configuration.mode == .development
     }
 
     /// "We received your ticket", to its requester; its Message-ID heads the ticket's thread.
     public func ticketReceived(_ ticket: Ticket) async {
+        guard enabled else { return }
         do {
             guard let requester = try await recipient(ticket.requester) else { return }
             try await mailer.send(
@@ -42,6 +48,7 @@ public struct NotificationMailer: NotificationMail {
     }
 
     public func notify(_ notifications: [UserNotification], ticket: Ticket, ops: [TicketOp]) async {
+        guard enabled else { return }
         for note in notifications {
             do {
                 try await mail(note, ticket: ticket, ops: ops)
