@@ -30,9 +30,10 @@ struct OutboxService: Service {
         let delivery = MailDelivery(
             store: store, transport: client, retry: MailRetryPolicy(settings), clock: clock, logger: logger)
         logger.info("outbox sender started", metadata: ["smtp": "\(smtp.url)", "tls": "\(smtp.tls.rawValue)"])
-        // A claim outlives the longest transfer, so a live sender never loses its entry.
-        let claimSeconds = Int64(settings.timeoutSeconds) + 30
+        // A claim outlives the slowest batch: its messages wait for one of the client's connections,
+        // each transfer bounded by the timeout, so a live sender never loses an entry to another node.
         let batch = smtp.connections * 4
+        let claimSeconds = Int64(settings.timeoutSeconds) * Int64(batch / smtp.connections) + 30
         while !Task.isShuttingDownGracefully {
             var claimed: [OutboxEntry] = []
             do {
