@@ -97,6 +97,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // libcurl (apt: libcurl4-openssl-dev) and GMime 3 (apt: libgmime-3.0-dev).
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CGMime", pkgConfig: "gmime-3.0", providers: [.apt(["libgmime-3.0-dev"])]),
+        // Outgoing mail: MIME composition with GMime, SMTP (STARTTLS, AUTH) with libcurl, an async
+        // API with the blocking calls on a thread pool of its own.
+        .target(
+            name: "TandemMail",
+            dependencies: [
+                "TandemCore", "CCurl", "CGMime",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Ticket, team and session actors and the registry that activates them.
         .target(
             name: "TandemActors",
@@ -163,6 +177,7 @@ let package = Package(
                 "TandemCluster",
                 "TandemRedis",
                 "TandemServer",
+                "TandemMail",
                 "CMalloc",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -244,6 +259,12 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The mail client against a real SMTP server (scripts/smtp-sink.py, started by scripts/test.sh).
+        .testTarget(
+            name: "TandemMailTests",
+            dependencies: ["TandemTestSupport", "TandemMail", "TandemCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -204,3 +204,17 @@ start_nx27017() {
   TANDEM_TEST_MONGO_URL="mongodb://127.0.0.1:$(service_port nx27017)"
   export TANDEM_TEST_MONGO_URL
 }
+
+# A real SMTP server (aiosmtpd, pip, in the venv) that keeps every message it accepts
+# (scripts/smtp-sink.py: STARTTLS with a self-signed certificate, AUTH tandem/sink-password).
+# Exports TANDEM_TEST_SMTP_URL, TANDEM_TEST_SMTP_DIR (messages/<n>.json) and
+# TANDEM_TEST_SMTP_CA (the certificate, as a CA file for STARTTLS).
+start_smtp() {
+  "$TANDEM_VENV/bin/python" -c 'import aiosmtpd' 2>/dev/null \
+    || die "aiosmtpd not found in $TANDEM_VENV (add it to scripts/requirements-test.txt)"
+  service_start smtp "$TANDEM_VENV/bin/python" "$TANDEM_ROOT/scripts/smtp-sink.py" --port '{port}' --dir '{dir}'
+  TANDEM_TEST_SMTP_URL="smtp://127.0.0.1:$(service_port smtp)"
+  TANDEM_TEST_SMTP_DIR="$(service_dir smtp)"
+  TANDEM_TEST_SMTP_CA="$TANDEM_TEST_SMTP_DIR/cert.pem"
+  export TANDEM_TEST_SMTP_URL TANDEM_TEST_SMTP_DIR TANDEM_TEST_SMTP_CA
+}

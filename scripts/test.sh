@@ -13,8 +13,8 @@ TANDEM_LOG_TAG="test"
 cd "$TANDEM_ROOT"
 
 # Services the tests need: each NAME here is started by start_NAME in lib.sh
-# (available: redis, nx27017). Their packages go in scripts/setup.sh's test lists.
-TEST_SERVICES=(nx27017 redis)
+# (available: redis, nx27017, smtp). Their packages go in scripts/setup.sh's test lists.
+TEST_SERVICES=(nx27017 redis smtp)
 
 export TANDEM_TEST_BCRYPT_COST="${TANDEM_TEST_BCRYPT_COST:-4}"
 # Tests that stop and restart "the database" run an nx-27017 process of their own.

@@ -14,7 +14,7 @@ public enum TandemApplication {
     /// Services stop in reverse order: the HTTP server drains first, then the actors write
     /// their final snapshots (and, in a cluster, hand their leases back while Redis is
     /// still reachable), then the cluster runtime stops, the job runner stops (its running jobs
-    /// given back), and the store closes.
+    /// given back), the outbox sender stops, and the store closes.
     public static func build(
         _ dependencies: TandemDependencies,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -36,6 +36,9 @@ public enum TandemApplication {
                     store: dependencies.store, configuration: configuration, clock: dependencies.clock,
                     registry: dependencies.registry, logger: dependencies.logger))
         }
+        app.addServices(
+            OutboxService(
+                store: dependencies.store, settings: configuration.mail, clock: dependencies.clock, logger: dependencies.logger))
         if let cluster = dependencies.cluster {
             app.addServices(cluster)
         }

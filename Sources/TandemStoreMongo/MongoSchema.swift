@@ -19,6 +19,11 @@ enum MongoSchema {
     static let tickets = "tickets"
     static let ticketOps = "ticketOps"
     static let notifications = "notifications"
+    /// The mail outbox (`OutboxStore`).
+    static let mailOutbox = "mailOutbox"
+    /// `MailSettingsStore`: `{key: user id, preference}` and `{key: kind, template}`.
+    static let mailPreferences = "mailPreferences"
+    static let mailTemplates = "mailTemplates"
     /// `{_id: "schema", version}`.
     static let meta = "meta"
     /// The job engine (MongoStore+Jobs.swift).
@@ -113,6 +118,18 @@ enum MongoSchema {
             ]
         ),
         (jobSchedules, [MongoIndex("job_schedules_key", keys: ["key": 1], unique: true)]),
+        (
+            mailOutbox,
+            [
+                MongoIndex("mail_outbox_key", keys: ["key": 1], unique: true),
+                // claimDueMail: pending entries due and sending ones whose claim lapsed, by due time.
+                MongoIndex("mail_outbox_due", keys: ["open": 1, "dueAt": 1]),
+                // outbox(state:page:), newest first.
+                MongoIndex("mail_outbox_state", keys: ["state": 1, "key": -1]),
+            ]
+        ),
+        (mailPreferences, [MongoIndex("mail_preferences_key", keys: ["key": 1], unique: true)]),
+        (mailTemplates, [MongoIndex("mail_templates_key", keys: ["key": 1], unique: true)]),
     ]
 
     // MARK: Desk (issue 17)

@@ -16,6 +16,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("v3-retention", migrate: v3Retention)
         migrator.registerMigration("v4-pending-replies", migrate: v4PendingReplies)
         migrator.registerMigration("v5-jobs", migrate: v5Jobs)
+        migrator.registerMigration("v6-mail", migrate: v6Mail)
         migrator.registerMigration("v8-desk", migrate: v8Desk)
         return migrator
     }()
@@ -213,6 +214,41 @@ enum SQLiteMigrations {
 
                 -- ticketID(number:), and the uniqueness of numbers.
                 CREATE UNIQUE INDEX tickets_by_number ON tickets (number);
+                """)
+    }
+
+    /// The durable mail outbox (`OutboxStore`). The message is JSON (a `MailMessage`); `due_at`
+    /// is the next attempt of a pending entry and the claim's end of a sending one, so one
+    /// partial index serves every claim.
+    static func v6Mail(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE mail_outbox (
+                    id         TEXT    NOT NULL PRIMARY KEY,
+                    kind       TEXT    NOT NULL,
+                    message    TEXT    NOT NULL,
+                    state      TEXT    NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'failed')),
+                    attempts   INTEGER NOT NULL,
+                    due_at     INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    sent_at    INTEGER,
+                    last_error TEXT
+                ) STRICT, WITHOUT ROWID;
+
+                -- claimDueMail: pending entries due, sending ones whose claim lapsed.
+                CREATE INDEX mail_outbox_due ON mail_outbox (due_at) WHERE state IN ('pending', 'sending');
+                -- outbox(state:page:), newest first.
+                CREATE INDEX mail_outbox_by_state ON mail_outbox (state, id);
+
+                -- MailSettingsStore: a user's notification e-mail choice, an admin's templates.
+                CREATE TABLE mail_preferences (
+                    user_id    TEXT NOT NULL PRIMARY KEY,
+                    preference TEXT NOT NULL CHECK (preference IN ('immediately', 'digest', 'off'))
+                ) STRICT, WITHOUT ROWID;
+                CREATE TABLE mail_templates (
+                    kind     TEXT NOT NULL PRIMARY KEY,
+                    template TEXT NOT NULL
+                ) STRICT, WITHOUT ROWID;
                 """)
     }
 }

@@ -1,20 +1,29 @@
 // Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
 import TandemCore
+import TandemTestSupport
 import Testing
 
 /// Staff-only content (internal comments, internal notes, the reply draft, tags, mentions in
 /// internal comments) is written with a marker, and every path by which a requester learns
 /// about a ticket is walked: REST views, history, search, listings, notifications and their
-/// counts, and every live frame. The marker never arrives. Requesters are a customer and an
-/// agent of another team, who reads the ticket only as its requester (the public view).
+/// counts, every live frame, and every e-mail (the real SMTP server of `scripts/test.sh`, when it
+/// runs). The marker never arrives. Requesters are a customer and an agent of another team, who
+/// reads the ticket only as its requester (the public view).
 @Suite("Staff-only content never reaches a requester")
 struct StaffOnlyContentTests {
     static let marker = "ZQXMARKER"
 
     @Test("internal work with a marker, mentioning the requester, reaches no requester by any path")
     func markerNeverReachesRequesters() async throws {
-        try await LiveServer.run { server in
+        // Notification e-mail goes to the test SMTP server, which keeps every message.
+        let mail = LiveOptions(configure: { configuration in
+            guard let url = SMTPSink.service.url else { return }
+            configuration.mail.smtpURL = url
+            configuration.mail.tls = "none"
+            configuration.mail.pollMilliseconds = 50
+        })
+        try await LiveServer.run(mail) { server in
             let agent = server.agents[0]
             let requesters = [server.customers[0], server.outsider]
             var sockets: [LiveTestClient] = []
@@ -111,6 +120,25 @@ struct StaffOnlyContentTests {
                 }
                 await socket.close()
             }
+
+            // E-mail: the requesters were told of their ticket and of the public reply, and of nothing
+            // staff-only; the colleague's mention mail (they may read internal notes) holds the marker.
+            guard SMTPSink.service.url != nil else { return }
+            for requester in requesters {
+                let received = try await SMTPSink.waitForMessages(to: requester.user.email, count: 2)
+                for message in received {
+                    let seen = [
+                        message.data, message.parsed.text ?? "", message.parsed.html ?? "",
+                        message.parsed.header("Subject") ?? "",
+                    ]
+                    .joined(separator: "\n").lowercased()
+                    #expect(!seen.contains(marker.lowercased()), "\(requester.user.name) got by e-mail: \(message.data)")
+                }
+                let kinds = received.compactMap { $0.parsed.text }
+                #expect(kinds.contains { $0.contains("We are looking into it.") }, "no reply mail for \(requester.user.name)")
+            }
+            let colleagueMail = try await SMTPSink.waitForMessages(to: server.agents[1].user.email)
+            #expect(colleagueMail.contains { $0.parsed.text?.contains("\(marker) for a colleague") == true })
         }
     }
 

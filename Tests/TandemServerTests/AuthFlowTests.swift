@@ -12,8 +12,9 @@ import Testing
     @Test func signUpInTokenModeReturnsTokensAndACustomer() async throws {
         let env = try await TestEnvironment.make()
         try await env.run { api in
-            let response = try await api.post(
-                "/api/v1/auth/signup", ["email": "  Grace@Example.COM ", "name": "Grace Hopper", "password": goodPassword])
+            let response = try await env.signUp(
+                api, email: "  Grace@Example.COM ", name: "Grace Hopper", password: goodPassword,
+                confirmingAs: "grace@example.com")
             #expect(response.status == .created, "\(response.bodyText)")
             #expect(response.headers[.cacheControl] == "no-store")
             #expect(response.setCookies.isEmpty)
@@ -21,6 +22,7 @@ import Testing
             let user = try #require(json["user"] as? [String: Any])
             #expect(Set(user.keys) == ["id", "email", "name", "role", "disabled", "createdAt", "updatedAt"])
             #expect(user["email"] as? String == "grace@example.com")
+            #expect(user["name"] as? String == "Grace Hopper")
             #expect(user["role"] as? String == "customer")
             #expect(json["tokenType"] as? String == "Bearer")
             #expect(json["expiresIn"] as? Int == 900)
@@ -36,9 +38,8 @@ import Testing
     @Test func signUpInCookieModeSetsCookiesAndNoRefreshToken() async throws {
         let env = try await TestEnvironment.make()
         try await env.run { api in
-            let response = try await api.post(
-                "/api/v1/auth/signup",
-                ["email": "linus@example.com", "name": "Linus", "password": goodPassword, "session": "cookie"])
+            let response = try await env.signUp(
+                api, email: "linus@example.com", name: "Linus", password: goodPassword, session: "cookie")
             #expect(response.status == .created, "\(response.bodyText)")
             let json = try response.json()
             #expect(json["refreshToken"] == nil)
@@ -50,12 +51,28 @@ import Testing
         }
     }
 
+    @Test func signUpAloneCreatesNoAccount() async throws {
+        let env = try await TestEnvironment.make()
+        try await env.run { api in
+            let response = try await api.post("/api/v1/auth/signup", ["email": "eve@example.com", "name": "Eve"])
+            #expect(response.status == .accepted, "\(response.bodyText)")
+            #expect(try await env.store.user(email: "eve@example.com") == nil)
+            let login = try await api.post("/api/v1/auth/login", ["email": "eve@example.com", "password": goodPassword])
+            expectError(login, .unauthorized, "invalid_credentials")
+            // The password is chosen with the link, never at the request.
+            let withPassword = try await api.post(
+                "/api/v1/auth/signup", ["email": "eve@example.com", "name": "Eve", "password": goodPassword])
+            expectError(withPassword, .unprocessableContent, "unknown_field", field: "password")
+        }
+    }
+
     @Test func signUpCanBeSwitchedOff() async throws {
         let env = try await TestEnvironment.make { $0.auth.allowSignUp = false }
         try await env.run { api in
-            let response = try await api.post(
-                "/api/v1/auth/signup", ["email": "eve@example.com", "name": "Eve", "password": goodPassword])
+            let response = try await api.post("/api/v1/auth/signup", ["email": "eve@example.com", "name": "Eve"])
             expectError(response, .forbidden, "signup_disabled")
+            let confirm = try await api.post("/api/v1/auth/signup/confirm", ["token": "x.y", "password": goodPassword])
+            expectError(confirm, .forbidden, "signup_disabled")
             let login = try await api.post("/api/v1/auth/login", ["email": "eve@example.com", "password": goodPassword])
             expectError(login, .unauthorized, "invalid_credentials")
         }
@@ -66,7 +83,7 @@ import Testing
         try await env.run { api in
             let response = try await api.post(
                 "/api/v1/auth/signup",
-                ["email": "mallory@example.com", "name": "Mallory", "password": goodPassword, "role": "admin"])
+                ["email": "mallory@example.com", "name": "Mallory", "role": "admin"])
             expectError(response, .unprocessableContent, "unknown_field", field: "role")
         }
     }

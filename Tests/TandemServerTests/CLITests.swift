@@ -118,7 +118,7 @@ import Testing
             ["serve", "--port", "0", "--store", "sqlite:\(directory.path)/tandem.sqlite"],
             environment: [
                 "TANDEM_MODE": "production", "TANDEM_AUTH_JWT_SECRET": "a-production-secret-of-more-than-32-bytes",
-                "TANDEM_AUTH_BCRYPT_COST": "10",
+                "TANDEM_AUTH_BCRYPT_COST": "10", "TANDEM_AUTH_ALLOW_SIGN_UP": "false",
             ],
             in: directory.path)
         defer { server.stop() }

@@ -63,6 +63,19 @@ import Testing
                 "TANDEM_AUTH_SECURE_COOKIES": "false",
             ], "auth.secureCookies"
         ),
+        // Sign-up confirms by e-mail: production refuses sign-up without a way to send the link.
+        (["TANDEM_MODE": "production", "TANDEM_AUTH_JWT_SECRET": Self.productionSecret], "mail.smtpURL"),
+        (
+            [
+                "TANDEM_MODE": "production", "TANDEM_AUTH_JWT_SECRET": Self.productionSecret,
+                "TANDEM_MAIL_SMTP_URL": "smtp://m:25",
+            ],
+            "mail.publicURL"
+        ),
+        (["TANDEM_MAIL_SMTP_URL": "http://mail.example.com"], "mail.smtpURL"),
+        (["TANDEM_MAIL_TLS": "sometimes"], "mail.tls"),
+        (["TANDEM_MAIL_FROM": "Tandem <x@y>"], "mail.from"),
+        (["TANDEM_MAIL_PUBLIC_URL": "javascript:alert(1)"], "mail.publicURL"),
     ])
     func badValuesNameTheKey(env: [String: String], key: String) async throws {
         await #expect {
@@ -73,7 +86,10 @@ import Testing
     }
 
     @Test func productionModeWithASecretStartsStrict() async throws {
-        let config = try await load(["TANDEM_MODE": "production", "TANDEM_AUTH_JWT_SECRET": Self.productionSecret])
+        let config = try await load([
+            "TANDEM_MODE": "production", "TANDEM_AUTH_JWT_SECRET": Self.productionSecret,
+            "TANDEM_MAIL_SMTP_URL": "smtp://mail.example.com:587", "TANDEM_MAIL_PUBLIC_URL": "https://help.example.com",
+        ])
         #expect(config.mode == .production)
         #expect(config.auth.jwtSecret == Self.productionSecret)
         #expect(config.log.format == "json")

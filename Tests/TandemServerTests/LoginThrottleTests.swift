@@ -126,9 +126,8 @@ import Testing
             expectError(
                 try await api.post("/api/v1/auth/login", ["email": "ghost@example.com", "password": goodPassword]),
                 .tooManyRequests, "too_many_attempts")
-            let signup = try await api.post(
-                "/api/v1/auth/signup", ["email": "new@example.com", "name": "New", "password": goodPassword])
-            #expect(signup.status == .created)
+            let signup = try await api.post("/api/v1/auth/signup", ["email": "new@example.com", "name": "New"])
+            #expect(signup.status == .accepted)
         }
     }
 

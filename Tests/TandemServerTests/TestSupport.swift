@@ -100,6 +100,43 @@ struct TestEnvironment: Sendable {
         return try await dependencies.server.authService().createUser(email: email, name: name, password: password, role: role)
     }
 
+    /// The outbox entries addressed to `email`, oldest first.
+    func outbox(to email: String) async throws -> [OutboxEntry] {
+        Array(
+            try await store.outbox(state: nil, page: PageRequest(limit: 200)).items
+                .filter { $0.message.to.address.caseInsensitiveCompare(email) == .orderedSame }.reversed())
+    }
+
+    /// Asks for an account (`POST /auth/signup`, which must answer 202) and returns the token of
+    /// the confirmation link the outbox holds for it (read from the message's text).
+    func signUpToken(_ api: APIClient, email: String, name: String, confirmingAs address: String? = nil) async throws -> String {
+        let response = try await api.post("/api/v1/auth/signup", ["email": email, "name": name])
+        try #require(response.status == .accepted, "\(response.bodyText)")
+        return try await latestSignUpToken(for: address ?? email)
+    }
+
+    /// The token in the newest confirmation link sent to `email`.
+    func latestSignUpToken(for email: String) async throws -> String {
+        let entry = try #require(
+            try await outbox(to: email).last { $0.kind == "signup.confirm" }, "no confirmation mail for \(email)")
+        return try #require(SignUpLink.token(in: entry.message.text), "no link in: \(entry.message.text)")
+    }
+
+    /// Signs up through the link (request, then confirm with `password`); returns the confirm response.
+    func signUp(
+        _ api: APIClient, email: String, name: String, password: String, session: String = "token",
+        confirmingAs address: String? = nil
+    ) async throws -> TestResponse {
+        let token = try await signUpToken(api, email: email, name: name, confirmingAs: address)
+        return try await api.post("/api/v1/auth/signup/confirm", ["token": token, "password": password, "session": session])
+    }
+
+    /// Confirms the newest link sent to `email`.
+    func confirmSignUp(_ api: APIClient, email: String, password: String) async throws -> TestResponse {
+        let token = try await latestSignUpToken(for: email)
+        return try await api.post("/api/v1/auth/signup/confirm", ["token": token, "password": password])
+    }
+
     /// Creates a team directly in the store.
     @discardableResult
     func team(_ name: String, _ members: [(User, TeamRole)] = []) async throws -> Team {
@@ -349,4 +386,15 @@ func webSocketUpgrade(
     headers.append(contentsOf: extra)
     return try await client.execute(
         TestClient.Request(path, method: .get, authority: authority ?? "127.0.0.1:\(port)", headers: headers))
+}
+
+// MARK: - Sign-up links
+
+/// Reads the confirmation link out of a message's text: `…/signup/confirm#token=<token>`.
+enum SignUpLink {
+    static func token(in text: String) -> String? {
+        guard let start = text.range(of: "/signup/confirm#token=") else { return nil }
+        let token = text[start.upperBound...].prefix { !$0.isWhitespace && $0 != "\"" && $0 != "<" }
+        return token.isEmpty ? nil : String(token)
+    }
 }

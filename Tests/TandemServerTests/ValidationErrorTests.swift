@@ -125,7 +125,7 @@ import Testing
                     headers: [.contentType: "application/json"]),
                 .unprocessableContent, "required", field: "email")
             expectError(
-                try await api.post("/api/v1/auth/signup", ["email": "a@b.co", "name": "   ", "password": goodPassword]),
+                try await api.post("/api/v1/auth/signup", ["email": "a@b.co", "name": "   "]),
                 .unprocessableContent, "required", field: "name")
         }
     }
@@ -152,8 +152,7 @@ import Testing
     func badEmailIs422InvalidEmail(email: String) async throws {
         let env = try await TestEnvironment.make()
         try await env.run { api in
-            let response = try await api.post(
-                "/api/v1/auth/signup", ["email": email, "name": "Someone", "password": goodPassword])
+            let response = try await api.post("/api/v1/auth/signup", ["email": email, "name": "Someone"])
             expectError(response, .unprocessableContent, "invalid_email", field: "email")
         }
     }
@@ -162,18 +161,18 @@ import Testing
         let env = try await TestEnvironment.make()
         try await env.user("root@example.com", role: .admin)
         try await env.run { api in
+            // The password is chosen with the confirmation link.
+            let token = try await env.signUpToken(api, email: "a@example.com", name: "A")
             expectError(
-                try await api.post("/api/v1/auth/signup", ["email": "a@example.com", "name": "A", "password": "short"]),
+                try await api.post("/api/v1/auth/signup/confirm", ["token": token, "password": "short"]),
                 .unprocessableContent, "too_short", field: "password")
             expectError(
                 try await api.post(
-                    "/api/v1/auth/signup",
-                    ["email": "a@example.com", "name": "A", "password": String(repeating: "abcd", count: 19)]),
+                    "/api/v1/auth/signup/confirm", ["token": token, "password": String(repeating: "abcd", count: 19)]),
                 .unprocessableContent, "too_long", field: "password")
             expectError(
                 try await api.post(
-                    "/api/v1/auth/signup",
-                    ["email": "a@example.com", "name": String(repeating: "n", count: 121), "password": goodPassword]),
+                    "/api/v1/auth/signup", ["email": "b@example.com", "name": String(repeating: "n", count: 121)]),
                 .unprocessableContent, "too_long", field: "name")
             let admin = try await api.login("root@example.com").accessToken
             expectError(
@@ -233,10 +232,9 @@ import Testing
         try await env.user("ada@example.com")
         try await env.user("root@example.com", role: .admin)
         try await env.run { api in
-            expectError(
-                try await api.post(
-                    "/api/v1/auth/signup", ["email": "ADA@Example.com", "name": "Ada Two", "password": goodPassword]),
-                .conflict, "signup_refused", field: "email")
+            // Sign-up is no oracle: a taken address is answered like a new one (its owner gets a message).
+            let signUp = try await api.post("/api/v1/auth/signup", ["email": "ADA@Example.com", "name": "Ada Two"])
+            #expect(signUp.status == .accepted, "\(signUp.bodyText)")
             let admin = try await api.login("root@example.com").accessToken
             expectError(
                 try await api.post(

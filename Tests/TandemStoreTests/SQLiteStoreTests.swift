@@ -23,6 +23,11 @@ struct SQLiteStoreTests {
         try await check.run(Self.factory)
     }
 
+    @Test("outbox conformance", arguments: OutboxConformanceCheck.allCases)
+    func outboxConformance(_ check: OutboxConformanceCheck) async throws {
+        try await check.run(Self.factory)
+    }
+
     // MARK: - SQLite only
 
     @Test func dataSurvivesCloseAndReopen() async throws {
@@ -62,7 +67,7 @@ struct SQLiteStoreTests {
         #expect(try await store.user(id: ada.id) == ada)
         #expect(
             try await store.diagnostics().appliedMigrations == [
-                "v1-identity", "v2-tickets", "v3-retention", "v4-pending-replies", "v5-jobs", "v8-desk",
+                "v1-identity", "v2-tickets", "v3-retention", "v4-pending-replies", "v5-jobs", "v6-mail", "v8-desk",
             ])
         try await store.close()
     }

@@ -149,4 +149,24 @@ package final class ControlledStore: TandemStore {
     package func markRead(user: UserID, ids: [NotificationID]?, at: Timestamp) async throws -> Int {
         try await base.markRead(user: user, ids: ids, at: at)
     }
+
+    package func enqueueMail(_ entry: OutboxEntry) async throws { try await base.enqueueMail(entry) }
+    package func mail(id: OutboxID) async throws -> OutboxEntry? { try await base.mail(id: id) }
+    package func claimDueMail(now: Timestamp, leaseUntil: Timestamp, limit: Int) async throws -> [OutboxEntry] {
+        try await base.claimDueMail(now: now, leaseUntil: leaseUntil, limit: limit)
+    }
+    package func recordMailOutcome(_ id: OutboxID, attempt: Int, outcome: OutboxOutcome, at: Timestamp) async throws -> Bool {
+        try await base.recordMailOutcome(id, attempt: attempt, outcome: outcome, at: at)
+    }
+    package func outbox(state: OutboxState?, page: PageRequest) async throws -> Page<OutboxEntry> {
+        try await base.outbox(state: state, page: page)
+    }
+    package func mailPreference(of user: UserID) async throws -> MailPreference { try await base.mailPreference(of: user) }
+    package func setMailPreference(_ preference: MailPreference, of user: UserID) async throws {
+        try await base.setMailPreference(preference, of: user)
+    }
+    package func mailTemplate(kind: String) async throws -> MailTemplate? { try await base.mailTemplate(kind: kind) }
+    package func setMailTemplate(_ template: MailTemplate?, kind: String) async throws {
+        try await base.setMailTemplate(template, kind: kind)
+    }
 }

@@ -17,6 +17,7 @@ extension ActorRegistry: TicketCommitObserver {
             logger.error("notifications not stored", metadata: ["ticket": "\(after.id)", "error": "\(error)"])
             return
         }
+        await mail?.notify(notes, ticket: after, ops: ops)
         for note in notes {
             // The user's connections may be on any node.
             guard cluster.isClustered || activeSession(note.user) != nil else { continue }

@@ -35,6 +35,8 @@ public final class ActorRegistry: Service, Sendable {
     let teamsStore: any TeamStore
     let users: any UserStore
     let notifications: any NotificationStore
+    /// Notification e-mail, when the node sends it.
+    let mail: (any NotificationMail)?
     let delivery: any EventDelivery
     let control: any ConnectionControl
     let clock: any TandemClock
@@ -52,8 +54,10 @@ public final class ActorRegistry: Service, Sendable {
     public init(
         node: String, tickets: any TicketStore, teams: any TeamStore, users: any UserStore,
         notifications: any NotificationStore, delivery: any EventDelivery, control: any ConnectionControl,
-        clock: any TandemClock, settings: RegistrySettings, logger: Logger, cluster: ClusterSeams? = nil
+        clock: any TandemClock, settings: RegistrySettings, logger: Logger, cluster: ClusterSeams? = nil,
+        mail: (any NotificationMail)? = nil
     ) {
+        self.mail = mail
         self.node = node
         self.cluster = cluster ?? .standalone(node: node)
         self.tickets = tickets

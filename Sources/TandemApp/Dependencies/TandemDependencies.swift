@@ -63,7 +63,8 @@ public struct TandemDependencies: Sendable {
         let actors = ActorRegistry(
             node: hub.node, tickets: store, teams: store, users: store, notifications: store,
             delivery: cluster.map { $0.delivery } ?? hub, control: hub, clock: clock,
-            settings: RegistrySettings(configuration), logger: logger, cluster: cluster?.seams)
+            settings: RegistrySettings(configuration), logger: logger, cluster: cluster?.seams,
+            mail: NotificationMailer(configuration: configuration, store: store, clock: clock, logger: logger))
         self.server = ServerDependencies(
             configuration: configuration, store: store, clock: clock, throttle: throttle, registry: registry,
             logger: logger, hub: hub, actors: actors)

@@ -1,5 +1,6 @@
 // Tandem, an open-source real-time technical-support desk. SPDX-License-Identifier: Apache-2.0
 
+import Hummingbird
 import TandemCore
 
 /// How a client wants its session: tokens in the body (API clients) or a cookie (browsers).
@@ -16,11 +17,47 @@ enum SessionMode: String, Decodable, Sendable, CaseIterable {
 }
 
 struct SignUpRequest: RequestBody {
-    static let fields: Set<String> = ["email", "name", "password", "session"]
+    static let fields: Set<String> = ["email", "name"]
     var email: String
     var name: String
+}
+
+struct SignUpCheckRequest: RequestBody {
+    static let fields: Set<String> = ["token"]
+    var token: String
+}
+
+struct SignUpConfirmRequest: RequestBody {
+    static let fields: Set<String> = ["token", "password", "session"]
+    var token: String
     var password: String
     var session: SessionMode?
+}
+
+/// The answer to every sign-up request, byte for byte, whether the address is new or registered:
+/// fixed bytes, not an encoder's output (whose key order may vary from one response to the next).
+enum SignUpAccepted {
+    static let body =
+        #"{"status":"confirmation_sent","message":"A message is on its way to this address. Follow the link in it to finish."}"#
+
+    static func response() -> Response {
+        Response(
+            status: .accepted, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+}
+
+/// What a confirmation link is for (`POST /auth/signup/check`).
+struct SignUpLinkResource: ResponseEncodable, Sendable {
+    var email: String
+    var name: String
+    var expiresAt: String
+
+    init(email: String, name: String, expiresAt: Timestamp) {
+        self.email = email
+        self.name = name
+        self.expiresAt = expiresAt.iso8601
+    }
 }
 
 struct LoginRequest: RequestBody {

@@ -53,28 +53,6 @@ public struct AuthService: Sendable {
         return user
     }
 
-    /// Self sign-up of a customer. Every attempt counts against the target address and the
-    /// client address (keys apart from the login's), successful or not: a source can create
-    /// only so many accounts, and probe only so many addresses, per window. A taken address
-    /// answers `signup_refused` without naming the cause beyond what the refusal itself implies
-    /// (see docs/SECURITY.md: the residual oracle until sign-up confirms by e-mail).
-    public func signUp(email rawEmail: String, name: String, password: String, address: String?) async throws -> User {
-        let now = clock.now()
-        let account = "signup:" + rawEmail.trimmingWhitespace().lowercased()
-        if let wait = await throttle.beginAttempt(account: account, address: address.map { "signup:" + $0 }, now: now) {
-            logger.warning("sign-up throttled", metadata: ["address": "\(address ?? "-")"])
-            throw Self.throttled(wait, "Too many sign-up attempts. Try again in \(wait) seconds.")
-        }
-        do {
-            return try await createUser(email: rawEmail, name: name, password: password, role: .customer)
-        } catch StoreError.duplicate(_, "email") {
-            throw APIError(
-                .conflict, code: "signup_refused",
-                message: "This e-mail address cannot be used to sign up. If it is yours, sign in instead.",
-                field: "email")
-        }
-    }
-
     static func throttled(_ wait: Int, _ message: String) -> APIError {
         APIError(.tooManyRequests, code: "too_many_attempts", message: message, headers: [.retryAfter: String(wait)])
     }

@@ -218,7 +218,51 @@ public struct ConfigurationLoader: Sendable {
         if !c.metrics.token.isEmpty && c.metrics.token.utf8.count < 16 {
             throw ConfigurationError(key: "metrics.token", message: "must be at least 16 bytes.")
         }
+        try loadMail(into: &c, production: production)
         return c
+    }
+
+    /// The `mail.*` block.
+    private func loadMail(into c: inout TandemConfiguration, production: Bool) throws(ConfigurationError) {
+        c.mail.smtpURL = try string("mail.smtpURL", default: c.mail.smtpURL)
+        let scheme = c.mail.smtpURL.lowercased()
+        guard c.mail.smtpURL.isEmpty || scheme.hasPrefix("smtp://") || scheme.hasPrefix("smtps://") else {
+            throw ConfigurationError(key: "mail.smtpURL", message: "must be empty or start with smtp:// or smtps://.")
+        }
+        c.mail.username = try string("mail.username", default: c.mail.username)
+        c.mail.password = try string("mail.password", default: "", secret: true)
+        c.mail.tls = try string("mail.tls", default: c.mail.tls)
+        guard ["none", "opportunistic", "required", "implicit"].contains(c.mail.tls) else {
+            throw ConfigurationError(key: "mail.tls", message: "must be one of none, opportunistic, required, implicit.")
+        }
+        c.mail.caFile = try string("mail.caFile", default: c.mail.caFile)
+        c.mail.from = try string("mail.from", default: c.mail.from)
+        let parts = c.mail.from.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty,
+            !c.mail.from.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" })
+        else { throw ConfigurationError(key: "mail.from", message: "must be an e-mail address (local@domain).") }
+        c.mail.fromName = try string("mail.fromName", default: c.mail.fromName)
+        c.mail.publicURL = try string("mail.publicURL", default: c.mail.publicURL)
+        guard c.mail.publicURL.isEmpty || c.mail.publicURL.hasPrefix("http://") || c.mail.publicURL.hasPrefix("https://")
+        else { throw ConfigurationError(key: "mail.publicURL", message: "must be empty or an http(s) URL.") }
+        c.mail.maxAttempts = try int("mail.maxAttempts", default: c.mail.maxAttempts, in: 1...100)
+        c.mail.retryBaseSeconds = try int("mail.retryBaseSeconds", default: c.mail.retryBaseSeconds, in: 1...86_400)
+        c.mail.retryMaxSeconds = try int("mail.retryMaxSeconds", default: c.mail.retryMaxSeconds, in: 1...604_800)
+        c.mail.pollMilliseconds = try int("mail.pollMilliseconds", default: c.mail.pollMilliseconds, in: 10...600_000)
+        c.mail.timeoutSeconds = try int("mail.timeoutSeconds", default: c.mail.timeoutSeconds, in: 1...3600)
+        c.mail.signUpLinkSeconds = try int("mail.signUpLinkSeconds", default: c.mail.signUpLinkSeconds, in: 60...(30 * 86_400))
+        // Sign-up confirms by e-mail: in production a sign-up that cannot send its link is refused
+        // at start rather than answering every customer "check your e-mail" for nothing.
+        if production && c.auth.allowSignUp && !c.mail.sends {
+            throw ConfigurationError(
+                key: "mail.smtpURL",
+                message: "is required in production mode while auth.allowSignUp is true (sign-up confirms by e-mail).")
+        }
+        if production && c.auth.allowSignUp && c.mail.publicURL.isEmpty {
+            throw ConfigurationError(
+                key: "mail.publicURL",
+                message: "is required in production mode while auth.allowSignUp is true (the confirmation link points there).")
+        }
     }
 
     // MARK: Typed lookups

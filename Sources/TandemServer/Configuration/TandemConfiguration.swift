@@ -195,5 +195,36 @@ public struct TandemConfiguration: Sendable {
     }
     public var metrics = Metrics()
 
+    /// Outgoing e-mail (docs/EMAIL.md).
+    public struct Mail: Sendable {
+        /// `smtp://host[:port]` or `smtps://host[:port]`; empty: no SMTP server, mail stays in the outbox.
+        public var smtpURL = ""
+        public var username = ""
+        public var password = ""
+        /// `none`, `opportunistic`, `required` (STARTTLS) or `implicit` (TLS from the first byte).
+        public var tls = "required"
+        /// PEM CA certificates to trust for the SMTP server instead of the system's; empty: the system's.
+        public var caFile = ""
+        public var from = "tandem@localhost"
+        public var fromName = "Tandem"
+        /// The base of links in e-mails (`https://help.example.com`); empty: `http://{http.host}:{http.port}`.
+        public var publicURL = ""
+        /// Attempts before an entry is given up as `failed`.
+        public var maxAttempts = 10
+        /// The first retry's delay; each next one doubles, up to `retryMaxSeconds`.
+        public var retryBaseSeconds = 30
+        public var retryMaxSeconds = 3600
+        /// How often the sender looks for due mail.
+        public var pollMilliseconds = 1000
+        /// The whole SMTP transfer of one message.
+        public var timeoutSeconds = 60
+        /// How long a sign-up confirmation link is valid.
+        public var signUpLinkSeconds = 86_400
+
+        /// Whether an SMTP server is configured.
+        public var sends: Bool { !smtpURL.isEmpty }
+    }
+    public var mail = Mail()
+
     public init() {}
 }

@@ -8,6 +8,7 @@ import TandemStore
 struct AuthController {
     typealias Context = TandemRequestContext
     let auth: AuthService
+    let signUpService: SignUpService
     let events: any IdentityEvents
     let allowSignUp: Bool
     let secureCookies: Bool
@@ -15,6 +16,8 @@ struct AuthController {
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.post("signup", use: signUp)
+        group.post("signup/check", use: checkSignUp)
+        group.post("signup/confirm", use: confirmSignUp)
         group.post("login", use: login)
         group.post("refresh", use: refresh)
         group.post("logout", use: logout)
@@ -27,10 +30,27 @@ struct AuthController {
             throw APIError(.forbidden, code: "signup_disabled", message: "Self sign-up is switched off.")
         }
         let body = try await request.decodeBody(SignUpRequest.self, context: context)
-        let user = try await auth.signUp(
-            email: body.email, name: body.name, password: body.password, address: context.remoteAddress)
-        let issued = try await auth.openSession(
-            for: user, address: context.remoteAddress, userAgent: request.headers[.userAgent])
+        try await signUpService.request(email: body.email, name: body.name, address: context.remoteAddress)
+        return SignUpAccepted.response()
+    }
+
+    @Sendable func checkSignUp(_ request: Request, context: Context) async throws -> SignUpLinkResource {
+        guard allowSignUp else {
+            throw APIError(.forbidden, code: "signup_disabled", message: "Self sign-up is switched off.")
+        }
+        let body = try await request.decodeBody(SignUpCheckRequest.self, context: context)
+        let token = try await signUpService.check(token: body.token)
+        return SignUpLinkResource(email: token.email, name: token.name, expiresAt: token.expiresAt)
+    }
+
+    @Sendable func confirmSignUp(_ request: Request, context: Context) async throws -> Response {
+        guard allowSignUp else {
+            throw APIError(.forbidden, code: "signup_disabled", message: "Self sign-up is switched off.")
+        }
+        let body = try await request.decodeBody(SignUpConfirmRequest.self, context: context)
+        let issued = try await signUpService.confirm(
+            token: body.token, password: body.password, address: context.remoteAddress,
+            userAgent: request.headers[.userAgent])
         return try sessionResponse(issued, mode: body.session ?? .token, status: .created, request: request, context: context)
     }
 

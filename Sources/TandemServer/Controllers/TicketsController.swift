@@ -17,6 +17,8 @@ struct TicketsController {
     let clock: any TandemClock
     let limits: TicketLimits
     let cursors: CursorSeal
+    /// "Ticket received" e-mail to the requester.
+    let mail: NotificationMailer
     let ids = IdentifierGenerator()
 
     func addRoutes(to group: RouterGroup<Context>) {
@@ -77,6 +79,7 @@ struct TicketsController {
                 description: body.description, priority: priority, requester: requester, team: team, tags: tags,
                 createdAt: now))
         await registry.ticketCreated(ticket)
+        await mail.ticketReceived(ticket)
         var response = try TicketResource(TicketView(ticket, audience: staff ? .staff : .public))
             .response(from: request, context: context)
         response.status = .created

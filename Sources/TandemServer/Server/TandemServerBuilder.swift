@@ -140,8 +140,11 @@ public enum TandemServerBuilder {
             throw APIError(
                 .upgradeRequired, code: "upgrade_required", message: "Connect with a WebSocket (subprotocol tandem.v1).")
         }
+        let mailer = Mailer(configuration: configuration, store: store, clock: dependencies.clock, logger: dependencies.logger)
         AuthController(
-            auth: auth, events: identityEvents, allowSignUp: configuration.auth.allowSignUp,
+            auth: auth,
+            signUpService: SignUpService(auth: auth, mailer: mailer, configuration: configuration, logger: dependencies.logger),
+            events: identityEvents, allowSignUp: configuration.auth.allowSignUp,
             secureCookies: configuration.auth.secureCookies,
             sessionSeconds: configuration.auth.refreshTokenSeconds
         ).addRoutes(to: authenticated.group("auth"))
@@ -153,13 +156,16 @@ public enum TandemServerBuilder {
             .addRoutes(to: authenticated.group("teams"))
         TicketsController(
             store: store, registry: dependencies.actors, policy: policy, clock: dependencies.clock,
-            limits: dependencies.actors.settings.ticket.limits, cursors: cursors
+            limits: dependencies.actors.settings.ticket.limits, cursors: cursors,
+            mail: NotificationMailer(
+                configuration: configuration, store: store, clock: dependencies.clock, logger: dependencies.logger)
         )
         .addRoutes(to: authenticated.group("tickets"))
         NotificationsController(store: store, clock: dependencies.clock, cursors: cursors)
             .addRoutes(to: authenticated.group("notifications"))
         JobsController(store: store, policy: policy, clock: dependencies.clock, cursors: cursors)
             .addRoutes(to: authenticated.group("admin/jobs"))
+        MailController(store: store).addRoutes(to: authenticated.group("mail"))
         return router
     }
 }

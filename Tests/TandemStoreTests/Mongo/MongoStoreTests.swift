@@ -15,6 +15,11 @@ struct MongoStoreTests {
         try await check.run(MongoTestEnvironment.factory)
     }
 
+    @Test("outbox conformance", arguments: OutboxConformanceCheck.allCases)
+    func outboxConformance(_ check: OutboxConformanceCheck) async throws {
+        try await check.run(MongoTestEnvironment.factory)
+    }
+
     @Test func migrateIsIdempotentAndCreatesTheIndexes() async throws {
         let store = try MongoTestEnvironment.temporaryStore()
         try await store.migrate()

@@ -17,13 +17,36 @@ export type TicketListItem = Omit<TicketSummary, "createdAt" | "updatedAt"> & { 
 /** A query string with every value percent-encoded (the server reads `+` as a plus, not a space). */
 const query = (params: Record<string, string>): string =>
   Object.entries(params).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("&");
+/** The wording of one kind of e-mail (admins). */
+export interface MailTemplate {
+  kind: string;
+  subject: string;
+  text: string;
+  html: string;
+  custom: boolean;
+}
+
+/** How notifications reach a user by e-mail. */
+export type MailPreference = "immediately" | "digest" | "off";
 
 export const api = {
   me: () => request<User>("GET", "/auth/me"),
   login: (email: string, password: string) => request<Session>("POST", "/auth/login", { email, password, session: "cookie" }),
-  signup: (email: string, name: string, password: string) =>
-    request<Session>("POST", "/auth/signup", { email, name, password, session: "cookie" }),
+  /** Asks for an account: the answer is the same whether the address is new or registered. */
+  signup: (email: string, name: string) => request<{ status: string; message: string }>("POST", "/auth/signup", { email, name }),
+  /** What a confirmation link is for (its address and name), or its typed refusal. */
+  checkSignup: (token: string) => request<{ email: string; name: string; expiresAt: string }>("POST", "/auth/signup/check", { token }),
+  /** Creates the account the link names with the chosen password and signs in. */
+  confirmSignup: (token: string, password: string) =>
+    request<Session>("POST", "/auth/signup/confirm", { token, password, session: "cookie" }),
   logout: () => request<void>("POST", "/auth/logout"),
+  mailPreference: () => request<{ notifications: MailPreference }>("GET", "/mail/preference"),
+  setMailPreference: (notifications: MailPreference) =>
+    request<{ notifications: MailPreference }>("PUT", "/mail/preference", { notifications }),
+  mailTemplates: () => request<{ items: MailTemplate[] }>("GET", "/mail/templates"),
+  setMailTemplate: (kind: string, body: { subject: string; text: string; html: string }) =>
+    request<MailTemplate>("PUT", `/mail/templates/${encodeURIComponent(kind)}`, body),
+  resetMailTemplate: (kind: string) => request<MailTemplate>("DELETE", `/mail/templates/${encodeURIComponent(kind)}`),
   teams: () => request<Page<Team>>("GET", "/teams?limit=200"),
   user: (id: string) => request<User>("GET", `/users/${encodeURIComponent(id)}`),
   teamMembers: (teamId: string) => request<Page<User>>("GET", `/users?teamId=${encodeURIComponent(teamId)}&limit=200`),

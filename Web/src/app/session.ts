@@ -49,8 +49,14 @@ export async function login(email: string, password: string): Promise<User> {
   return s.user;
 }
 
-export async function signup(email: string, name: string, password: string): Promise<User> {
-  const s = await api.signup(email, name, password);
+/** Asks for an account; the link to finish arrives by e-mail. */
+export async function signup(email: string, name: string): Promise<void> {
+  await api.signup(email, name);
+}
+
+/** Finishes a sign-up from its e-mailed link: creates the account and signs in. */
+export async function confirmSignup(token: string, password: string): Promise<User> {
+  const s = await api.confirmSignup(token, password);
   await signedIn(s.user);
   return s.user;
 }

@@ -7,9 +7,11 @@ import { Shell } from "./Shell";
 import { Toasts } from "./common/Toasts";
 import { LoginPage } from "./auth/LoginPage";
 import { SignupPage } from "./auth/SignupPage";
+import { ConfirmSignupPage } from "./auth/ConfirmSignupPage";
 import { ReauthDialog } from "./auth/ReauthDialog";
 import { QueuePage } from "./queue/QueuePage";
 import { DashboardPage } from "./dashboard/DashboardPage";
+import { MailTemplatesPage } from "./admin/MailTemplatesPage";
 import { PortalHome } from "./portal/PortalHome";
 import { NewTicketPage } from "./portal/NewTicketPage";
 import { PortalTicketPage } from "./portal/PortalTicketPage";
@@ -31,7 +33,7 @@ export function App() {
   if (session.status === "anonymous" || !session.user) {
     return (
       <>
-        {path === "/signup" ? <SignupPage /> : <LoginPage />}
+        {path === "/signup" ? <SignupPage /> : path === "/signup/confirm" ? <ConfirmSignupPage /> : <LoginPage />}
         <Toasts />
       </>
     );
@@ -51,6 +53,7 @@ function StaffRoutes({ path }: { path: string }) {
   const t = match("/tickets/:id", path);
   if (t) return <StaffTicketRoute reference={t.id} />;
   if (path.startsWith("/dashboard")) return <DashboardPage />;
+  if (path === "/admin/email") return <MailTemplatesPage />;
   if (path.startsWith("/queue")) return <QueuePage />;
   return <Redirect to="/queue" />;
 }

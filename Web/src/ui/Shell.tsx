@@ -6,6 +6,7 @@ import { useSelector } from "../store/store";
 import { ConnectionBanner } from "./ConnectionBanner";
 import { NotificationBell } from "./NotificationBell";
 import { SearchBox } from "./search/SearchBox";
+import { MailPreferenceMenu } from "./MailPreferenceMenu";
 import { Link } from "./common/Link";
 import { Avatar } from "./common/Avatar";
 import { focusRing } from "./common/ui";
@@ -19,6 +20,7 @@ export function Shell({ children }: { children: ReactNode }) {
     ? [
         { href: "/queue", label: "Queue", active: path.startsWith("/queue") || path.startsWith("/tickets") },
         { href: "/dashboard", label: "Dashboard", active: path.startsWith("/dashboard") },
+        ...(user?.role === "admin" ? [{ href: "/admin/email", label: "Templates", active: path === "/admin/email" }] : []),
       ]
     : [
         { href: "/portal", label: "My tickets", active: path === "/portal" || path.startsWith("/portal/tickets") },
@@ -50,6 +52,7 @@ export function Shell({ children }: { children: ReactNode }) {
           <div className="ml-auto flex items-center gap-1 sm:gap-3">
             <SearchBox staff={staff} />
             <NotificationBell />
+            <MailPreferenceMenu />
             {user && (
               <span className="hidden items-center gap-2 text-sm sm:flex">
                 <Avatar id={user.id} name={user.name} />

@@ -12,6 +12,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -132,11 +133,65 @@ class Rest:
             return json.loads(raw) if raw else {}
 
 
+class MailSink:
+    """A real SMTP server (scripts/smtp-sink.py, aiosmtpd) that keeps every message the server sends."""
+
+    def __init__(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="tandem-mail-"))
+        self.port = free_port()
+        root = Path(__file__).resolve().parents[3]
+        self.proc = subprocess.Popen(
+            [sys.executable, str(root / "scripts" / "smtp-sink.py"), "--port", str(self.port), "--dir", str(self.dir)],
+            stdout=open(self.dir / "sink.log", "ab"), stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"smtp-sink exited; see {self.dir}/sink.log")
+                time.sleep(0.1)
+        raise RuntimeError("smtp-sink did not start")
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def messages(self, to: str) -> list[dict]:
+        found = []
+        for path in sorted((self.dir / "messages").glob("*.json")):
+            message = json.loads(path.read_text())
+            if any(r.lower() == to.lower() for r in message["rcptTos"]):
+                found.append(message)
+        return found
+
+    def wait_for(self, to: str, count: int = 1, timeout: float = 30) -> list[dict]:
+        wait_until(lambda: len(self.messages(to)) >= count, timeout=timeout, what=f"{count} message(s) to {to}")
+        return self.messages(to)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
-def server():
+def mail_sink():
+    sink = MailSink()
+    yield sink
+    sink.close()
+
+
+@pytest.fixture(scope="session")
+def server(mail_sink):
     binary = os.environ.get("TANDEM_BIN", ".build/debug/tandem")
     web_root = os.environ.get("TANDEM_WEB_ROOT", str(Path("Web/dist").resolve()))
     s = TandemServer(binary, web_root)
+    # Mail (sign-up links) goes to the sink; links point at this server.
+    s.settings += [f"mail.smtpURL={mail_sink.url}", "mail.tls=none", "mail.pollMilliseconds=100", f"mail.publicURL={s.base}"]
     s.start()
     yield s
     s.close()
