@@ -17,6 +17,7 @@ APT_COMMON=(
   libsqlite3-dev                          # GRDB
   libmongoc-dev                           # CMongoc: the MongoDB store (needed to build)
   libhiredis-dev                          # CHiredis: the cluster's Redis client (needed to build)
+  libmagic-dev libvips-dev                # CMagic, CVips: attachment type sniffing and thumbnails (needed to build)
   esbuild node-typescript                 # web bundle and type-check
   node-react node-react-dom node-redux    # web client runtime deps
   node-babel7-runtime                     # undeclared dep of node-redux
