@@ -3,7 +3,9 @@
 /// Everything Tandem keeps. One conformance suite runs against every implementation.
 ///
 /// The protocol speaks in domain values only: no SQL, no BSON.
-public protocol TandemStore: UserStore, TeamStore, SessionStore, TicketStore, NotificationStore, StoreMaintenance {
+public protocol TandemStore: UserStore, TeamStore, SessionStore, TicketStore, NotificationStore, StoreMaintenance,
+    AttachmentStore
+{
     /// Applies pending schema migrations (idempotent).
     func migrate() async throws
     /// Answers quickly whether the store can serve; throws ``StoreError/unavailable(_:)`` if not.

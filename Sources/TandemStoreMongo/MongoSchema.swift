@@ -18,6 +18,9 @@ enum MongoSchema {
     static let tickets = "tickets"
     static let ticketOps = "ticketOps"
     static let notifications = "notifications"
+    // Attachments (issue 15): records here; bytes in GridFS (`attachments.files` / `.chunks`,
+    // indexed by GridFSAttachmentStorage.createIndexes()).
+    static let attachments = "attachments"
     /// `{_id: "schema", version}`.
     static let meta = "meta"
 
@@ -93,6 +96,19 @@ enum MongoSchema {
                 MongoIndex("notifications_read_age", keys: ["read": 1, "readAt": 1]),
             ]
         ),
+        // Attachments (issue 15).
+        (
+            attachments,
+            [
+                MongoIndex("attachments_key", keys: ["key": 1], unique: true),
+                // attachments(ticket:) in id order, the quota sum, moveDraftAttachments.
+                MongoIndex("attachments_ticket", keys: ["ticket": 1, "key": 1]),
+                // attachmentAddresses() and the orphan sweep.
+                MongoIndex("attachments_sha256", keys: ["sha256": 1]),
+            ]
+        ),
+        ("attachments.files", GridFSAttachmentStorage.filesIndexes),
+        ("attachments.chunks", GridFSAttachmentStorage.chunksIndexes),
     ]
 
     static var indexCount: Int { indexes.reduce(0) { $0 + $1.1.count } }

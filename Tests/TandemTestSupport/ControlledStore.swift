@@ -10,7 +10,7 @@ import TandemStore
 /// one user's record and notifications failing to read, as in a database outage; one
 /// user's record slow to read; and ticket commits held back or failing, counted per transaction.
 package final class ControlledStore: TandemStore {
-    private let base: any TandemStore
+    let base: any TandemStore
     private let purgedThrough = Mutex<Int64>(0)
     private let unreadable = Mutex<UserID?>(nil)
     private let held = Mutex<UserID?>(nil)
