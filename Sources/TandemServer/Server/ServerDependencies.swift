@@ -22,6 +22,9 @@ public struct ServerDependencies: Sendable {
     /// The WebSocket protocol's settings: from `live.*`, and defaults for the rest
     /// (authentication timeout, abuse threshold), which tests may change.
     public var liveSettings: LiveSettings
+    /// Where attachment bytes live (`TandemApp` picks it from `attachments.storage`); `nil`: the
+    /// directory `attachments.directory`.
+    public var attachmentStorage: (any AttachmentStorage)? = nil
 
     public init(
         configuration: TandemConfiguration, store: any TandemStore, clock: any TandemClock,

@@ -111,7 +111,9 @@ public enum TandemServerBuilder {
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: HTTPMetricsMiddleware(factory: metrics))
         router.add(middleware: ErrorMiddleware())
-        router.add(middleware: BodyLimitMiddleware(maxBodyBytes: configuration.http.maxBodyBytes))
+        router.add(
+            middleware: BodyLimitMiddleware(
+                maxBodyBytes: configuration.http.maxBodyBytes, maxUploadBytes: configuration.attachments.maxBytes))
         StaticFiles.add(to: router, root: configuration.web.root, logger: dependencies.logger)
 
         HealthController(
@@ -156,6 +158,7 @@ public enum TandemServerBuilder {
             limits: dependencies.actors.settings.ticket.limits, cursors: cursors
         )
         .addRoutes(to: authenticated.group("tickets"))
+        try AttachmentsController.make(dependencies, registry: dependencies.actors, policy: policy).addRoutes(to: authenticated.group("tickets"))
         NotificationsController(store: store, clock: dependencies.clock, cursors: cursors)
             .addRoutes(to: authenticated.group("notifications"))
         return router
