@@ -62,7 +62,7 @@ struct SQLiteStoreTests {
         #expect(try await store.user(id: ada.id) == ada)
         #expect(
             try await store.diagnostics().appliedMigrations == [
-                "v1-identity", "v2-tickets", "v3-retention", "v4-pending-replies",
+                "v1-identity", "v2-tickets", "v3-retention", "v4-pending-replies", "v7-attachments",
             ])
         try await store.close()
     }
