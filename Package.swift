@@ -81,6 +81,16 @@ let package = Package(
             dependencies: ["TandemCore", "TandemStore", "TandemMongo", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        // libmagic (apt: libmagic-dev): a file's type from its bytes.
+        .systemLibrary(name: "CMagic", pkgConfig: "libmagic", providers: [.apt(["libmagic-dev"])]),
+        // libvips (apt: libvips-dev): image headers and thumbnails.
+        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        // Type sniffing (libmagic) and thumbnails with a pixel bound (libvips), off the event loops.
+        .target(
+            name: "TandemMedia",
+            dependencies: ["CMagic", "CVips", .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         // hiredis 0.14 (apt: libhiredis-dev).
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
         // glibc's mallinfo2() and malloc_trim(), which the Glibc module does not import (TandemApp's MemoryTrimService).
@@ -144,6 +154,7 @@ let package = Package(
                 "TandemActors",
                 "TandemJobs",
                 "TandemSchedule",
+                "TandemMedia",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -210,6 +221,9 @@ let package = Package(
             ],
             path: "Tests/TandemTestSupport",
             swiftSettings: swiftSettings),
+        // libmagic and libvips through TandemMedia, on the shared fixtures in Tests/Vectors/attachments.
+        .testTarget(
+            name: "TandemMediaTests", dependencies: ["TandemMedia", "TandemTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore", "TandemTestSupport"], swiftSettings: swiftSettings),
         // The job engine's core on its own.
         .testTarget(

@@ -19,6 +19,7 @@ APT_COMMON=(
   libhiredis-dev                          # CHiredis: the cluster's Redis client (needed to build)
   libcurl4-openssl-dev                    # CCurl: outbound mail over SMTP (needed to build)
   libgmime-3.0-dev                        # CGMime: composing MIME messages (needed to build)
+  libmagic-dev libvips-dev                # CMagic, CVips: attachment type sniffing and thumbnails (needed to build)
   esbuild node-typescript                 # web bundle and type-check
   node-react node-react-dom node-redux    # web client runtime deps
   node-babel7-runtime                     # undeclared dep of node-redux

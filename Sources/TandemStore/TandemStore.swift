@@ -4,7 +4,7 @@
 ///
 /// The protocol speaks in domain values only: no SQL, no BSON.
 public protocol TandemStore: UserStore, TeamStore, SessionStore, TicketStore, NotificationStore, StoreMaintenance,
-    TicketNumberStore, JobStore, OutboxStore, MailSettingsStore
+    TicketNumberStore, JobStore, OutboxStore, MailSettingsStore, AttachmentStore
 {
     /// Applies pending schema migrations (idempotent).
     func migrate() async throws

@@ -24,6 +24,9 @@ enum MongoSchema {
     /// `MailSettingsStore`: `{key: user id, preference}` and `{key: kind, template}`.
     static let mailPreferences = "mailPreferences"
     static let mailTemplates = "mailTemplates"
+    // Attachments (issue 15): records here; bytes in GridFS (`attachments.files` / `.chunks`,
+    // indexed by GridFSAttachmentStorage.createIndexes()).
+    static let attachments = "attachments"
     /// `{_id: "schema", version}`.
     static let meta = "meta"
     /// The job engine (MongoStore+Jobs.swift).
@@ -130,6 +133,19 @@ enum MongoSchema {
         ),
         (mailPreferences, [MongoIndex("mail_preferences_key", keys: ["key": 1], unique: true)]),
         (mailTemplates, [MongoIndex("mail_templates_key", keys: ["key": 1], unique: true)]),
+        // Attachments (issue 15).
+        (
+            attachments,
+            [
+                MongoIndex("attachments_key", keys: ["key": 1], unique: true),
+                // attachments(ticket:) in id order, the quota sum, moveDraftAttachments.
+                MongoIndex("attachments_ticket", keys: ["ticket": 1, "key": 1]),
+                // attachmentAddresses() and the orphan sweep.
+                MongoIndex("attachments_sha256", keys: ["sha256": 1]),
+            ]
+        ),
+        ("attachments.files", GridFSAttachmentStorage.filesIndexes),
+        ("attachments.chunks", GridFSAttachmentStorage.chunksIndexes),
     ]
 
     // MARK: Desk (issue 17)

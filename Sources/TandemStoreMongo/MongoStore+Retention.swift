@@ -58,6 +58,8 @@ extension MongoStore {
                 deletedAny = true
                 report.tickets += 1
                 report.ticketOps += try await ticketOps.deleteMany(["ticket": .string(key)])
+                // Its attachment records too (SQLite: ON DELETE CASCADE); the orphan sweep takes the bytes.
+                _ = try await attachments.deleteMany(["ticket": .string(key)])
             }
             if candidates.count < limit || !deletedAny { break }
         }

@@ -17,6 +17,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("v4-pending-replies", migrate: v4PendingReplies)
         migrator.registerMigration("v5-jobs", migrate: v5Jobs)
         migrator.registerMigration("v6-mail", migrate: v6Mail)
+        migrator.registerMigration("v7-attachments", migrate: v7Attachments)
         migrator.registerMigration("v8-desk", migrate: v8Desk)
         return migrator
     }()
@@ -249,6 +250,35 @@ enum SQLiteMigrations {
                     kind     TEXT NOT NULL PRIMARY KEY,
                     template TEXT NOT NULL
                 ) STRICT, WITHOUT ROWID;
+                """)
+    }
+
+    /// Attachment records (their bytes live in attachment storage, by SHA-256). They go with
+    /// their ticket (retention); the orphan sweep then removes bytes no record names.
+    static func v7Attachments(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE attachments (
+                    id         TEXT    NOT NULL PRIMARY KEY,
+                    ticket_id  TEXT    NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+                    -- NULL while it belongs to the shared reply draft.
+                    comment_id TEXT,
+                    uploader   TEXT    NOT NULL,
+                    name       TEXT    NOT NULL,
+                    type       TEXT    NOT NULL,
+                    size       INTEGER NOT NULL CHECK (size > 0),
+                    sha256     TEXT    NOT NULL CHECK (length(sha256) = 64),
+                    thumbnail  TEXT    CHECK (thumbnail IS NULL OR length(thumbnail) = 64),
+                    width      INTEGER,
+                    height     INTEGER,
+                    visibility TEXT    NOT NULL CHECK (visibility IN ('public', 'internal')),
+                    created_at INTEGER NOT NULL
+                ) STRICT, WITHOUT ROWID;
+
+                -- attachments(ticket:) in id (creation) order, the quota sum, moveDraftAttachments.
+                CREATE INDEX attachments_by_ticket ON attachments (ticket_id, id);
+                -- attachmentAddresses().
+                CREATE INDEX attachments_by_sha256 ON attachments (sha256);
                 """)
     }
 }

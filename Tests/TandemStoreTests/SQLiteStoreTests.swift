@@ -67,7 +67,8 @@ struct SQLiteStoreTests {
         #expect(try await store.user(id: ada.id) == ada)
         #expect(
             try await store.diagnostics().appliedMigrations == [
-                "v1-identity", "v2-tickets", "v3-retention", "v4-pending-replies", "v5-jobs", "v6-mail", "v8-desk",
+                "v1-identity", "v2-tickets", "v3-retention", "v4-pending-replies", "v5-jobs", "v6-mail", "v7-attachments",
+                "v8-desk",
             ])
         try await store.close()
     }

@@ -9,6 +9,7 @@ extension ActorRegistry: TicketCommitObserver {
     public func ticketCommitted(before: TicketSummary, after: Ticket, ops: [TicketOp]) async {
         let summary = after.summary
         await feedQueues(summary, teams: [before.team, summary.team])
+        await moveDraftAttachments(ticket: after.id, ops: ops)
         let notes = await notifications(for: after, ops: ops)
         guard !notes.isEmpty else { return }
         do {

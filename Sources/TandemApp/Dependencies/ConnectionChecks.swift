@@ -2,6 +2,7 @@
 
 import TandemRedis
 import TandemServer
+import TandemStoreMongo
 
 extension TandemConfiguration {
     /// Checks what only the wiring can: that `store.url` names a store this build has,
@@ -10,6 +11,10 @@ extension TandemConfiguration {
     /// - Throws: ``ConfigurationError`` naming `store.url` or `cluster.redisURL`.
     public func checkConnections() throws(ConfigurationError) {
         _ = try StoreLocation(store.url)
+        if attachments.storage == "gridfs", !MongoStore.handles(store.url) {
+            throw ConfigurationError(
+                key: "attachments.storage", message: "gridfs needs a MongoDB store (store.url mongodb://…).")
+        }
         guard !cluster.redisURL.isEmpty else { return }
         do {
             _ = try RedisConnectionOptions(url: cluster.redisURL)

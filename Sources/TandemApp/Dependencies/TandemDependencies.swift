@@ -7,6 +7,7 @@ import TandemCluster
 import TandemCore
 import TandemServer
 import TandemStore
+import TandemStoreMongo
 
 /// The parts a Tandem node is made of, built once from the configuration: what the HTTP
 /// and WebSocket layer serves over (``server``), and the cluster runtime behind the
@@ -68,6 +69,16 @@ public struct TandemDependencies: Sendable {
         self.server = ServerDependencies(
             configuration: configuration, store: store, clock: clock, throttle: throttle, registry: registry,
             logger: logger, hub: hub, actors: actors)
+        self.server.attachmentStorage = Self.attachmentStorage(configuration.attachments, store: store)
         self.cluster = cluster
+    }
+
+    /// GridFS in the MongoDB store's database for `attachments.storage = gridfs`; otherwise nil
+    /// (the server uses the directory `attachments.directory`).
+    static func attachmentStorage(_ attachments: TandemConfiguration.Attachments, store: any TandemStore)
+        -> (any AttachmentStorage)?
+    {
+        guard attachments.storage == "gridfs", let mongo = store as? MongoStore else { return nil }
+        return mongo.gridFSAttachmentStorage
     }
 }

@@ -157,6 +157,20 @@ public struct ConfigurationLoader: Sendable {
             throw ConfigurationError(key: "jobs.testQueue", message: "is for tests and cannot be true in production mode.")
         }
 
+        // Attachments (issue 15).
+        c.attachments.storage = try string("attachments.storage", default: c.attachments.storage)
+        guard ["local", "gridfs"].contains(c.attachments.storage) else {
+            throw ConfigurationError(key: "attachments.storage", message: "must be local or gridfs.")
+        }
+        c.attachments.directory = try string("attachments.directory", default: c.attachments.directory)
+        c.attachments.maxBytes = try int("attachments.maxBytes", default: c.attachments.maxBytes, in: 1...(1 << 40))
+        c.attachments.ticketQuotaBytes = try int(
+            "attachments.ticketQuotaBytes", default: c.attachments.ticketQuotaBytes, in: 1...(1 << 50))
+        c.attachments.maxImagePixels = try int(
+            "attachments.maxImagePixels", default: c.attachments.maxImagePixels, in: 1...2_000_000_000)
+        c.attachments.allowedTypes = try stringArray("attachments.allowedTypes", default: c.attachments.allowedTypes)
+        c.attachments.deniedTypes = try stringArray("attachments.deniedTypes", default: c.attachments.deniedTypes)
+
         let secret = try string("auth.jwtSecret", default: "", secret: true)
         if secret.isEmpty {
             if production {

@@ -176,6 +176,29 @@ public struct TandemConfiguration: Sendable {
     }
     public var cluster = Cluster()
 
+    /// Attachments (issue 15; docs/STORAGE.md#attachments).
+    public struct Attachments: Sendable {
+        /// Where the bytes live: `local` (a directory) or `gridfs` (the MongoDB store's database).
+        public var storage = "local"
+        /// The directory of `local` storage.
+        public var directory = "data/attachments"
+        /// The largest file, in bytes.
+        public var maxBytes = 25 << 20
+        /// The most bytes of attachments one ticket may hold.
+        public var ticketQuotaBytes = 256 << 20
+        /// The most pixels (width × height × frames) an image may declare for a thumbnail.
+        public var maxImagePixels = 50_000_000
+        /// Sniffed types accepted; empty: every type not denied.
+        public var allowedTypes: [String] = []
+        /// Sniffed types refused (415), whatever `allowedTypes` says.
+        public var deniedTypes = [
+            "text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml", "text/javascript",
+            "application/javascript", "application/x-executable", "application/x-pie-executable", "application/x-sharedlib",
+            "application/x-dosexec", "application/x-mach-binary", "application/x-empty",
+        ]
+    }
+    public var attachments = Attachments()
+
     public struct Log: Sendable {
         public var level = "info"
         /// `text` or `json`; production defaults to `json`.

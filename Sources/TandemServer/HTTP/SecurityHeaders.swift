@@ -36,9 +36,13 @@ public struct SecurityHeaders: Sendable {
         self.fields = fields
     }
 
-    /// Sets every field on `headers`, replacing any value already there.
+    /// Sets every field on `headers`, replacing any value already there, except a
+    /// Content-Security-Policy a route set itself: such a policy is stricter (attachments are
+    /// served with `sandbox`).
     public func apply(to headers: inout HTTPFields) {
+        let own = headers[.contentSecurityPolicy]
         for field in fields { headers[field.name] = field.value }
+        if let own, own.hasPrefix("sandbox") { headers[.contentSecurityPolicy] = own }
     }
 }
 

@@ -27,6 +27,9 @@ public struct ServerDependencies: Sendable {
     /// Error log events per fingerprint, for `/metrics`; the process's log handler feeds it
     /// (``FingerprintLogHandler``).
     public var logEvents = LogEventCounter()
+    /// Where attachment bytes live (`TandemApp` picks it from `attachments.storage`); `nil`: the
+    /// directory `attachments.directory`.
+    public var attachmentStorage: (any AttachmentStorage)? = nil
 
     public init(
         configuration: TandemConfiguration, store: any TandemStore, clock: any TandemClock,

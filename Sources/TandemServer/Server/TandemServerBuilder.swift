@@ -109,7 +109,9 @@ public enum TandemServerBuilder {
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: HTTPMetricsMiddleware(factory: metrics))
         router.add(middleware: ErrorMiddleware())
-        router.add(middleware: BodyLimitMiddleware(maxBodyBytes: configuration.http.maxBodyBytes))
+        router.add(
+            middleware: BodyLimitMiddleware(
+                maxBodyBytes: configuration.http.maxBodyBytes, maxUploadBytes: configuration.attachments.maxBytes))
         StaticFiles.add(to: router, root: configuration.web.root, logger: dependencies.logger)
 
         HealthController(
@@ -161,6 +163,7 @@ public enum TandemServerBuilder {
                 configuration: configuration, store: store, clock: dependencies.clock, logger: dependencies.logger)
         )
         .addRoutes(to: authenticated.group("tickets"))
+        try AttachmentsController.make(dependencies, registry: dependencies.actors, policy: policy).addRoutes(to: authenticated.group("tickets"))
         NotificationsController(store: store, clock: dependencies.clock, cursors: cursors)
             .addRoutes(to: authenticated.group("notifications"))
         JobsController(store: store, policy: policy, clock: dependencies.clock, cursors: cursors)

@@ -58,6 +58,7 @@ class TandemServer:
                 self.binary, "serve", "--demo", "--port", str(self.port), "--host", "127.0.0.1",
                 "--store", f"sqlite:{self.dir}/tandem.sqlite",
                 "--set", f"web.root={self.web_root}",
+                "--set", f"attachments.directory={self.dir}/attachments",
                 "--set", "auth.secureCookies=false",
                 "--set", "auth.bcryptCost=10",
                 *[arg for setting in self.settings for arg in ("--set", setting)],

@@ -3,8 +3,10 @@ import { isStaffRole, type Comment } from "../../protocol/types";
 import { useSelector } from "../../store/store";
 import { Avatar } from "../common/Avatar";
 import { relativeTime } from "../common/format";
+import type { Attachment } from "../../api/attachments";
+import { AttachmentItem } from "./AttachmentList";
 
-export function CommentThread({ comments, requester }: { comments: Comment[]; requester: string }) {
+export function CommentThread({ comments, requester, attachments = [] }: { comments: Comment[]; requester: string; attachments?: Attachment[] }) {
   const users = useSelector((s) => s.users);
   const me = useSelector((s) => s.session.user);
   const staff = isStaffRole(me?.role);
@@ -31,6 +33,13 @@ export function CommentThread({ comments, requester }: { comments: Comment[]; re
                 <time className="text-xs text-slate-600 dark:text-slate-400" dateTime={new Date(c.createdAt).toISOString()}>{relativeTime(c.createdAt)}</time>
               </p>
               <p className="mt-1 whitespace-pre-wrap break-words text-sm">{c.body}</p>
+              {attachments.some((a) => a.comment === c.id) && (
+                <ul className="mt-2 flex flex-wrap gap-3" aria-label="Attached files" data-testid="comment-attachments">
+                  {attachments.filter((a) => a.comment === c.id).map((a) => (
+                    <li key={a.id} className="max-w-full"><AttachmentItem a={a} /></li>
+                  ))}
+                </ul>
+              )}
             </div>
           </li>
         );

@@ -11,6 +11,9 @@ import { ReplyComposer } from "./ReplyComposer";
 import { PendingReplies } from "./PendingReplies";
 import { TicketControls } from "./TicketControls";
 import { HistoryPanel } from "./HistoryPanel";
+import { AttachmentDropZone } from "./AttachmentDropZone";
+import { AttachmentList } from "./AttachmentList";
+import { useAttachments } from "./useAttachments";
 import { PriorityLabel, StatusBadge } from "../common/Badges";
 import { relativeTime } from "../common/format";
 import { card, focusRing } from "../common/ui";
@@ -27,6 +30,7 @@ export function TicketPage({ id }: { id: string }) {
     if (state?.status === "live") live.presence(id, { state: "viewing" });
   }, [id, state?.status]);
   useIdle(id);
+  const files = useAttachments(id, t?.version);
 
   if (!state || (!t && state.status === "subscribing") || (!t && state.status === "idle")) return <TicketSkeleton />;
   if (!t) return <TicketMissing message={missingMessage(state.error)} back="/queue" backLabel="Back to the queue" />;
@@ -55,14 +59,19 @@ export function TicketPage({ id }: { id: string }) {
           </section>
           <section className={`${card} space-y-4 p-4`} aria-labelledby="conv-heading">
             <h3 id="conv-heading" className="text-sm font-semibold">Conversation</h3>
-            <CommentThread comments={t.comments} requester={t.requester} />
+            <CommentThread comments={t.comments} requester={t.requester} attachments={files.items} />
             <PendingReplies ticketId={t.id} replies={t.pendingReplies ?? []} />
-            <ReplyComposer t={t} presence={state.presence} />
+            <AttachmentDropZone ticketId={t.id} hint="Drop files or paste a screenshot: they go with the reply (staff only until it is sent)." onUploaded={files.refresh}>
+              <ReplyComposer t={t} presence={state.presence} />
+            </AttachmentDropZone>
           </section>
         </div>
         <aside className="space-y-4" aria-label="Ticket details">
           <section className={`${card} p-4`}>
             <TicketControls t={t} />
+          </section>
+          <section className={`${card} p-4`}>
+            <AttachmentList items={files.items} staff />
           </section>
           <section className={`${card} border-amber-300 p-4 dark:border-amber-800`} aria-labelledby="notes-heading">
             <h3 id="notes-heading" className="mb-2 text-sm font-semibold">Internal notes <span className="font-normal text-slate-600 dark:text-slate-400">(staff only)</span></h3>
