@@ -137,7 +137,9 @@ private struct NamedAddresses: AttachmentStore {
     func addAttachment(_ attachment: TandemCore.Attachment, ticketQuota: Int64) async throws -> AttachmentAdmission { .added }
     func attachment(id: AttachmentID) async throws -> TandemCore.Attachment? { nil }
     func attachments(ticket: TicketID) async throws -> [TandemCore.Attachment] { [] }
-    func moveDraftAttachments(ticket: TicketID, to comment: CommentID, visibility: Visibility) async throws -> [TandemCore.Attachment] {
+    func moveDraftAttachments(
+        ticket: TicketID, to comment: CommentID, visibility: Visibility
+    ) async throws -> [TandemCore.Attachment] {
         []
     }
     func deleteAttachment(id: AttachmentID) async throws -> TandemCore.Attachment? { nil }

@@ -67,7 +67,9 @@ enum AttachmentStoreCheck: String, CaseIterable, Sendable, CustomTestStringConve
                 #expect(moved.allSatisfy { $0.owner == .comment(CommentID("cmt_9")) && $0.visibility == .public })
                 #expect(try await store.attachment(id: earlier.id) == earlier)
                 // Nothing is left on the draft: a second send moves nothing.
-                #expect(try await store.moveDraftAttachments(ticket: ticket.id, to: CommentID("cmt_10"), visibility: .internal).isEmpty)
+                #expect(
+                    try await store.moveDraftAttachments(ticket: ticket.id, to: CommentID("cmt_10"), visibility: .internal)
+                        .isEmpty)
             case .unknownTicket:
                 var stray = attachment(.draft)
                 stray.ticket = TicketID("tkt_missing")
