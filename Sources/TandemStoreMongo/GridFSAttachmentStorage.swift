@@ -222,7 +222,9 @@ final class GridFSUpload: AttachmentUpload {
     /// Committed again: the orphan sweep counts its age from now.
     private func touch(_ address: ContentAddress) async throws(AttachmentStorageError) {
         let now = BSON.datetime(Int64(Date().timeIntervalSince1970 * 1000))
-        try await storage.mongo { _ = try await storage.files.updateOne(["filename": .string(address.sha256)], ["$set": ["uploadDate": now]]) }
+        try await storage.mongo {
+            _ = try await storage.files.updateOne(["filename": .string(address.sha256)], ["$set": ["uploadDate": now]])
+        }
     }
 
     /// The upload is over: no longer one for the sweep.

@@ -115,7 +115,8 @@ extension MongoStore {
             id: AttachmentID(try fields.string("key")), ticket: TicketID(try fields.string("ticket")),
             owner: try fields.optionalString("comment").map { .comment(CommentID($0)) } ?? .draft,
             uploader: UserID(try fields.string("uploader")), name: try fields.string("name"), type: try fields.string("type"),
-            size: try fields.int64("size"), sha256: try fields.string("sha256"), thumbnail: try fields.optionalString("thumbnail"),
+            size: try fields.int64("size"), sha256: try fields.string("sha256"),
+            thumbnail: try fields.optionalString("thumbnail"),
             width: try fields.optionalInt64("width").map(Int.init), height: try fields.optionalInt64("height").map(Int.init),
             visibility: try fields.enumeration("visibility"), createdAt: try fields.timestamp("createdAt"))
     }

@@ -29,7 +29,7 @@ extension SQLiteStore {
                         attachment.thumbnail, attachment.width, attachment.height, attachment.visibility.rawValue,
                         attachment.createdAt.millisecondsSince1970,
                     ])
-            } catch where SQLiteErrors.isForeignKeyViolation(error) {
+            } catch  where SQLiteErrors.isForeignKeyViolation(error) {
                 throw StoreError.notFound(kind: "ticket", id: attachment.ticket.rawValue)
             } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
                 throw StoreError.duplicate(kind: "attachment", field: "id")
@@ -89,7 +89,8 @@ extension SQLiteStore {
         try await read("attachmentAddresses") { db in
             Set(
                 try String.fetchAll(
-                    db, sql: "SELECT sha256 FROM attachments UNION SELECT thumbnail FROM attachments WHERE thumbnail IS NOT NULL"))
+                    db, sql: "SELECT sha256 FROM attachments UNION SELECT thumbnail FROM attachments WHERE thumbnail IS NOT NULL")
+            )
         }
     }
 

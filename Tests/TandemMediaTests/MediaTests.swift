@@ -44,7 +44,10 @@ import Testing
             do {
                 _ = try await thumbnailer.thumbnail(of: try Self.fixture(name))
             } catch let error as MediaError {
-                guard case .undecodableImage(let message) = error else { Issue.record("\(name): \(error)"); continue }
+                guard case .undecodableImage(let message) = error else {
+                    Issue.record("\(name): \(error)")
+                    continue
+                }
                 #expect(!message.isEmpty)
             }
         }

@@ -21,7 +21,8 @@ import Testing
         #expect(config.attachments.storage == "local")
         let settings = AttachmentSettings(config.attachments)
         #expect(settings.accepts("image/png") && settings.accepts("application/pdf"))
-        #expect(!settings.accepts("text/html") && !settings.accepts("image/svg+xml") && !settings.accepts("application/x-dosexec"))
+        #expect(
+            !settings.accepts("text/html") && !settings.accepts("image/svg+xml") && !settings.accepts("application/x-dosexec"))
         var only = config.attachments
         only.allowedTypes = ["image/png"]
         #expect(AttachmentSettings(only).accepts("image/png") && !AttachmentSettings(only).accepts("application/pdf"))

@@ -75,7 +75,9 @@ public struct TandemDependencies: Sendable {
 
     /// GridFS in the MongoDB store's database for `attachments.storage = gridfs`; otherwise nil
     /// (the server uses the directory `attachments.directory`).
-    static func attachmentStorage(_ attachments: TandemConfiguration.Attachments, store: any TandemStore)
+    static func attachmentStorage(
+        _ attachments: TandemConfiguration.Attachments, store: any TandemStore
+    )
         -> (any AttachmentStorage)?
     {
         guard attachments.storage == "gridfs", let mongo = store as? MongoStore else { return nil }

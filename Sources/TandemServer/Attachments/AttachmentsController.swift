@@ -90,7 +90,8 @@ struct AttachmentsController {
             guard let staged else { throw APIError(.internalServerError, code: "internal", message: "No upload.") }
             let blob = try await staged.upload.commit()
             var attachment = Attachment(
-                id: ids.make("att", at: UInt64(clock.now().millisecondsSince1970)), ticket: ticketID, owner: owner, uploader: identity.user.id, name: name,
+                id: ids.make("att", at: UInt64(clock.now().millisecondsSince1970)), ticket: ticketID, owner: owner,
+                uploader: identity.user.id, name: name,
                 type: staged.type, size: blob.size, sha256: blob.address.sha256, visibility: visibility, createdAt: clock.now())
             if staged.isImage {
                 // The thumbnail reads the stored image whole: at most `attachments.maxBytes`, images only.
@@ -190,7 +191,8 @@ struct AttachmentsController {
         let ticketID = TicketID(try context.pathParameter("id"))
         let view = try await readable(ticketID, identity)
         let all = try await store.attachments(ticket: ticketID)
-        return AttachmentListResource(items: all.filter { visible($0, view: view, identity: identity) }.map(AttachmentResource.init))
+        return AttachmentListResource(
+            items: all.filter { visible($0, view: view, identity: identity) }.map(AttachmentResource.init))
     }
 
     @Sendable func content(_ request: Request, context: Context) async throws -> Response {
@@ -270,7 +272,8 @@ struct AttachmentsController {
 
     /// A sandbox for anything opened from the API's origin: no script, no plugin, no form, its
     /// own opaque origin (``SecurityHeadersHandler`` keeps a route's own policy).
-    static let contentSecurityPolicy = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'none'"
+    static let contentSecurityPolicy =
+        "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
     static var securityHeaders: HTTPFields {
         [.contentSecurityPolicy: contentSecurityPolicy, .xContentTypeOptions: "nosniff"]
@@ -308,7 +311,9 @@ struct AttachmentsController {
         case .imageTooLarge(let width, let height, let pages, let limit):
             APIError(
                 .unprocessableContent, code: "image_too_large",
-                message: "The image declares \(width)×\(height) pixels\(pages > 1 ? " × \(pages) frames" : ""); at most \(limit) pixels are accepted.")
+                message:
+                    "The image declares \(width)×\(height) pixels\(pages > 1 ? " × \(pages) frames" : ""); at most \(limit) pixels are accepted."
+            )
         case .undecodableImage(let reason):
             APIError(.unprocessableContent, code: "invalid_image", message: "The image cannot be read: \(reason).")
         case .libraryUnavailable(let what):
@@ -320,7 +325,9 @@ struct AttachmentsController {
 extension AttachmentsController {
     /// The controller over `dependencies`: their attachment storage, or the directory
     /// `attachments.directory`; libmagic and libvips started (a clear error if they cannot).
-    static func make(_ dependencies: ServerDependencies, registry: ActorRegistry, policy: AccessPolicy) throws
+    static func make(
+        _ dependencies: ServerDependencies, registry: ActorRegistry, policy: AccessPolicy
+    ) throws
         -> AttachmentsController
     {
         let configuration = dependencies.configuration.attachments

@@ -29,13 +29,28 @@ enum ByteRange: Equatable {
             self = .whole
         case (true, false):
             // A suffix: the last N bytes.
-            guard let count = last else { self = .whole; return }
-            guard count > 0, size > 0 else { self = .unsatisfiable; return }
+            guard let count = last else {
+                self = .whole
+                return
+            }
+            guard count > 0, size > 0 else {
+                self = .unsatisfiable
+                return
+            }
             self = .part(max(0, size - count)..<size)
         case (false, _):
-            guard let start = first, start >= 0, parts[1].isEmpty || last != nil else { self = .whole; return }
-            if let last, last < start { self = .whole; return }
-            guard start < size else { self = .unsatisfiable; return }
+            guard let start = first, start >= 0, parts[1].isEmpty || last != nil else {
+                self = .whole
+                return
+            }
+            if let last, last < start {
+                self = .whole
+                return
+            }
+            guard start < size else {
+                self = .unsatisfiable
+                return
+            }
             self = .part(start..<min(size, (last ?? size - 1) + 1))
         }
     }

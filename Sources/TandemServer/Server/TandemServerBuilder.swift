@@ -163,7 +163,8 @@ public enum TandemServerBuilder {
                 configuration: configuration, store: store, clock: dependencies.clock, logger: dependencies.logger)
         )
         .addRoutes(to: authenticated.group("tickets"))
-        try AttachmentsController.make(dependencies, registry: dependencies.actors, policy: policy).addRoutes(to: authenticated.group("tickets"))
+        try AttachmentsController.make(dependencies, registry: dependencies.actors, policy: policy).addRoutes(
+            to: authenticated.group("tickets"))
         NotificationsController(store: store, clock: dependencies.clock, cursors: cursors)
             .addRoutes(to: authenticated.group("notifications"))
         JobsController(store: store, policy: policy, clock: dependencies.clock, cursors: cursors)

@@ -6,9 +6,9 @@ import Synchronization
 import TandemCore
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// Attachment bytes in a local directory: the embedded default.
@@ -287,7 +287,9 @@ final class LocalReader: Sendable {
                             guard state.position < range.upperBound, state.fd >= 0 else { return nil }
                             let count = Int(min(Int64(chunkBytes), range.upperBound - state.position))
                             var buffer = [UInt8](repeating: 0, count: count)
-                            let read = buffer.withUnsafeMutableBytes { pread(state.fd, $0.baseAddress, count, off_t(state.position)) }
+                            let read = buffer.withUnsafeMutableBytes {
+                                pread(state.fd, $0.baseAddress, count, off_t(state.position))
+                            }
                             guard read > 0 else {
                                 throw AttachmentStorageError.io("cannot read \(path): \(LocalAttachmentStorage.errnoText())")
                             }
