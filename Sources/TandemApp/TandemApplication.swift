@@ -34,7 +34,8 @@ public enum TandemApplication {
             app.addServices(
                 try JobEngine.runner(
                     store: dependencies.store, configuration: configuration, clock: dependencies.clock,
-                    registry: dependencies.registry, logger: dependencies.logger))
+                    registry: dependencies.registry, attachmentStorage: dependencies.server.attachmentStorage,
+                    logger: dependencies.logger))
         }
         app.addServices(
             OutboxService(

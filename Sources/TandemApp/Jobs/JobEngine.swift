@@ -9,11 +9,11 @@ import TandemServer
 import TandemStore
 
 /// The node's job runner as the configuration describes it: its queues, their handlers and
-/// the repeatable schedules (retention).
+/// the repeatable schedules (retention, the attachment orphan sweep).
 enum JobEngine {
     static func runner(
         store: any TandemStore, configuration: TandemConfiguration, clock: any TandemClock,
-        registry: PrometheusCollectorRegistry, logger: Logger
+        registry: PrometheusCollectorRegistry, attachmentStorage: (any AttachmentStorage)? = nil, logger: Logger
     ) throws -> JobRunner {
         let jobs = configuration.jobs
         var settings = JobRunner.Settings(
@@ -27,10 +27,15 @@ enum JobEngine {
         if configuration.retention.enabled {
             schedules.append(try RetentionJob.schedule(configuration.retention, now: clock.now()))
         }
+        // The attachment bytes the server stores: its storage, or the directory it writes to.
+        let attachments = try attachmentStorage ?? LocalAttachmentStorage(root: configuration.attachments.directory)
+        schedules.append(try OrphanSweepJob.schedule(now: clock.now()))
         let maintenance = JobQueue(
             name: RetentionJob.queue,
             handlers: [
-                RetentionJob.name: RetentionJob(store: store, settings: configuration.retention, logger: logger)
+                RetentionJob.name: RetentionJob(store: store, settings: configuration.retention, logger: logger),
+                OrphanSweepJob.name: OrphanSweepJob(
+                    sweep: OrphanSweep(store: store, storage: attachments), logger: logger),
             ], concurrency: jobs.concurrency, ratePerSecond: rate)
         var queues = [maintenance]
         if jobs.testQueue {
