@@ -40,6 +40,12 @@ struct WireTests {
             .agentActivity(topic: "ticket:t", replying: true),
             .resync(topic: "team:triage", reason: "owner_changed"),
             .unsubscribed(topic: "ticket:t", reason: "forbidden"),
+            .attachment(
+                topic: "ticket:t",
+                attachment: TandemCore.Attachment(
+                    id: AttachmentID("att_1"), ticket: TicketID("t"), owner: .comment(CommentID("cmt_1")), uploader: user,
+                    name: "log.txt", type: "text/plain", size: 3, sha256: String(repeating: "a", count: 64),
+                    visibility: .internal, createdAt: Timestamp(millisecondsSince1970: 5))),
         ]
         for event in events {
             let bytes = NodeEnvelope.encode(

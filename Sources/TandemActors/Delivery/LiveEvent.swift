@@ -20,6 +20,8 @@ public enum LiveEvent: Sendable, Hashable {
     case presenceLeft(topic: String, user: UserID, connection: SubscriberAddress)
     /// Whether any agent is typing a reply (the customer's coarse view of presence).
     case agentActivity(topic: String, replying: Bool)
+    /// An attachment was stored for the ticket (sent only to subscribers who may see it).
+    case attachment(topic: String, attachment: Attachment)
     /// A team queue changed.
     case queue(topic: String, update: QueueUpdate)
     /// A notification for the addressee.

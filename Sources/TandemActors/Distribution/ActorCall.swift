@@ -17,6 +17,8 @@ public enum TicketCall: Codable, Sendable, Hashable {
     case recheck(SubscriberAddress, Principal)
     /// Publishes the pending replies whose undo window has passed (sent by the sweep of due replies).
     case publishDue
+    /// An attachment was stored for the ticket: tell the subscribers who may see it.
+    case attachmentAdded(Attachment)
 }
 
 /// A message to a team queue actor.

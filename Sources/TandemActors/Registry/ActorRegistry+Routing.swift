@@ -44,6 +44,13 @@ extension ActorRegistry {
         _ = try await call(.ticket(id, .presence(update)))
     }
 
+    /// Tells the ticket's subscribers who may see it that `attachment` was stored. Fire and
+    /// forget: the attachment is stored already, and a subscriber that misses this sees it
+    /// in the ticket's attachment list.
+    public func attachmentAdded(_ attachment: Attachment) async {
+        await notify(.ticket(attachment.ticket, .attachmentAdded(attachment)), waiting: false)
+    }
+
     /// Keeps a connection's presence alive. Fire and forget; does not activate the ticket.
     public func touch(_ id: TicketID, _ address: SubscriberAddress) async {
         await notify(.ticket(id, .touch(address)), waiting: false)
@@ -220,6 +227,9 @@ extension ActorRegistry {
             return .allowed(await actor.recheck(address, principal: principal))
         case .publishDue:
             try await actor.publishDueReplies(now: actor.context.clock.now())
+            return .none
+        case .attachmentAdded(let attachment):
+            await actor.attachmentAdded(attachment)
             return .none
         }
     }

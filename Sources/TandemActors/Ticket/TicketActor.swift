@@ -211,6 +211,18 @@ public actor TicketActor {
     }
 
     /// Addresses of subscribers who may see `change`, except `excluding`.
+    /// Delivers `attachment` to the subscribers who may see it: everyone for a public comment's,
+    /// staff only for an internal comment's or the reply draft's.
+    public func attachmentAdded(_ attachment: Attachment) {
+        guard attachment.ticket == id else { return }
+        let isPublic = attachment.visibility == .public && attachment.owner.comment != nil
+        let addresses = subscribers.values.compactMap { info in
+            isPublic || info.audience == .staff ? info.address : nil
+        }
+        guard !addresses.isEmpty else { return }
+        context.delivery.deliver(.attachment(topic: topic, attachment: attachment), to: addresses)
+    }
+
     func audience(for change: TicketChange, excluding: SubscriberAddress?) -> [SubscriberAddress] {
         let isPublic = change.isPublic
         return subscribers.values.compactMap { info in

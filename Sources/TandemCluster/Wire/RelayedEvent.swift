@@ -23,6 +23,7 @@ struct RelayedEvent: Codable, Sendable, Hashable {
     var notification: UserNotification?
     var unread: Int?
     var reason: String?
+    var attachment: Attachment?
 
     private init(_ type: String, topic: String?) {
         self.type = type
@@ -58,6 +59,9 @@ struct RelayedEvent: Codable, Sendable, Hashable {
         case .agentActivity(let topic, let replying):
             self.init("agentActivity", topic: topic)
             self.replying = replying
+        case .attachment(let topic, let attachment):
+            self.init("attachment", topic: topic)
+            self.attachment = attachment
         case .queue(let topic, let update):
             self.init("queue", topic: topic)
             self.update = update
@@ -94,6 +98,7 @@ struct RelayedEvent: Codable, Sendable, Hashable {
                 nil
             }
         case "agentActivity": topic.flatMap { t in replying.map { .agentActivity(topic: t, replying: $0) } }
+        case "attachment": topic.flatMap { t in attachment.map { .attachment(topic: t, attachment: $0) } }
         case "queue": topic.flatMap { t in update.map { .queue(topic: t, update: $0) } }
         case "notification": notification.map { .notification($0, unread: unread ?? 0) }
         case "resync": topic.map { .resync(topic: $0, reason: reason ?? "") }

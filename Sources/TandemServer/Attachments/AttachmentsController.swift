@@ -116,6 +116,8 @@ struct AttachmentsController {
                     "attachment": "\(attachment.id)", "ticket": "\(ticketID)", "type": "\(attachment.type)",
                     "size": "\(attachment.size)", "new": "\(blob.created)",
                 ])
+            // The ticket's other viewers who may see it get an `attachment` frame (PROTOCOL.md).
+            await registry.attachmentAdded(attachment)
             var response = try AttachmentResource(attachment).response(from: request, context: context)
             response.status = .created
             return response

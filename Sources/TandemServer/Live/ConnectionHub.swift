@@ -193,7 +193,7 @@ extension LiveEvent {
     var droppableTopic: String? {
         switch self {
         case .op(let topic, _), .ack(let topic, _, _, _), .presence(let topic, _), .agentActivity(let topic, _),
-            .queue(let topic, _):
+            .queue(let topic, _), .attachment(let topic, _):
             topic
         case .notification, .resync, .unsubscribed, .subscribed, .queueSnapshot, .presenceLeft:
             nil

@@ -39,6 +39,8 @@ enum ServerFrame {
             encode(AgentActivityFrame(topic: topic, replying: replying))
         case .queue(let topic, let update):
             encode(QueueUpdateFrame(topic: topic, update: update))
+        case .attachment(let topic, let attachment):
+            encode(AttachmentFrame(topic: topic, attachment: AttachmentResource(attachment)))
         case .notification(let notification, let unread):
             encode(NotificationFrame(notification: notification, unread: unread))
         case .resync(let topic, let reason):
@@ -113,7 +115,7 @@ enum ServerFrame {
     enum Kind: String, Encodable, CaseIterable {
         case hello, snapshot, ops, queue, notifications, unsubscribed, pong, error
         case op, ack, presence, presenceLeft = "presence_left", agentActivity = "agent_activity"
-        case queueUpdate = "queue_update", notification, resync
+        case queueUpdate = "queue_update", notification, resync, attachment
     }
 
     // MARK: Frame shapes
@@ -145,6 +147,11 @@ enum ServerFrame {
         var type = Kind.agentActivity
         var topic: String
         var replying: Bool
+    }
+    private struct AttachmentFrame: Encodable {
+        var type = Kind.attachment
+        var topic: String
+        var attachment: AttachmentResource
     }
     private struct QueueUpdateFrame: Encodable {
         var type = Kind.queueUpdate

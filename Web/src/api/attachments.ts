@@ -2,24 +2,8 @@
 import { ApiError, csrfToken, request } from "./http";
 import { readableError } from "./messages";
 
-export interface Attachment {
-  id: string;
-  ticket: string;
-  /** The comment it belongs to; absent while it is on the shared reply draft. */
-  comment?: string;
-  uploader: string;
-  name: string;
-  type: string;
-  size: number;
-  sha256: string;
-  visibility: "public" | "internal";
-  inline: boolean;
-  width?: number;
-  height?: number;
-  createdAt: number;
-  url: string;
-  thumbnailURL?: string;
-}
+export type { Attachment } from "../protocol/types";
+import type { Attachment } from "../protocol/types";
 
 export const listAttachments = (ticketId: string) =>
   request<{ items: Attachment[] }>("GET", `/tickets/${encodeURIComponent(ticketId)}/attachments`).then((r) => r.items);

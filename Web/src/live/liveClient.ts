@@ -145,7 +145,7 @@ export class LiveClient {
       dispatch({
         type: "ticket",
         id,
-        state: { doc: doc.doc, status: doc.status, error: doc.error, unsaved: doc.unsaved, presence: [...doc.presence.values()], replying: doc.replying },
+        state: { doc: doc.doc, status: doc.status, error: doc.error, unsaved: doc.unsaved, presence: [...doc.presence.values()], replying: doc.replying, files: doc.attachmentsSeen },
       });
       if (doc.unsaved === 0 && !this.views.has(id) && doc.isSubscribed) {
         doc.unsubscribe();

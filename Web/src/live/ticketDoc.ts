@@ -40,7 +40,7 @@ export interface DocHooks {
 }
 
 
-const TOPIC_FRAMES = new Set(["op", "ack", "presence", "presence_left", "agent_activity"]);
+const TOPIC_FRAMES = new Set(["op", "ack", "presence", "presence_left", "agent_activity", "attachment"]);
 const RETRYABLE = new Set(["rate_limited", "unavailable"]);
 
 let refCounter = 0;
@@ -58,6 +58,8 @@ export class TicketDoc {
   pending: LocalItem[] = [];
   status: DocStatus = "idle";
   error: string | null = null;
+  /** Subscribe replies and `attachment` frames so far (PROTOCOL.md §3.3): the file list is read again on each. */
+  attachmentsSeen = 0;
   presence = new Map<string, Presence>();
   /** Who edits locally (the author of local history lines). */
   userId = "";
@@ -153,6 +155,9 @@ export class TicketDoc {
       case "agent_activity":
         this.replying = f.replying;
         return this.hooks.changed();
+      case "attachment":
+        this.attachmentsSeen++;
+        return this.hooks.changed();
       case "resync":
         return this.subscribe();
       case "unsubscribed":
@@ -172,6 +177,8 @@ export class TicketDoc {
 
   private onSubscribed(f: Extract<ServerFrame, { type: "snapshot" | "ops" }>): void {
     this.subscribed = true;
+    this.attachmentsSeen++; // files may have come while this subscription was away
+
     this.subscribeRef = null;
     this.status = "live";
     this.error = null;

@@ -205,6 +205,26 @@ export type ErrorCode =
   | "unavailable"
   | "internal";
 
+/** A file stored for a ticket (docs/API.md, "Attachments"; the `attachment` frame carries one). */
+export interface Attachment {
+  id: string;
+  ticket: string;
+  /** The comment it belongs to; absent while it is on the shared reply draft. */
+  comment?: string;
+  uploader: string;
+  name: string;
+  type: string;
+  size: number;
+  sha256: string;
+  visibility: "public" | "internal";
+  inline: boolean;
+  width?: number;
+  height?: number;
+  createdAt: number;
+  url: string;
+  thumbnailURL?: string;
+}
+
 /** Frames the server sends. */
 export type ServerFrame =
   | { type: "hello"; protocolVersion: number; user: { id: string; name: string; role: Role }; connection: string; heartbeat: number }
@@ -220,6 +240,7 @@ export type ServerFrame =
   | { type: "presence"; topic: string; presence: Presence }
   | { type: "presence_left"; topic: string; user: string; connection: string }
   | { type: "agent_activity"; topic: string; replying: boolean }
+  | { type: "attachment"; topic: string; attachment: Attachment }
   | { type: "queue_update"; topic: string; update: QueueUpdate }
   | { type: "notification"; topic: string; unread: number; notification: UserNotification }
   | { type: "resync"; topic: string; reason: string };

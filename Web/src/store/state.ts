@@ -13,6 +13,8 @@ export interface TicketState {
   unsaved: number;
   presence: Presence[];
   replying: boolean;
+  /** Grows with every subscribe reply and `attachment` frame: the ticket's file list is read again. */
+  files: number;
 }
 
 export interface QueueState {

@@ -76,8 +76,7 @@ def test_agent_files_stay_staff_only_and_a_customer_screenshot_shows_inline(new_
     size = page.get_by_test_id("comment-attachments").locator("img").evaluate("img => img.complete && img.naturalWidth")
     assert size and size > 0, "the thumbnail did not load"
     assert names(page) == ["capture.png"]
-    # No live frame announces a file yet (the list is fetched again when the ticket's version changes, which the
-    # reply did before its file was uploaded): the agent sees it on the next load of the ticket.
-    agent.reload()
+    # The reply's op arrives before its file is uploaded; the `attachment` frame brings the file to the agent's open
+    # page without a reload (PROTOCOL.md §3.3).
     wait_until(lambda: agent.get_by_test_id("comment-attachments").locator("img").count() == 1, timeout=20, what="inline image for the agent")
     assert "capture.png" in names(agent)

@@ -23,7 +23,7 @@ export function PortalTicketPage({ id }: { id: string }) {
   const [progress, setProgress] = useState<number | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const me = useSelector((s) => s.session.user);
-  const files = useAttachments(id, t?.version);
+  const files = useAttachments(id, t?.version, state?.files);
 
   if (!state || (!t && (state.status === "subscribing" || state.status === "idle"))) return <TicketSkeleton />;
   if (!t) return <TicketMissing message={missingMessage(state.error)} back="/portal" backLabel="Your tickets" />;

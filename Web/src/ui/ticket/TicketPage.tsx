@@ -30,7 +30,7 @@ export function TicketPage({ id }: { id: string }) {
     if (state?.status === "live") live.presence(id, { state: "viewing" });
   }, [id, state?.status]);
   useIdle(id);
-  const files = useAttachments(id, t?.version);
+  const files = useAttachments(id, t?.version, state?.files);
 
   if (!state || (!t && state.status === "subscribing") || (!t && state.status === "idle")) return <TicketSkeleton />;
   if (!t) return <TicketMissing message={missingMessage(state.error)} back="/queue" backLabel="Back to the queue" />;

@@ -1,8 +1,13 @@
-// A ticket's attachments as the server lets this user see them, fetched again whenever the ticket changes.
+// A ticket's attachments as the server lets this user see them, fetched again whenever the ticket changes or an
+// `attachment` frame says a file was stored (`seen`, TicketState.files).
 import { useCallback, useEffect, useState } from "react";
 import { listAttachments, type Attachment } from "../../api/attachments";
 
-export function useAttachments(ticketId: string, version: number | undefined): { items: Attachment[]; refresh: () => void } {
+export function useAttachments(
+  ticketId: string,
+  version: number | undefined,
+  seen: number | undefined,
+): { items: Attachment[]; refresh: () => void } {
   const [items, setItems] = useState<Attachment[]>([]);
   const [tick, setTick] = useState(0);
   const refresh = useCallback(() => setTick((n) => n + 1), []);
@@ -15,6 +20,6 @@ export function useAttachments(ticketId: string, version: number | undefined): {
     return () => {
       current = false;
     };
-  }, [ticketId, version, tick]);
+  }, [ticketId, version, seen, tick]);
   return { items, refresh };
 }
