@@ -106,7 +106,12 @@ import Testing
         env.dependencies.server.logEvents = LogEventCounter()
         try await env.run { api in
             _ = try await api.get("/healthz")
-            let text = try await api.get("/metrics").bodyText
+            // The job engine's counts appear after its first refresh (once a second).
+            var text = ""
+            _ = await waitUntil(.seconds(15)) {
+                text = (try? await api.get("/metrics").bodyText) ?? ""
+                return named.allSatisfy { text.contains("# TYPE \($0) ") }
+            }
             for name in named.sorted() {
                 #expect(text.contains("# TYPE \(name) "), "the rules name \(name), which /metrics does not serve")
             }
