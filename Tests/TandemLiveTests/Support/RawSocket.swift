@@ -40,7 +40,10 @@ final class RawSocket: @unchecked Sendable {
     /// Connects to 127.0.0.1:`port`; `receiveBuffer` shrinks the kernel's receive buffer, so
     /// that a client that does not read makes the server's socket unwritable soon.
     init(port: Int, receiveBuffer: Int32? = nil) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // The descriptor is kept only once connected: an initializer that throws after every
+        // property is set runs `deinit`, which would close it a second time (and, if the number
+        // was reused meanwhile, someone else's descriptor).
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
         if var size = receiveBuffer {
             setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
@@ -55,9 +58,11 @@ final class RawSocket: @unchecked Sendable {
             }
         }
         guard connected == 0 else {
+            let error = errno
             close(fd)
-            throw Failure(description: "connect: \(errno)")
+            throw Failure(description: "connect: \(error)")
         }
+        self.fd = fd
     }
 
     deinit { close(fd) }
